@@ -1,0 +1,5 @@
+//! The `hexaboard` command.
+
+fn main() {
+    println!("hexaboard {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,29 @@
+//! # hexaboard-core
+//!
+//! The pure heart of hexaboard: everything that can be decided from bytes, strings and times
+//! handed in by the caller. No network, no files, no clock, no threads live here; the
+//! `hexaboard-mqtt` crate turns the outside world into calls of this one.
+//!
+//! # Layout
+//!
+//! | module | concept |
+//! | --- | --- |
+//! | [`topic`] | MQTT topic filters and names (MQTT 3.1.1 / 5, section 4.7), shared subscriptions |
+//! | [`number`] | a sensor number with the text the board sent |
+//! | [`reading`] | a sensor payload parsed into a typed [`Reading`] |
+//! | [`board_time`] | what the board's `timestamp` means (Unix, MicroPython 2000 epoch, unsynced) |
+//! | [`status`] | `online` / `offline` status payloads |
+//! | [`stats`] | rolling windows, per-board summaries and trends |
+//! | [`judge`] | comfort judgement and threshold alerts with hysteresis |
+//! | [`csv_row`] | the chapter's CSV rows, written and read back |
+//! | [`text`] | every line the chapter's programs print, in Korean and English |
+
+pub mod board_time;
+pub mod csv_row;
+pub mod judge;
+pub mod number;
+pub mod reading;
+pub mod stats;
+pub mod status;
+pub mod text;
+pub mod topic;
