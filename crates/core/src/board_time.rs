@@ -30,9 +30,7 @@ pub struct Tolerance {
 
 impl Default for Tolerance {
     fn default() -> Tolerance {
-        Tolerance {
-            seconds: 26 * 3600,
-        }
+        Tolerance { seconds: 26 * 3600 }
     }
 }
 
@@ -148,11 +146,20 @@ mod tests {
     fn seconds_since_boot_and_far_values_are_unsynced_and_kept_raw() {
         for raw in [37.0, 1_234_567_890.0, (NOW + 30 * 86_400) as f64] {
             let t = BoardTime::interpret(raw, NOW, Tolerance::default());
-            assert!(matches!(t, BoardTime::Unsynced { raw: r, .. } if r == raw), "{raw}");
+            assert!(
+                matches!(t, BoardTime::Unsynced { raw: r, .. } if r == raw),
+                "{raw}"
+            );
             assert_eq!(t.unix(), None);
         }
         let t = BoardTime::interpret(37.0, NOW, Tolerance::default());
-        assert_eq!(t, BoardTime::Unsynced { raw: 37.0, skew: 37 - NOW });
+        assert_eq!(
+            t,
+            BoardTime::Unsynced {
+                raw: 37.0,
+                skew: 37 - NOW
+            }
+        );
     }
 
     #[test]
@@ -165,7 +172,10 @@ mod tests {
     #[test]
     fn non_finite_and_huge_values_never_panic() {
         for raw in [f64::NAN, f64::INFINITY, -1e300, 1e300] {
-            assert_eq!(BoardTime::interpret(raw, NOW, Tolerance::default()).kind(), "unsynced");
+            assert_eq!(
+                BoardTime::interpret(raw, NOW, Tolerance::default()).kind(),
+                "unsynced"
+            );
         }
     }
 }

@@ -106,6 +106,9 @@ mod tests {
             "status should be `online` or `offline`, found 2 bytes that are not UTF-8 text"
         );
         let long = "x".repeat(100);
-        assert!(Status::parse(long.as_bytes()).unwrap_err().found.ends_with("\"…"));
+        assert!(Status::parse(long.as_bytes())
+            .unwrap_err()
+            .found
+            .ends_with("\"…"));
     }
 }
