@@ -182,7 +182,7 @@ pub enum AlertError {
 /// A value that is NaN changes nothing.
 ///
 /// [`update`]: ThresholdAlert::update
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ThresholdAlert {
     raise: f64,
     clear: f64,
@@ -228,6 +228,11 @@ impl ThresholdAlert {
         } else {
             None
         }
+    }
+
+    /// Returns to the inactive state, keeping the points.
+    pub fn reset(&mut self) {
+        self.active = false;
     }
 
     /// Whether the alert is raised now.

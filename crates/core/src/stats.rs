@@ -45,6 +45,8 @@ use std::fmt;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::judge::{AlertTransition, ThresholdAlert};
+
 /// The last N values, oldest first, in a ring buffer allocated once.
 ///
 /// Pushing into a full window overwrites the oldest value. Sums are recomputed from the buffer on
@@ -263,13 +265,15 @@ impl fmt::Display for Trend {
 pub const TREND_READINGS: usize = 20;
 
 /// Sizes of a board's buffers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoardConfig {
     /// Readings kept for the [`Summary`] (default 100). Raised to [`TREND_READINGS`] if smaller,
     /// since the trend reads from the same history.
     pub history: usize,
     /// Temperatures kept for the challenge average (default 5).
     pub window: usize,
+    /// The high-temperature alert every board starts with (raise at 25 °C, clear below 24 °C).
+    pub alert: ThresholdAlert,
 }
 
 impl Default for BoardConfig {
@@ -277,6 +281,7 @@ impl Default for BoardConfig {
         Self {
             history: 100,
             window: RollingWindow::DEFAULT_CAPACITY,
+            alert: ThresholdAlert::default(),
         }
     }
 }
@@ -290,6 +295,7 @@ pub struct BoardStats {
     last: Option<(f64, f64)>,
     total: u64,
     last_seen: Option<OffsetDateTime>,
+    alert: ThresholdAlert,
 }
 
 impl BoardStats {
@@ -308,17 +314,30 @@ impl BoardStats {
             last: None,
             total: 0,
             last_seen: None,
+            alert: config.alert,
         }
     }
 
-    /// Records one reading received at `received_at`. O(1), never allocates.
-    pub fn update(&mut self, temperature: f64, humidity: f64, received_at: OffsetDateTime) {
+    /// Records one reading received at `received_at` and feeds the temperature to the board's
+    /// alert, returning the alert's transition, if any. O(1), never allocates.
+    pub fn update(
+        &mut self,
+        temperature: f64,
+        humidity: f64,
+        received_at: OffsetDateTime,
+    ) -> Option<AlertTransition> {
         self.temperatures.push(temperature);
         self.humidities.push(humidity);
         self.window.push(temperature);
         self.last = Some((temperature, humidity));
         self.total += 1;
         self.last_seen = Some(received_at);
+        self.alert.update(temperature)
+    }
+
+    /// The board's high-temperature alert.
+    pub fn alert(&self) -> &ThresholdAlert {
+        &self.alert
     }
 
     /// Forgets everything, keeping the buffers (used when a registry slot is reused).
@@ -329,6 +348,7 @@ impl BoardStats {
         self.last = None;
         self.total = 0;
         self.last_seen = None;
+        self.alert.reset();
     }
 
     /// Average, minimum and maximum over the history, or `None` before the first reading.
@@ -403,6 +423,17 @@ pub struct Eviction {
     pub first: bool,
 }
 
+/// What [`Registry::record`] changed.
+#[derive(Debug)]
+pub struct Recorded<'a> {
+    /// The board's statistics, including the new reading.
+    pub stats: &'a BoardStats,
+    /// The alert's transition caused by the reading, if any.
+    pub alert: Option<AlertTransition>,
+    /// The board evicted to make room for a new one, if any.
+    pub eviction: Option<Eviction>,
+}
+
 /// Marks the end of the recency list.
 const NONE: usize = usize::MAX;
 
@@ -467,18 +498,33 @@ impl Registry {
         humidity: f64,
         received_at: OffsetDateTime,
     ) -> Option<Eviction> {
-        if let Some(&slot) = self.index.get(board) {
-            self.touch(slot);
-            self.slots[slot]
-                .stats
-                .update(temperature, humidity, received_at);
-            return None;
+        self.record(board, temperature, humidity, received_at)
+            .eviction
+    }
+
+    /// Records a reading like [`Registry::update`] and returns everything it changed: the
+    /// board's statistics after the reading, its alert transition and any eviction.
+    pub fn record(
+        &mut self,
+        board: &str,
+        temperature: f64,
+        humidity: f64,
+        received_at: OffsetDateTime,
+    ) -> Recorded<'_> {
+        let (slot, eviction) = match self.index.get(board) {
+            Some(&slot) => {
+                self.touch(slot);
+                (slot, None)
+            }
+            None => self.admit(board),
+        };
+        let stats = &mut self.slots[slot].stats;
+        let alert = stats.update(temperature, humidity, received_at);
+        Recorded {
+            stats,
+            alert,
+            eviction,
         }
-        let (slot, eviction) = self.admit(board);
-        self.slots[slot]
-            .stats
-            .update(temperature, humidity, received_at);
-        eviction
     }
 
     /// The statistics of `board`, if it is held.

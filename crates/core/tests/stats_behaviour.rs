@@ -1,5 +1,6 @@
 //! Behaviour of `hexaboard_core::stats`, checked with hand-computed numbers.
 
+use hexaboard_core::judge::AlertTransition;
 use hexaboard_core::stats::{
     BoardConfig, BoardStats, Registry, RollingWindow, Spread, Summary, Trend, TREND_READINGS,
 };
@@ -252,6 +253,7 @@ fn board_history_smaller_than_the_trend_is_raised_to_twenty() {
     let stats = BoardStats::with_config(BoardConfig {
         history: 3,
         window: 2,
+        ..BoardConfig::default()
     });
     assert_eq!(stats.temperatures().capacity(), TREND_READINGS);
     assert_eq!(stats.window().capacity(), 2);
@@ -262,6 +264,7 @@ fn board_history_capacity_is_configurable() {
     let mut stats = BoardStats::with_config(BoardConfig {
         history: 30,
         window: 5,
+        ..BoardConfig::default()
     });
     for i in 1..=40 {
         stats.update(f64::from(i), 50.0, AT);
@@ -393,4 +396,31 @@ proptest! {
         prop_assert_eq!(held, expected);
         prop_assert_eq!(boards.evicted(), model_evicted);
     }
+}
+
+#[test]
+fn each_board_keeps_its_own_alert_and_reports_transitions_once() {
+    let mut boards = Registry::new();
+    assert_eq!(
+        boards.record("A", 25.0, 50.0, AT).alert,
+        Some(AlertTransition::Raised)
+    );
+    assert_eq!(boards.record("B", 20.0, 50.0, AT).alert, None);
+    assert_eq!(boards.record("A", 24.0, 50.0, AT).alert, None);
+    assert_eq!(boards.record("A", 25.0, 50.0, AT).alert, None);
+    let recorded = boards.record("A", 23.0, 50.0, AT);
+    assert_eq!(recorded.alert, Some(AlertTransition::Cleared));
+    assert!(!recorded.stats.alert().is_active());
+    assert_eq!(recorded.stats.total(), 4);
+}
+
+#[test]
+fn an_evicted_board_comes_back_with_its_alert_cleared() {
+    let mut boards = Registry::with_config(1, BoardConfig::default());
+    boards.record("A", 30.0, 50.0, AT);
+    boards.record("B", 20.0, 50.0, AT);
+    assert_eq!(
+        boards.record("A", 30.0, 50.0, AT).alert,
+        Some(AlertTransition::Raised)
+    );
 }
