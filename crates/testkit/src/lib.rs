@@ -1,0 +1,22 @@
+//! # hexaboard-testkit
+//!
+//! Test support for the integration tests of the hexaboard crates. Each test starts the
+//! broker it needs and nothing outlives the test:
+//!
+//! | item | what it gives a test |
+//! | --- | --- |
+//! | [`Mosquitto`] | a mosquitto child process on free loopback ports, with its own config and temp dir, stopped on drop |
+//! | [`TestCerts`] | a CA, server, client, expired and wrong-CA certificates made at test time |
+//! | [`Silent`] | a TCP listener that accepts connections and never answers (connect-timeout tests) |
+//! | [`free_port`], [`wait_for_port`] | loopback port helpers |
+//!
+//! Everything listens on `127.0.0.1` only. The mosquitto binary is `$HEXABOARD_MOSQUITTO`
+//! when set, else `/usr/sbin/mosquitto` when it exists, else `mosquitto` from `PATH`.
+
+mod certs;
+mod mosquitto;
+mod net;
+
+pub use certs::TestCerts;
+pub use mosquitto::{Mosquitto, MosquittoBuilder};
+pub use net::{free_port, wait_for_port, Silent};
