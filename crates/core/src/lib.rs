@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | [`topic`] | MQTT topic filters and names (MQTT 3.1.1 / 5, section 4.7), shared subscriptions |
 //! | [`number`] | a sensor number with the text the board sent |
-//! | [`reading`] | a sensor payload parsed into a typed [`Reading`] |
+//! | [`reading`] | a sensor payload parsed into a typed [`reading::Reading`] |
 //! | [`board_time`] | what the board's `timestamp` means (Unix, MicroPython 2000 epoch, unsynced) |
 //! | [`status`] | `online` / `offline` status payloads |
 //! | [`stats`] | rolling windows, per-board summaries and trends |
