@@ -17,13 +17,22 @@
 //! | [`judge`] | comfort judgement and threshold alerts with hysteresis |
 //! | [`csv_row`] | the chapter's CSV rows, written and read back |
 //! | [`text`] | every line the chapter's programs print, in Korean and English |
+//! | [`pipeline`] | the per-message work: route, parse, record, judge |
 
 pub mod board_time;
 pub mod csv_row;
 pub mod judge;
 pub mod number;
+pub mod pipeline;
 pub mod reading;
 pub mod stats;
 pub mod status;
 pub mod text;
 pub mod topic;
+
+pub use number::Number;
+pub use pipeline::{Outcome, Pipeline, PipelineConfig};
+pub use reading::{Reading, ReadingError, ReadingParser};
+pub use status::Status;
+pub use text::{Lang, Text};
+pub use topic::{TopicFilter, TopicName};

@@ -54,6 +54,84 @@ impl Number {
     /// [`NumberError::NotANumber`] when `text` is not a JSON number, [`NumberError::NonFinite`]
     /// when it overflows `f64` or names a non-finite value.
     pub fn parse_json(text: &str) -> Result<Number, NumberError> {
+        match Number::parse_plain(text.as_bytes()) {
+            Some(n) => Ok(n),
+            None => Number::parse_general(text),
+        }
+    }
+
+    /// The common case in one pass: `-?[0-9]+(\.[0-9]+)?` with at most 15 digits in all, no
+    /// leading zero. Its value is exact (see [`fast_value`]) and its text, with trailing zeros of
+    /// the fraction cut, is already Python's repr unless it is below 1e-4. `None` sends the
+    /// token to [`Number::parse_general`].
+    #[inline]
+    fn parse_plain(b: &[u8]) -> Option<Number> {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let negative = b.first() == Some(&b'-');
+        let mut i = usize::from(negative);
+        let int_start = i;
+        let mut mantissa: u64 = 0;
+        while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            mantissa = mantissa * 10 + u64::from(d);
+            i += 1;
+            if i - int_start > 15 {
+                return None;
+            }
+        }
+        let int_len = i - int_start;
+        if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
+            return None;
+        }
+        let int_is_zero = mantissa == 0;
+        let mut n = Number {
+            value: 0.0,
+            len: 0,
+            text: [0; CAP],
+        };
+        let sign = if negative { -1.0 } else { 1.0 };
+        if i == b.len() {
+            n.value = sign * mantissa as f64;
+            let text = if int_is_zero { &b"0"[..] } else { b };
+            n.text[..text.len()].copy_from_slice(text);
+            n.len = text.len() as u8;
+            return Some(n);
+        }
+        if b[i] != b'.' {
+            return None;
+        }
+        i += 1;
+        let frac_start = i;
+        let mut keep = frac_start + 1; // end of the text: after the last non-zero digit
+        let mut first_nonzero = None;
+        while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            mantissa = mantissa * 10 + u64::from(d);
+            i += 1;
+            if d != 0 {
+                keep = i;
+                first_nonzero.get_or_insert(i - 1 - frac_start);
+            }
+            if i - int_start - 1 > 15 {
+                return None;
+            }
+        }
+        let frac_len = i - frac_start;
+        if i != b.len() || frac_len == 0 {
+            return None;
+        }
+        if int_is_zero && first_nonzero.is_none_or(|zeros| zeros >= 4) {
+            // Zero has its own spelling, and below 1e-4 repr turns scientific.
+            return None;
+        }
+        n.value = sign * (mantissa as f64 / POW10[frac_len]);
+        n.text[..keep].copy_from_slice(&b[..keep]);
+        n.len = keep as u8;
+        Some(n)
+    }
+
+    /// Any JSON number token: grammar check, then `str::parse` and Python's repr as needed.
+    fn parse_general(text: &str) -> Result<Number, NumberError> {
         let shape = match scan(text.as_bytes()) {
             Some(shape) => shape,
             None => {
@@ -65,7 +143,14 @@ impl Number {
                 };
             }
         };
-        let value: f64 = text.parse().map_err(|_| NumberError::NotANumber)?;
+        let value = match shape {
+            Shape::Exponent => None,
+            Shape::Integer | Shape::Fixed { .. } => fast_value(text),
+        };
+        let value = match value {
+            Some(v) => v,
+            None => text.parse().map_err(|_| NumberError::NotANumber)?,
+        };
         if !value.is_finite() {
             return Err(NumberError::NonFinite);
         }
@@ -212,6 +297,44 @@ impl serde::Serialize for Number {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.value)
     }
+}
+
+/// Whether `b` is a JSON number token.
+pub(crate) fn is_json_number(b: &[u8]) -> bool {
+    scan(b).is_some()
+}
+
+/// The value of a plain decimal with at most 15 significant digits, computed exactly: the
+/// digits as an integer (exact below 2^53) divided by a power of ten (exact up to 10^22), one
+/// correctly rounded IEEE operation, so the result equals `str::parse`. `None` for other
+/// tokens, which go to `str::parse`.
+fn fast_value(text: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0;
+    let mut frac_len = None;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+                frac_len = frac_len.map(|n: usize| n + 1);
+            }
+            b'.' if frac_len.is_none() => frac_len = Some(0),
+            _ => return None,
+        }
+        if count > 15 {
+            return None;
+        }
+    }
+    let value = mantissa as f64 / POW10[frac_len.unwrap_or(0)];
+    Some(if negative { -value } else { value })
 }
 
 /// The shape of a JSON number token.

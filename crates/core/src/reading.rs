@@ -27,11 +27,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::RangeInclusive;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::number::{Number, NumberError};
+
+mod fields;
 
 /// Largest payload accepted by default: 64 KiB. A reading is under 100 bytes; anything near
 /// this size is a broken or hostile publisher.
@@ -340,21 +340,6 @@ pub struct ReadingParser {
     limits: Limits,
 }
 
-/// The payload's fields, each kept as raw JSON text until it is checked.
-#[derive(Deserialize)]
-struct RawPayload<'a> {
-    #[serde(borrow, default)]
-    board: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    temperature: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    humidity: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    light: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    timestamp: Option<&'a RawValue>,
-}
-
 impl ReadingParser {
     /// A parser with the given limits.
     pub fn new(limits: Limits) -> ReadingParser {
@@ -392,7 +377,7 @@ impl ReadingParser {
         if text.trim_start().as_bytes().first() != Some(&b'{') {
             return Err(not_an_object(text));
         }
-        let raw: RawPayload<'a> = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+        let raw = fields::find(text).map_err(|e| json_error(&e))?;
 
         let (board, board_source) = match raw.board {
             Some(value) => (self.board(value)?, BoardSource::Payload),
@@ -402,13 +387,12 @@ impl ReadingParser {
             },
         };
         let limits = &self.limits;
-        let required = |field, value: Option<&RawValue>, range| match value {
+        let required = |field, value: Option<&str>, range| match value {
             Some(v) => number(field, v, range),
             None => Err(ReadingError::Missing { field }),
         };
-        let optional = |field, value: Option<&RawValue>, range| {
-            value.map(|v| number(field, v, range)).transpose()
-        };
+        let optional =
+            |field, value: Option<&str>, range| value.map(|v| number(field, v, range)).transpose();
         Ok(Reading {
             board,
             board_source,
@@ -419,8 +403,7 @@ impl ReadingParser {
         })
     }
 
-    fn board<'a>(&self, value: &'a RawValue) -> Result<Cow<'a, str>, ReadingError> {
-        let raw = value.get();
+    fn board<'a>(&self, raw: &'a str) -> Result<Cow<'a, str>, ReadingError> {
         let board = match raw.as_bytes().first() {
             Some(b'"') => unquote(raw),
             Some(b'-' | b'0'..=b'9') if !raw.contains(['.', 'e', 'E']) => Cow::Borrowed(raw),
@@ -457,14 +440,12 @@ pub fn board_from_topic(topic: &str) -> Option<&str> {
 }
 
 /// Reads one numeric field: a JSON number, or a string holding one.
-fn number(
-    field: Field,
-    value: &RawValue,
-    range: &RangeInclusive<f64>,
-) -> Result<Number, ReadingError> {
-    let raw = value.get();
+fn number(field: Field, raw: &str, range: &RangeInclusive<f64>) -> Result<Number, ReadingError> {
     let text = match raw.as_bytes().first() {
-        Some(b'"') => unquote(raw),
+        Some(b'"') => match unquote(raw) {
+            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+            Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+        },
         Some(b'-' | b'0'..=b'9') => Cow::Borrowed(raw),
         _ => {
             return Err(ReadingError::WrongType {
@@ -474,7 +455,7 @@ fn number(
             })
         }
     };
-    let n = Number::parse_json(text.trim()).map_err(|e| match e {
+    let n = Number::parse_json(&text).map_err(|e| match e {
         NumberError::NotANumber => ReadingError::WrongType {
             field,
             expected: "a number",
