@@ -6,7 +6,7 @@
 //! use time::{OffsetDateTime, UtcOffset};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC); // before threads
+//! let offset = UtcOffset::from_hms(9, 0, 0)?; // the local offset, read once at start-up
 //! let mut store = CsvStore::open("sensor_data.csv", offset, StoreOptions::default())?;
 //! if store.created() {
 //!     println!("✅ CSV 파일 생성: sensor_data.csv");
@@ -98,7 +98,7 @@ impl Default for StoreOptions {
 
 impl StoreOptions {
     /// How many stored messages are remembered to recognise redeliveries (default
-    /// [`DEFAULT_SEEN_CAPACITY`], about 3 MiB of memory; 0 turns de-duplication off).
+    /// [`DEFAULT_SEEN_CAPACITY`], about 6 MiB of memory, taken at open; 0 turns de-duplication off).
     pub fn seen_capacity(mut self, capacity: usize) -> StoreOptions {
         self.seen_capacity = capacity;
         self
@@ -418,6 +418,11 @@ impl CsvStore {
             reason,
             created,
         });
+        if let Some(journal) = &mut self.journal {
+            if let Err(e) = journal.follow(&self.recent) {
+                self.journal_failed(e);
+            }
+        }
         Ok(())
     }
 }

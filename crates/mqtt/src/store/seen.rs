@@ -71,7 +71,8 @@ pub(crate) struct Recent {
     /// Where the next digest goes once the ring is full (then also the oldest one).
     next: usize,
     /// How many times each digest is in the ring: identical payloads may be stored twice.
-    counts: HashMap<u128, u32>,
+    /// Keyed by bytes, not `u128`, for 20-byte entries instead of 32 (`u128` is 16-aligned).
+    counts: HashMap<[u8; 16], u32>,
 }
 
 impl Recent {
@@ -80,7 +81,9 @@ impl Recent {
             capacity,
             ring: Vec::with_capacity(capacity),
             next: 0,
-            counts: HashMap::with_capacity(capacity),
+            // Twice the capacity: removals leave tombstones, and the table is then cleaned in
+            // place (no allocation) only while it is at most half full.
+            counts: HashMap::with_capacity(capacity.saturating_mul(2)),
         }
     }
 
@@ -93,7 +96,7 @@ impl Recent {
     }
 
     pub(crate) fn contains(&self, digest: u128) -> bool {
-        self.counts.contains_key(&digest)
+        self.counts.contains_key(&digest.to_le_bytes())
     }
 
     pub(crate) fn insert(&mut self, digest: u128) {
@@ -105,6 +108,7 @@ impl Recent {
         } else {
             let oldest = std::mem::replace(&mut self.ring[self.next], digest);
             self.next = (self.next + 1) % self.capacity;
+            let oldest = oldest.to_le_bytes();
             if let Some(count) = self.counts.get_mut(&oldest) {
                 *count -= 1;
                 if *count == 0 {
@@ -112,7 +116,7 @@ impl Recent {
                 }
             }
         }
-        *self.counts.entry(digest).or_insert(0) += 1;
+        *self.counts.entry(digest.to_le_bytes()).or_insert(0) += 1;
     }
 
     /// The digests, oldest first.
@@ -239,6 +243,15 @@ impl Journal {
             .map_err(|e| StoreError::open(&self.path, e))?;
         self.entries = recent.len() as u64;
         Ok(())
+    }
+
+    /// Writes the journal anew from `recent` if its file was deleted (with its directory,
+    /// say) while recording.
+    pub(crate) fn follow(&mut self, recent: &Recent) -> Result<(), StoreError> {
+        match fs::metadata(&self.path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => self.compact(recent),
+            _ => Ok(()),
+        }
     }
 
     pub(crate) fn sync(&self) -> Result<(), StoreError> {
