@@ -31,7 +31,11 @@
 //!   and what was not acknowledged is redelivered by the broker. Power loss is covered by
 //!   `fsync`, done on [`CsvStore::sync`] / [`CsvStore::close`] and at most once per second of
 //!   activity (inside `append`, or from [`CsvStore::maybe_sync`]).
-//! - **Nothing is stored twice** by a redelivery: see [`MessageId`].
+//! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digests of stored
+//!   messages are appended to `<csv>.seen` ([`journal_path`]) after each row, loaded at open,
+//!   and the journal is rewritten with the newest ones (temporary file, then rename) when it
+//!   holds more than twice as many as are remembered. If it cannot be written, recording goes
+//!   on and [`CsvStore::take_note`] says so.
 //! - **The chapter's bytes**: header once, CRLF line ends, an empty cell for a missing light.
 //! - **A foreign file is never touched**: a CSV with another header is refused, unchanged.
 //!
@@ -53,71 +57,27 @@
 
 mod error;
 pub(crate) mod file;
+mod note;
+mod options;
 pub(crate) mod seen;
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hexaboard_core::csv_row::RowWriter;
 use hexaboard_core::reading::Reading;
 use time::{OffsetDateTime, UtcOffset};
 
 pub use error::StoreError;
+pub use note::{ReopenReason, StoreNote};
+pub use options::{StoreOptions, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY};
 pub use seen::{journal_path, MessageId};
 
 use file::{open_csv, start_on_new_line, write_all, Opened, Staging};
 use seen::{Journal, Recent};
-
-/// How many stored digests are remembered for de-duplication by default.
-pub const DEFAULT_SEEN_CAPACITY: usize = 65_536;
-
-/// How often, at most, rows are synced to disk and the path is checked, by default.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Options of a [`CsvStore`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreOptions {
-    seen_capacity: usize,
-    journal: bool,
-    interval: Duration,
-}
-
-impl Default for StoreOptions {
-    fn default() -> StoreOptions {
-        StoreOptions {
-            seen_capacity: DEFAULT_SEEN_CAPACITY,
-            journal: true,
-            interval: DEFAULT_INTERVAL,
-        }
-    }
-}
-
-impl StoreOptions {
-    /// How many stored messages are remembered to recognise redeliveries (default
-    /// [`DEFAULT_SEEN_CAPACITY`], about 6 MiB of memory, taken at open; 0 turns de-duplication off).
-    pub fn seen_capacity(mut self, capacity: usize) -> StoreOptions {
-        self.seen_capacity = capacity;
-        self
-    }
-
-    /// Whether the remembered digests are kept in `<csv>.seen` to survive a restart (default
-    /// on).
-    pub fn journal(mut self, on: bool) -> StoreOptions {
-        self.journal = on;
-        self
-    }
-
-    /// The least time between two `fsync`s, and between two checks that the path still names
-    /// the open file (default [`DEFAULT_INTERVAL`]; zero syncs and checks on every row).
-    pub fn interval(mut self, interval: Duration) -> StoreOptions {
-        self.interval = interval;
-        self
-    }
-}
 
 /// What [`CsvStore::append`] did with a reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,60 +86,6 @@ pub enum Appended {
     Stored,
     /// The message is a redelivery of one already stored: nothing was written.
     Duplicate,
-}
-
-/// Why the store opened its path again while recording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReopenReason {
-    /// The file was deleted or renamed away.
-    Gone,
-    /// Another file now has the path.
-    Replaced,
-}
-
-/// Something the caller should tell the user about, though recording goes on.
-#[derive(Debug)]
-pub enum StoreNote {
-    /// The CSV was moved, deleted or replaced, and the path was opened again.
-    Reopened {
-        /// The CSV path.
-        path: PathBuf,
-        /// What happened to the old file.
-        reason: ReopenReason,
-        /// Whether a new file was started with the header.
-        created: bool,
-    },
-    /// The duplicate journal could not be written and is no longer kept. Redeliveries are
-    /// still recognised until the program stops; after a restart one may be stored twice.
-    JournalFailed(StoreError),
-}
-
-impl fmt::Display for StoreNote {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreNote::Reopened {
-                path,
-                reason,
-                created,
-            } => {
-                let what = match reason {
-                    ReopenReason::Gone => "was moved or deleted",
-                    ReopenReason::Replaced => "was replaced by another file",
-                };
-                let then = if *created {
-                    "started a new file with the header"
-                } else {
-                    "continuing the file now there"
-                };
-                write!(f, "`{}` {what} while recording: {then}", path.display())
-            }
-            StoreNote::JournalFailed(e) => write!(
-                f,
-                "{e}; duplicate detection continues in memory only (a restart may store a \
-                 redelivered reading twice)"
-            ),
-        }
-    }
 }
 
 /// The chapter's CSV file, opened for appending readings.

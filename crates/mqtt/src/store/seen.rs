@@ -24,6 +24,11 @@ use super::error::StoreError;
 
 /// The identity of an MQTT message for de-duplication: a digest of its topic and payload, and
 /// its DUP flag.
+///
+/// [`CsvStore::append`](super::CsvStore::append) skips a message only when its DUP flag is set
+/// *and* its digest is among the last stored ones (65,536 by default, kept in `<csv>.seen` so a
+/// restart remembers them). A message without the flag is always stored: a board without a
+/// clock sends the same payload whenever nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
     digest: u128,
