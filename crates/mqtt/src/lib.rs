@@ -8,9 +8,18 @@
 //! | module | concept |
 //! | --- | --- |
 //! | [`settings`] | [`Settings`] from the environment and `.env`, or a builder; where each value came from |
+//! | [`store`] | the chapter's CSV file, written so no reading is lost or stored twice |
+//! | [`rejects`] | payloads that are not readings, one JSON line each, under a size cap |
+//! | [`counters`] | received / stored / rejected / duplicate counts, shared with a status line |
 
 pub use hexaboard_core as core;
 
+pub mod counters;
+pub mod rejects;
 pub mod settings;
+pub mod store;
 
+pub use counters::{Counters, CountersSnapshot};
+pub use rejects::{Rejected, RejectsFile};
 pub use settings::{Lang, Secret, Settings, SettingsBuilder, SettingsError, Source};
+pub use store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};

@@ -1,0 +1,150 @@
+//! The one error type of the files layer: the CSV store, its duplicate journal and the rejects
+//! file. Every message names the path, the operating system's error and, where one is known,
+//! what to do about it.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// What went wrong with the CSV file, its duplicate journal or the rejects file.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The file could not be opened or created.
+    #[error("cannot open `{}`: {source}{}", path.display(), Hint(source))]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The existing file could not be read to check its header or its last line.
+    #[error("cannot read `{}`: {source}{}", path.display(), Hint(source))]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// A row (or the header) could not be handed to the operating system. The row is not
+    /// stored: do not acknowledge its message.
+    #[error("cannot write to `{}`: {source}{}", path.display(), Hint(source))]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// Rows written could not be made durable (`fsync`).
+    #[error("cannot sync `{}` to disk: {source}{}", path.display(), Hint(source))]
+    Sync {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The file exists with a header other than the chapter's; it was left untouched.
+    #[error(
+        "`{}` has header `{found}`, not the chapter's `Timestamp,Board,Temperature,Humidity,Light`: \
+         choose another CSV_FILE or move the file away",
+        path.display()
+    )]
+    Header {
+        /// The file.
+        path: PathBuf,
+        /// Its first line (shortened), lossily decoded.
+        found: String,
+    },
+    /// The duplicate journal beside the CSV is not one this program wrote; it was left
+    /// untouched.
+    #[error(
+        "`{}` is not a hexaboard duplicate journal: move it away (it is recreated) or choose \
+         another CSV_FILE",
+        path.display()
+    )]
+    NotAJournal {
+        /// The journal file.
+        path: PathBuf,
+    },
+}
+
+impl StoreError {
+    /// The file concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            StoreError::Open { path, .. }
+            | StoreError::Read { path, .. }
+            | StoreError::Write { path, .. }
+            | StoreError::Sync { path, .. }
+            | StoreError::Header { path, .. }
+            | StoreError::NotAJournal { path } => path,
+        }
+    }
+
+    /// The operating system's error, when there is one.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        match self {
+            StoreError::Open { source, .. }
+            | StoreError::Read { source, .. }
+            | StoreError::Write { source, .. }
+            | StoreError::Sync { source, .. } => Some(source),
+            StoreError::Header { .. } | StoreError::NotAJournal { .. } => None,
+        }
+    }
+
+    pub(crate) fn open(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Open {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn read(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Read {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn write(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn sync(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Sync {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// `: the disk is full` and the like, after the operating system's own words.
+struct Hint<'a>(&'a io::Error);
+
+impl fmt::Display for Hint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hint = match self.0.raw_os_error() {
+            Some(libc::ENOSPC) => "the disk is full: free some space",
+            Some(libc::EDQUOT) => "the disk quota is used up: free some space",
+            Some(libc::EACCES | libc::EPERM) => {
+                "permission denied: check the rights on the file and its directory"
+            }
+            Some(libc::EROFS) => "the file system is mounted read-only",
+            Some(libc::ENOENT) => "its directory does not exist (or was removed)",
+            Some(libc::EISDIR) => "it is a directory: CSV_FILE must name a file",
+            Some(libc::ENOTDIR) => "a part of the path is not a directory",
+            Some(libc::EIO) => "the device reported an input/output error",
+            Some(libc::EFBIG) => "the file is larger than the file system allows",
+            _ => return Ok(()),
+        };
+        write!(f, " ({hint})")
+    }
+}

@@ -1,0 +1,334 @@
+//! The CSV store: the chapter's `sensor_data.csv`, written so that no reading is lost.
+//!
+//! ```no_run
+//! use hexaboard_mqtt::store::{Appended, CsvStore, MessageId, StoreOptions};
+//! use hexaboard_mqtt::core::reading::ReadingParser;
+//! use time::{OffsetDateTime, UtcOffset};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let offset = UtcOffset::from_hms(9, 0, 0)?; // the local offset, read once at start-up
+//! let mut store = CsvStore::open("sensor_data.csv", offset, StoreOptions::default())?;
+//! if store.created() {
+//!     println!("✅ CSV 파일 생성: sensor_data.csv");
+//! }
+//! let (topic, payload) = ("hexaboard/A/sensor/data", br#"{"temperature":25,"humidity":60}"#);
+//! let reading = ReadingParser::default().parse(payload, topic)?;
+//! let id = MessageId::new(topic, payload, false);
+//! match store.append(OffsetDateTime::now_utc(), &reading, id)? {
+//!     Appended::Stored => {}    // the row is in the file: acknowledge the message
+//!     Appended::Duplicate => {} // a redelivery of a stored message: acknowledge, store nothing
+//! }
+//! store.close()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is promised
+//!
+//! - **Nothing is lost.** [`CsvStore::append`] hands the row to the operating system (one
+//!   `write` on a file opened in append mode, no user-space buffer) before it returns, so the
+//!   caller may acknowledge the message right after: a `SIGKILL` at any moment loses nothing,
+//!   and what was not acknowledged is redelivered by the broker. Power loss is covered by
+//!   `fsync`, done on [`CsvStore::sync`] / [`CsvStore::close`] and at most once per second of
+//!   activity (inside `append`, or from [`CsvStore::maybe_sync`]).
+//! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digests of stored
+//!   messages are appended to `<csv>.seen` ([`journal_path`]) after each row, loaded at open,
+//!   and the journal is rewritten with the newest ones (temporary file, then rename) when it
+//!   holds more than twice as many as are remembered. If it cannot be written, recording goes
+//!   on and [`CsvStore::take_note`] says so.
+//! - **The chapter's bytes**: header once, CRLF line ends, an empty cell for a missing light.
+//! - **A foreign file is never touched**: a CSV with another header is refused, unchanged.
+//!
+//! # The file moved, deleted or replaced while recording
+//!
+//! Every second of activity (each [`StoreOptions::interval`]) the store compares the path's
+//! inode with the open file's. When the file was renamed away (log rotation), deleted, or
+//! replaced by another file, the store does what the chapter's program does on every message:
+//! it opens the path again, creating it with the header when it is missing, continuing it when
+//! it has the chapter's header, refusing it otherwise. [`CsvStore::take_note`] then returns a
+//! [`StoreNote::Reopened`]. Rows written between the change and the check (at most one
+//! interval) went to the old file: kept if it was renamed, gone with it if it was deleted.
+//! When the directory itself is gone, `append` fails with an error naming the path.
+//!
+//! # Devices and pipes
+//!
+//! A CSV path that is not a regular file (`/dev/stdout`, a FIFO) gets the header and rows but
+//! no duplicate journal and no checks for replacement, as nothing can be read back from it.
+
+mod error;
+pub(crate) mod file;
+mod note;
+mod options;
+pub(crate) mod seen;
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use hexaboard_core::csv_row::RowWriter;
+use hexaboard_core::reading::Reading;
+use time::{OffsetDateTime, UtcOffset};
+
+pub use error::StoreError;
+pub use note::{ReopenReason, StoreNote};
+pub use options::{StoreOptions, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY};
+pub use seen::{journal_path, MessageId};
+
+use file::{open_csv, start_on_new_line, write_all, Opened, Staging};
+use seen::{Journal, Recent};
+
+/// What [`CsvStore::append`] did with a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// The row was handed to the operating system.
+    Stored,
+    /// The message is a redelivery of one already stored: nothing was written.
+    Duplicate,
+}
+
+/// The chapter's CSV file, opened for appending readings.
+#[derive(Debug)]
+pub struct CsvStore {
+    path: PathBuf,
+    file: File,
+    identity: (u64, u64),
+    regular: bool,
+    created: bool,
+    repaired_cut_row: bool,
+    /// A write failed: the file may end in part of a row.
+    check_line_end: bool,
+    rows: RowWriter<Staging>,
+    options: StoreOptions,
+    dirty: bool,
+    last_sync: Instant,
+    last_check: Instant,
+    recent: Recent,
+    journal: Option<Journal>,
+    notes: VecDeque<StoreNote>,
+}
+
+impl CsvStore {
+    /// Opens the CSV at `path`; timestamps are written as local time at `offset`.
+    ///
+    /// - Missing or empty: created with the chapter's header ([`CsvStore::created`] is true).
+    /// - With the chapter's header: appended to. If its last line was cut short (a crash
+    ///   mid-row), the next row starts on a new line ([`CsvStore::repaired_cut_row`]).
+    /// - With another header: refused and left untouched.
+    ///
+    /// The duplicate journal `<path>.seen` is opened (or created) beside a regular file, and
+    /// its newest digests are loaded.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Header`] for a file with another header, [`StoreError::NotAJournal`] for
+    /// a `.seen` file this program did not write, and [`StoreError::Open`],
+    /// [`StoreError::Read`] or [`StoreError::Write`] naming the path and the OS error when the
+    /// file cannot be opened, read, or given its header (`/dev/full`: the disk is full).
+    pub fn open(
+        path: impl AsRef<Path>,
+        offset: UtcOffset,
+        options: StoreOptions,
+    ) -> Result<CsvStore, StoreError> {
+        let path = path.as_ref().to_owned();
+        let mut rows = RowWriter::new(Staging::default(), offset);
+        let opened = open_csv(&path, &mut rows)?;
+        let mut recent = Recent::new(options.seen_capacity);
+        let journal = if opened.regular && options.journal && options.seen_capacity > 0 {
+            Some(Journal::open(journal_path(&path), &mut recent)?)
+        } else {
+            None
+        };
+        let now = Instant::now();
+        Ok(CsvStore {
+            path,
+            file: opened.file,
+            identity: opened.identity,
+            regular: opened.regular,
+            created: opened.created,
+            repaired_cut_row: opened.repaired_cut_row,
+            check_line_end: false,
+            rows,
+            options,
+            dirty: false,
+            last_sync: now,
+            last_check: now,
+            recent,
+            journal,
+            notes: VecDeque::new(),
+        })
+    }
+
+    /// The CSV path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file was created with the header when it was (last) opened.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// Whether the file's last line was cut short when it was (last) opened, so a line end
+    /// was written before the first new row.
+    pub fn repaired_cut_row(&self) -> bool {
+        self.repaired_cut_row
+    }
+
+    /// The duplicate journal's path, when one is kept.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_ref().map(Journal::path)
+    }
+
+    /// Appends `reading`, received at `received_at`, unless `id` is a redelivery of a message
+    /// already stored (DUP flag set and digest among the recent ones).
+    ///
+    /// When this returns [`Appended::Stored`], the row has been handed to the operating
+    /// system: the message may be acknowledged. No allocation is made in the steady state.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Write`] naming the path and the OS error (with a hint such as "the disk
+    /// is full"): the row is not stored, and the message must not be acknowledged. The
+    /// errors of [`CsvStore::open`] when the file was moved or replaced and cannot be opened
+    /// again, and [`StoreError::Sync`] when a due `fsync` fails (the row is written).
+    pub fn append(
+        &mut self,
+        received_at: OffsetDateTime,
+        reading: &Reading<'_>,
+        id: MessageId,
+    ) -> Result<Appended, StoreError> {
+        if id.is_dup() && self.recent.contains(id.digest()) {
+            return Ok(Appended::Duplicate);
+        }
+        let now = Instant::now();
+        if self.regular && now.duration_since(self.last_check) >= self.options.interval {
+            self.follow_path()?;
+            self.last_check = now;
+        }
+        if self.check_line_end {
+            start_on_new_line(&self.file, &self.path)?;
+            self.check_line_end = false;
+        }
+        self.rows.get_ref().clear();
+        self.rows
+            .write_reading(received_at, reading)
+            .and_then(|()| self.rows.flush())
+            .map_err(|e| StoreError::write(&self.path, e))?;
+        if let Err(e) = write_all(&self.file, &self.path, &self.rows.get_ref().bytes()) {
+            self.check_line_end = self.regular;
+            return Err(e);
+        }
+        self.dirty = true;
+        self.remember(id.digest());
+        self.maybe_sync(now)?;
+        Ok(Appended::Stored)
+    }
+
+    /// Syncs written rows to disk if the last sync is at least one interval old. Call it
+    /// from time to time (each second, say) so that rows of a burst followed by silence are
+    /// synced too.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Sync`] naming the path and the OS error.
+    pub fn maybe_sync(&mut self, now: Instant) -> Result<(), StoreError> {
+        if self.dirty && now.saturating_duration_since(self.last_sync) >= self.options.interval {
+            self.sync()?;
+        }
+        Ok(())
+    }
+
+    /// Syncs written rows, and the duplicate journal, to disk.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Sync`] naming the path and the OS error.
+    pub fn sync(&mut self) -> Result<(), StoreError> {
+        self.last_sync = Instant::now();
+        if self.regular {
+            self.file
+                .sync_data()
+                .map_err(|e| StoreError::sync(&self.path, e))?;
+        }
+        if let Some(journal) = &self.journal {
+            if let Err(e) = journal.sync() {
+                self.journal_failed(e);
+            }
+        }
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Syncs and closes the file.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Sync`] naming the path and the OS error.
+    pub fn close(mut self) -> Result<(), StoreError> {
+        self.sync()
+    }
+
+    /// The next note for the user (the file was reopened, the journal failed), oldest first.
+    pub fn take_note(&mut self) -> Option<StoreNote> {
+        self.notes.pop_front()
+    }
+
+    /// Records a stored digest in memory, then in the journal.
+    fn remember(&mut self, digest: u128) {
+        self.recent.insert(digest);
+        let Some(journal) = &mut self.journal else {
+            return;
+        };
+        let mut result = journal.record(digest);
+        if result.is_ok() && journal.needs_compaction(&self.recent) {
+            result = journal.compact(&self.recent);
+        }
+        if let Err(e) = result {
+            self.journal_failed(e);
+        }
+    }
+
+    fn journal_failed(&mut self, error: StoreError) {
+        self.journal = None;
+        self.notes.push_back(StoreNote::JournalFailed(error));
+    }
+
+    /// Opens the path again if it no longer names the open file.
+    fn follow_path(&mut self) -> Result<(), StoreError> {
+        let reason = match std::fs::metadata(&self.path) {
+            Ok(meta) if (meta.dev(), meta.ino()) == self.identity => return Ok(()),
+            Ok(_) => ReopenReason::Replaced,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ReopenReason::Gone,
+            Err(e) => return Err(StoreError::read(&self.path, e)),
+        };
+        let opened = open_csv(&self.path, &mut self.rows)?;
+        // The old file's rows are already written; sync them where they now are.
+        let _ = self.file.sync_data();
+        let Opened {
+            file,
+            identity,
+            regular,
+            created,
+            repaired_cut_row,
+        } = opened;
+        self.file = file;
+        self.identity = identity;
+        self.regular = regular;
+        self.created = created;
+        self.repaired_cut_row = repaired_cut_row;
+        self.check_line_end = false;
+        self.notes.push_back(StoreNote::Reopened {
+            path: self.path.clone(),
+            reason,
+            created,
+        });
+        if let Some(journal) = &mut self.journal {
+            if let Err(e) = journal.follow(&self.recent) {
+                self.journal_failed(e);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,60 @@
+//! What the store tells the user while recording goes on.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::error::StoreError;
+
+/// Why the store opened its path again while recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReopenReason {
+    /// The file was deleted or renamed away.
+    Gone,
+    /// Another file now has the path.
+    Replaced,
+}
+
+/// Something the caller should tell the user about, though recording goes on.
+#[derive(Debug)]
+pub enum StoreNote {
+    /// The CSV was moved, deleted or replaced, and the path was opened again.
+    Reopened {
+        /// The CSV path.
+        path: PathBuf,
+        /// What happened to the old file.
+        reason: ReopenReason,
+        /// Whether a new file was started with the header.
+        created: bool,
+    },
+    /// The duplicate journal could not be written and is no longer kept. Redeliveries are
+    /// still recognised until the program stops; after a restart one may be stored twice.
+    JournalFailed(StoreError),
+}
+
+impl fmt::Display for StoreNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreNote::Reopened {
+                path,
+                reason,
+                created,
+            } => {
+                let what = match reason {
+                    ReopenReason::Gone => "was moved or deleted",
+                    ReopenReason::Replaced => "was replaced by another file",
+                };
+                let then = if *created {
+                    "started a new file with the header"
+                } else {
+                    "continuing the file now there"
+                };
+                write!(f, "`{}` {what} while recording: {then}", path.display())
+            }
+            StoreNote::JournalFailed(e) => write!(
+                f,
+                "{e}; duplicate detection continues in memory only (a restart may store a \
+                 redelivered reading twice)"
+            ),
+        }
+    }
+}

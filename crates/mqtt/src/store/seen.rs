@@ -1,0 +1,343 @@
+//! Which messages were stored lately, so a broker's redelivery is not stored twice.
+//!
+//! A QoS 1 message is redelivered, with the DUP flag set, when its acknowledgement was lost:
+//! the receiver was killed after writing the row, or the connection dropped. Boards without a
+//! timestamp may legitimately send the same payload twice in a row, so only a message that is
+//! flagged DUP *and* whose digest is among the recently stored ones is a duplicate.
+//!
+//! The digests live in [`Recent`] (a fixed-capacity ring plus a counting map: bounded memory,
+//! no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the memory
+//! survives a restart. The journal is 16 bytes of magic, then one 16-byte little-endian digest
+//! per stored row, appended after the row is written: killed between the two, the redelivery
+//! is stored twice (recoverable) rather than lost (not).
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::Xxh3Default;
+
+use super::error::StoreError;
+
+/// The identity of an MQTT message for de-duplication: a digest of its topic and payload, and
+/// its DUP flag.
+///
+/// [`CsvStore::append`](super::CsvStore::append) skips a message only when its DUP flag is set
+/// *and* its digest is among the last stored ones (65,536 by default, kept in `<csv>.seen` so a
+/// restart remembers them). A message without the flag is always stored: a board without a
+/// clock sends the same payload whenever nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MessageId {
+    digest: u128,
+    dup: bool,
+}
+
+impl MessageId {
+    /// The identity of a message received on `topic` with `payload`, `dup` being its DUP flag.
+    ///
+    /// The digest is XXH3-128 of the topic's length in bytes (8 bytes, little-endian), the
+    /// topic and the payload. XXH3's output is fixed by its specification, so digests written
+    /// to the journal by one release are understood by the next.
+    pub fn new(topic: &str, payload: &[u8], dup: bool) -> MessageId {
+        let mut hasher = Xxh3Default::new();
+        hasher.update(&(topic.len() as u64).to_le_bytes());
+        hasher.update(topic.as_bytes());
+        hasher.update(payload);
+        MessageId {
+            digest: hasher.digest128(),
+            dup,
+        }
+    }
+
+    /// The 128-bit digest of topic and payload.
+    pub fn digest(&self) -> u128 {
+        self.digest
+    }
+
+    /// Whether the broker flagged the message as a redelivery.
+    pub fn is_dup(&self) -> bool {
+        self.dup
+    }
+
+    /// The same message with the DUP flag set to `dup`.
+    pub fn with_dup(self, dup: bool) -> MessageId {
+        MessageId { dup, ..self }
+    }
+}
+
+/// The last `capacity` digests stored, oldest first in the ring.
+#[derive(Debug)]
+pub(crate) struct Recent {
+    capacity: usize,
+    ring: Vec<u128>,
+    /// Where the next digest goes once the ring is full (then also the oldest one).
+    next: usize,
+    /// How many times each digest is in the ring: identical payloads may be stored twice.
+    /// Keyed by bytes, not `u128`, for 20-byte entries instead of 32 (`u128` is 16-aligned).
+    counts: HashMap<[u8; 16], u32>,
+}
+
+impl Recent {
+    pub(crate) fn new(capacity: usize) -> Recent {
+        Recent {
+            capacity,
+            ring: Vec::with_capacity(capacity),
+            next: 0,
+            // Twice the capacity: removals leave tombstones, and the table is then cleaned in
+            // place (no allocation) only while it is at most half full.
+            counts: HashMap::with_capacity(capacity.saturating_mul(2)),
+        }
+    }
+
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    pub(crate) fn contains(&self, digest: u128) -> bool {
+        self.counts.contains_key(&digest.to_le_bytes())
+    }
+
+    pub(crate) fn insert(&mut self, digest: u128) {
+        if self.capacity == 0 {
+            return;
+        }
+        if self.ring.len() < self.capacity {
+            self.ring.push(digest);
+        } else {
+            let oldest = std::mem::replace(&mut self.ring[self.next], digest);
+            self.next = (self.next + 1) % self.capacity;
+            let oldest = oldest.to_le_bytes();
+            if let Some(count) = self.counts.get_mut(&oldest) {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(&oldest);
+                }
+            }
+        }
+        *self.counts.entry(digest.to_le_bytes()).or_insert(0) += 1;
+    }
+
+    /// The digests, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u128> + '_ {
+        self.ring[self.next..]
+            .iter()
+            .chain(&self.ring[..self.next])
+            .copied()
+    }
+}
+
+const MAGIC: &[u8; 16] = b"hexaboard-seen/1";
+const RECORD: u64 = 16;
+
+/// The journal of stored digests, `<csv>.seen`.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    path: PathBuf,
+    file: File,
+    entries: u64,
+}
+
+/// The journal's path for a CSV path: `sensor_data.csv` → `sensor_data.csv.seen`.
+pub fn journal_path(csv: &Path) -> PathBuf {
+    with_suffix(csv, ".seen")
+}
+
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = OsString::from(path.as_os_str());
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path` and loads its newest digests into `recent`.
+    pub(crate) fn open(path: PathBuf, recent: &mut Recent) -> Result<Journal, StoreError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(|e| StoreError::open(&path, e))?;
+        let mut len = file
+            .metadata()
+            .map_err(|e| StoreError::read(&path, e))?
+            .len();
+        let mut head = [0u8; 16];
+        let got = read_at_most(&file, &mut head, 0).map_err(|e| StoreError::read(&path, e))?;
+        if got < MAGIC.len() && MAGIC.starts_with(&head[..got]) {
+            // New, or its creation was cut short: start it (again).
+            file.set_len(0).map_err(|e| StoreError::write(&path, e))?;
+            (&file)
+                .write_all(MAGIC)
+                .map_err(|e| StoreError::write(&path, e))?;
+            len = RECORD;
+        } else if &head != MAGIC {
+            return Err(StoreError::NotAJournal { path });
+        }
+        let cut = (len - RECORD) % RECORD;
+        if cut != 0 {
+            // A digest cut short by a crash: drop it, so the next ones stay aligned.
+            len -= cut;
+            file.set_len(len).map_err(|e| StoreError::write(&path, e))?;
+        }
+        let entries = len / RECORD - 1;
+        let keep = entries.min(recent.capacity() as u64);
+        let start = len - keep * RECORD;
+        let mut bytes = vec![0u8; (keep * RECORD) as usize];
+        file.read_exact_at(&mut bytes, start)
+            .map_err(|e| StoreError::read(&path, e))?;
+        for chunk in bytes.chunks_exact(RECORD as usize) {
+            let mut digest = [0u8; 16];
+            digest.copy_from_slice(chunk);
+            recent.insert(u128::from_le_bytes(digest));
+        }
+        Ok(Journal {
+            path,
+            file,
+            entries,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one digest (one `write`).
+    pub(crate) fn record(&mut self, digest: u128) -> Result<(), StoreError> {
+        (&self.file)
+            .write_all(&digest.to_le_bytes())
+            .map_err(|e| StoreError::write(&self.path, e))?;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Whether the journal holds more than twice what is kept in memory.
+    pub(crate) fn needs_compaction(&self, recent: &Recent) -> bool {
+        self.entries > 2 * recent.capacity() as u64
+    }
+
+    /// Rewrites the journal with just the digests in `recent`, through a temporary file renamed
+    /// over it, so a crash leaves either the old or the new journal.
+    pub(crate) fn compact(&mut self, recent: &Recent) -> Result<(), StoreError> {
+        let tmp = with_suffix(&self.path, ".tmp");
+        let mut bytes = Vec::with_capacity((recent.len() + 1) * RECORD as usize);
+        bytes.extend_from_slice(MAGIC);
+        for digest in recent.iter() {
+            bytes.extend_from_slice(&digest.to_le_bytes());
+        }
+        let write = || -> io::Result<()> {
+            let mut file = File::create(&tmp)?;
+            file.write_all(&bytes)?;
+            file.sync_data()
+        };
+        write().map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            StoreError::write(&tmp, e)
+        })?;
+        fs::rename(&tmp, &self.path).map_err(|e| StoreError::write(&self.path, e))?;
+        sync_dir(&self.path);
+        self.file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| StoreError::open(&self.path, e))?;
+        self.entries = recent.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the journal anew from `recent` if its file was deleted (with its directory,
+    /// say) while recording.
+    pub(crate) fn follow(&mut self, recent: &Recent) -> Result<(), StoreError> {
+        match fs::metadata(&self.path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => self.compact(recent),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn sync(&self) -> Result<(), StoreError> {
+        self.file
+            .sync_data()
+            .map_err(|e| StoreError::sync(&self.path, e))
+    }
+}
+
+/// Reads up to `buf.len()` bytes at `offset`, fewer at the end of the file.
+pub(crate) fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Makes a file's creation or renaming durable. Best effort: a directory that cannot be
+/// synced costs durability against power loss only, never data the file already holds.
+pub(crate) fn sync_dir(file: &Path) {
+    let dir = match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_is_stable_across_releases() {
+        // Values from the reference C library (libxxhash 0.8.1): they must never change, or
+        // journals written by an earlier release stop matching.
+        assert_eq!(
+            xxhash_rust::xxh3::xxh3_128(b"hexaboard"),
+            0xcfc1_bd4b_e881_92aa_acce_e741_f2f4_74d5
+        );
+        let id = MessageId::new("hexaboard/A/sensor/data", br#"{"temperature":25}"#, false);
+        assert_eq!(id.digest(), 0xd0ff_0ada_69ff_b6eb_319e_dfaf_8eff_f52f);
+        assert_eq!(id.with_dup(true).digest(), id.digest());
+        assert!(id.with_dup(true).is_dup());
+    }
+
+    #[test]
+    fn topic_and_payload_boundaries_do_not_collide() {
+        let a = MessageId::new("ab", b"c", false);
+        let b = MessageId::new("a", b"bc", false);
+        assert_ne!(a.digest(), b.digest());
+    }
+
+    #[test]
+    fn the_ring_forgets_the_oldest_and_counts_repeats() {
+        let mut recent = Recent::new(3);
+        for d in [1, 2, 2, 3] {
+            recent.insert(d);
+        }
+        assert!(!recent.contains(1));
+        assert!(recent.contains(2));
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [2, 2, 3]);
+        recent.insert(4);
+        assert!(recent.contains(2), "one of the two 2s is still kept");
+        recent.insert(5);
+        assert!(!recent.contains(2));
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4, 5]);
+    }
+
+    #[test]
+    fn a_zero_capacity_remembers_nothing() {
+        let mut recent = Recent::new(0);
+        recent.insert(7);
+        assert!(!recent.contains(7));
+        assert_eq!(recent.len(), 0);
+    }
+}

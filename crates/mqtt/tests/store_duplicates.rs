@@ -1,0 +1,225 @@
+//! A broker's redelivery of a stored message is not stored twice, even across a restart; an
+//! identical payload that is not a redelivery is always stored.
+
+use std::fs;
+use std::path::Path;
+
+use hexaboard_mqtt::core::reading::ReadingParser;
+use hexaboard_mqtt::store::{
+    journal_path, Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions,
+};
+use time::macros::{datetime, offset};
+
+const TOPIC: &str = "hexaboard/A/sensor/data";
+
+fn open(path: &Path, options: StoreOptions) -> CsvStore {
+    CsvStore::open(path, offset!(+9), options).unwrap()
+}
+
+fn payload(temperature: u32) -> String {
+    format!(r#"{{"board":"A","temperature":{temperature},"humidity":60}}"#)
+}
+
+fn deliver(store: &mut CsvStore, payload: &str, dup: bool) -> Appended {
+    let reading = ReadingParser::default()
+        .parse(payload.as_bytes(), TOPIC)
+        .unwrap();
+    let id = MessageId::new(TOPIC, payload.as_bytes(), dup);
+    store
+        .append(datetime!(2025-11-25 01:30:15 UTC), &reading, id)
+        .unwrap()
+}
+
+fn rows(path: &Path) -> usize {
+    fs::read_to_string(path).unwrap().lines().count() - 1
+}
+
+#[test]
+fn the_dup_flagged_redelivery_of_a_stored_message_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(25), false), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 1);
+}
+
+#[test]
+fn an_identical_payload_without_the_dup_flag_is_stored() {
+    // A board without a clock sends the same payload whenever nothing changed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(25), false), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(25), false), Appended::Stored);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 2);
+}
+
+#[test]
+fn a_dup_flagged_message_never_stored_before_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 1);
+}
+
+#[test]
+fn the_same_payload_on_another_topic_is_another_message() {
+    let a = MessageId::new("hexaboard/A/sensor/data", b"{}", true);
+    let b = MessageId::new("hexaboard/B/sensor/data", b"{}", true);
+    assert_ne!(a.digest(), b.digest());
+}
+
+#[test]
+fn the_duplicate_memory_survives_close_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    deliver(&mut store, &payload(25), false);
+    deliver(&mut store, &payload(26), false);
+    assert_eq!(store.journal_path(), Some(journal_path(&path).as_path()));
+    store.close().unwrap();
+
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    assert_eq!(deliver(&mut store, &payload(26), true), Appended::Duplicate);
+    assert_eq!(deliver(&mut store, &payload(27), true), Appended::Stored);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 3);
+}
+
+#[test]
+fn the_duplicate_memory_survives_being_dropped_without_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    deliver(&mut store, &payload(25), false);
+    drop(store);
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+}
+
+#[test]
+fn journal_compaction_keeps_the_newest_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let options = StoreOptions::default().seen_capacity(4);
+    let mut store = open(&path, options.clone());
+    for t in 0..9 {
+        deliver(&mut store, &payload(t), false);
+    }
+    // The ninth digest took the journal over 2 × 4 entries: it was rewritten with the last 4.
+    let journal = journal_path(&path);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 4 * 16);
+    deliver(&mut store, &payload(9), false);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 5 * 16);
+    store.close().unwrap();
+
+    let mut store = open(&path, options);
+    for t in 6..10 {
+        assert_eq!(
+            deliver(&mut store, &payload(t), true),
+            Appended::Duplicate,
+            "{t}"
+        );
+    }
+    assert_eq!(deliver(&mut store, &payload(5), true), Appended::Stored);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 11);
+}
+
+#[test]
+fn a_journal_cut_mid_digest_is_repaired_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    deliver(&mut store, &payload(25), false);
+    deliver(&mut store, &payload(26), false);
+    store.close().unwrap();
+    let journal = journal_path(&path);
+    let len = fs::metadata(&journal).unwrap().len();
+    fs::File::options()
+        .write(true)
+        .open(&journal)
+        .unwrap()
+        .set_len(len - 5)
+        .unwrap();
+
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 16);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    assert_eq!(deliver(&mut store, &payload(26), true), Appended::Stored);
+    deliver(&mut store, &payload(27), false);
+    store.close().unwrap();
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(27), true), Appended::Duplicate);
+}
+
+#[test]
+fn a_seen_file_this_program_did_not_write_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let journal = journal_path(&path);
+    fs::write(&journal, "my notes about what I have seen\n").unwrap();
+    let err = CsvStore::open(&path, offset!(+9), StoreOptions::default()).unwrap_err();
+    assert!(matches!(err, StoreError::NotAJournal { .. }), "{err:?}");
+    assert!(err.to_string().contains("sensor_data.csv.seen"));
+    assert_eq!(
+        fs::read_to_string(&journal).unwrap(),
+        "my notes about what I have seen\n"
+    );
+}
+
+#[test]
+fn without_a_journal_the_memory_lasts_until_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let options = StoreOptions::default().journal(false);
+    let mut store = open(&path, options.clone());
+    deliver(&mut store, &payload(25), false);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    assert_eq!(store.journal_path(), None);
+    store.close().unwrap();
+    assert!(!journal_path(&path).exists());
+    let mut store = open(&path, options);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Stored);
+}
+
+#[test]
+fn a_zero_capacity_turns_de_duplication_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default().seen_capacity(0));
+    deliver(&mut store, &payload(25), false);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Stored);
+    assert!(!journal_path(&path).exists());
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_is_dropped_with_a_note_and_rows_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default().seen_capacity(1));
+    // Compaction (after the third digest) renames a temporary file over the journal: make
+    // that impossible by putting a directory where the temporary file goes.
+    fs::create_dir(dir.path().join("sensor_data.csv.seen.tmp")).unwrap();
+    for t in 0..3 {
+        assert_eq!(deliver(&mut store, &payload(t), false), Appended::Stored);
+    }
+    let note = store.take_note().expect("a note about the journal");
+    assert!(matches!(note, StoreNote::JournalFailed(_)), "{note:?}");
+    assert!(
+        note.to_string().contains("sensor_data.csv.seen.tmp"),
+        "{note}"
+    );
+    assert_eq!(store.journal_path(), None);
+    assert_eq!(deliver(&mut store, &payload(2), true), Appended::Duplicate);
+    assert_eq!(deliver(&mut store, &payload(3), false), Appended::Stored);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 4);
+}
