@@ -8,9 +8,18 @@
 //! | module | concept |
 //! | --- | --- |
 //! | [`settings`] | [`Settings`] from the environment and `.env`, or a builder; where each value came from |
+//! | [`session`] | [`Session`]: connect, subscribe, receive on paho's callback thread, reconnect, publish, stop |
+//! | [`connect_error`] | [`ConnectError`]: why a connect failed, in one line with the fix |
 
 pub use hexaboard_core as core;
 
+pub mod connect_error;
+mod diagnose;
+pub mod session;
 pub mod settings;
 
+pub use connect_error::{ConnectError, ConnectErrorKind};
+pub use session::{
+    Incoming, Pending, PublishError, RetryPolicy, Session, SessionBuilder, SessionEvent, StopSignal,
+};
 pub use settings::{Lang, Secret, Settings, SettingsBuilder, SettingsError, Source};
