@@ -19,8 +19,9 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use openssl::ssl::{HandshakeError, SslConnector, SslFiletype, SslMethod, SslVerifyMode};
-use openssl::x509::X509VerifyResult;
+use openssl::x509::{X509VerifyResult, X509};
 use paho_mqtt as paho;
+use std::sync::{Arc, Mutex};
 
 use crate::connect_error::{from_connack, ConnectError};
 use crate::settings::Settings;
@@ -208,10 +209,24 @@ fn tls_probe(settings: &Settings, stream: TcpStream, timeout: Duration) -> Probe
         Ok(c) => c,
         Err(e) => return Probe::Alert(format!("cannot set up TLS: {e}")),
     };
+    // The server's own certificate, kept by the verify callback: after a failed
+    // verification OpenSSL does not keep it as the peer certificate.
+    let leaf: Arc<Mutex<Option<X509>>> = Arc::default();
     if settings.tls_insecure() {
         config.set_verify(SslVerifyMode::NONE);
         config.set_verify_hostname(false);
+    } else {
+        let keep = Arc::clone(&leaf);
+        config.set_verify_callback(SslVerifyMode::PEER, move |ok, ctx| {
+            if ctx.error_depth() == 0 {
+                if let Some(cert) = ctx.current_cert() {
+                    *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(cert.to_owned());
+                }
+            }
+            ok
+        });
     }
+    let leaf = move || leaf.lock().unwrap_or_else(|e| e.into_inner()).clone();
     match config.connect(&host, stream) {
         Ok(mut tls) => {
             // TLS 1.3: a server that wants a client certificate says so only after the
@@ -236,9 +251,7 @@ fn tls_probe(settings: &Settings, stream: TcpStream, timeout: Duration) -> Probe
                     X509_V_ERR_CERT_HAS_EXPIRED => ConnectError::CertificateExpired {
                         host,
                         port,
-                        not_after: mid
-                            .ssl()
-                            .peer_certificate()
+                        not_after: leaf()
                             .map(|c| c.not_after().to_string())
                             .unwrap_or_else(|| "unknown".to_owned()),
                     },
@@ -253,9 +266,7 @@ fn tls_probe(settings: &Settings, stream: TcpStream, timeout: Duration) -> Probe
                     },
                     X509_V_ERR_HOSTNAME_MISMATCH | X509_V_ERR_IP_ADDRESS_MISMATCH => {
                         ConnectError::HostnameMismatch {
-                            names: mid
-                                .ssl()
-                                .peer_certificate()
+                            names: leaf()
                                 .map(|c| names(&c))
                                 .unwrap_or_else(|| "other names".to_owned()),
                             host,
