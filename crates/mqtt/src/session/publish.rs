@@ -41,7 +41,9 @@ pub enum PublishError {
 }
 
 /// A message handed to paho by [`Session::publish_nowait`], not yet known to be acknowledged.
-#[must_use = "a Pending says whether the broker acknowledged the message only if waited on"]
+///
+/// It may be dropped: the session's in-flight window still tracks the message, and a failure
+/// shows in a later `publish_nowait` or in [`Session::flush`].
 pub struct Pending {
     token: paho::DeliveryToken,
 }
