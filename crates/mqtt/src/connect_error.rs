@@ -4,7 +4,7 @@
 //! paho-mqtt reports most failures vaguely (every TLS problem and "nothing listens" are both
 //! `TcpTlsConnectFailure`), and its `Display` of a v3.1.1 CONNACK code prints `(0)`. So the
 //! CONNACK codes are matched here by variant, and network and TLS failures are examined again
-//! by [`crate::diagnose`] with a name lookup, a TCP connect and a TLS handshake of its own.
+//! by the session with a name lookup, a TCP connect and a TLS handshake of its own.
 //!
 //! [`ConnectError::kind`] says whether trying again can help: a wrong password stays wrong, so
 //! it is [`ConnectErrorKind::Fatal`] and reported at once; a broker that is not up yet is
