@@ -11,15 +11,23 @@
 //! | [`store`] | the chapter's CSV file, written so no reading is lost or stored twice |
 //! | [`rejects`] | payloads that are not readings, one JSON line each, under a size cap |
 //! | [`counters`] | received / stored / rejected / duplicate counts, shared with a status line |
+//! | [`session`] | [`Session`]: connect, subscribe, receive on paho's callback thread, reconnect, publish, stop |
+//! | [`connect_error`] | [`ConnectError`]: why a connect failed, in one line with the fix |
 
 pub use hexaboard_core as core;
-
+pub mod connect_error;
 pub mod counters;
+mod diagnose;
 pub mod rejects;
+pub mod session;
 pub mod settings;
 pub mod store;
 
+pub use connect_error::{ConnectError, ConnectErrorKind};
 pub use counters::{Counters, CountersSnapshot};
 pub use rejects::{Rejected, RejectsFile};
+pub use session::{
+    Incoming, Pending, PublishError, RetryPolicy, Session, SessionBuilder, SessionEvent, StopSignal,
+};
 pub use settings::{Lang, Secret, Settings, SettingsBuilder, SettingsError, Source};
 pub use store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};

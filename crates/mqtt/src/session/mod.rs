@@ -1,0 +1,348 @@
+//! The MQTT session: connect, subscribe, receive on paho's callback thread, reconnect, publish
+//! and stop, over paho-mqtt's `AsyncClient`.
+//!
+//! ```no_run
+//! use hexaboard_mqtt::session::{Session, StopSignal};
+//! use hexaboard_mqtt::settings::{Qos, Settings};
+//!
+//! let settings = Settings::builder("localhost").port(1883).build()?;
+//! let stop = StopSignal::install()?;
+//! let session = Session::builder(&settings)
+//!     .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+//!     .on_event(|event| eprintln!("{event}"))
+//!     .on_message(|msg| println!("{} {}", msg.topic, msg.payload_str()))
+//!     .stop_signal(&stop)
+//!     .connect()?;
+//! stop.wait();
+//! session.stop();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The callback thread
+//!
+//! The message handler ([`SessionBuilder::on_message`]) runs on paho's C thread, and paho sends
+//! the acknowledgement of a QoS 1 message (PUBACK) only when the handler returns. A handler that
+//! stores the reading before it returns therefore loses nothing when the process is killed:
+//! the broker sends again what was not acknowledged. Hence the rules for the handler (and for
+//! the event handler, which may also run there):
+//!
+//! - keep it short (microseconds: parse, one `write`); the next message waits for it;
+//! - never wait for the broker there: no [`Session::publish`] (it returns
+//!   [`PublishError::InCallback`] instead of deadlocking), no blocking channel send;
+//! - a panic is caught ([`SessionEvent::HandlerPanicked`], [`Session::handler_panics`]); the
+//!   message is acknowledged anyway, since paho has no way to refuse it.
+//!
+//! # Connecting
+//!
+//! [`SessionBuilder::connect`] returns once the broker has answered the CONNECT and every
+//! SUBSCRIBE, so a test may publish right after. A failure is a [`ConnectError`] whose
+//! message names the cause and the fix; fatal ones (password, TLS trust, protocol) return at
+//! once, retryable ones (refused, no answer) are tried again per [`RetryPolicy`], always with
+//! the same client (a failed client is never dropped: see paho-mqtt issue #239).
+//!
+//! Subscriptions are made in paho's on-connect callback, so every reconnect makes them again.
+//! Lost connections are re-established by the session itself with backoff from 0.5 s up to
+//! 30 s, each failed attempt reported as [`SessionEvent::ReconnectFailed`] with its reason.
+
+mod callbacks;
+mod connect;
+mod event;
+mod publish;
+mod stop;
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use paho_mqtt as paho;
+
+pub use crate::connect_error::{ConnectError, ConnectErrorKind};
+pub use event::{Incoming, SessionEvent};
+pub use publish::{Pending, PublishError};
+pub use stop::{StopSignal, StopSignalError};
+
+use crate::settings::{Qos, Settings};
+use callbacks::{EventFn, MessageFn, Shared};
+
+/// The default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default keep-alive interval.
+pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(30);
+/// How long the broker keeps a persistent MQTT 5 session after a disconnect by default.
+pub const DEFAULT_SESSION_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The default number of publishes [`Session::publish_nowait`] keeps in flight.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 1000;
+/// The default time [`Session::publish`] waits for the broker's acknowledgement.
+pub const DEFAULT_PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long [`Session::stop`] lets the DISCONNECT take.
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How often the first connect is tried when it fails with a retryable error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    attempts: Option<u32>,
+    first_wait: Duration,
+    max_wait: Duration,
+}
+
+impl RetryPolicy {
+    /// One attempt only (a `check`-style dry run).
+    pub fn none() -> Self {
+        RetryPolicy {
+            attempts: Some(1),
+            ..RetryPolicy::forever()
+        }
+    }
+
+    /// Tries until connected (or stopped), waiting 1, 2, 4, ... up to 30 s between attempts.
+    /// The default.
+    pub fn forever() -> Self {
+        RetryPolicy {
+            attempts: None,
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(30),
+        }
+    }
+
+    /// At most `n` attempts in all (at least one).
+    pub fn attempts(n: u32) -> Self {
+        RetryPolicy {
+            attempts: Some(n.max(1)),
+            ..RetryPolicy::forever()
+        }
+    }
+
+    /// The wait after the first failure and the longest wait; the wait doubles in between.
+    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.first_wait = first;
+        self.max_wait = max.max(first);
+        self
+    }
+
+    /// The wait after failed attempt `attempt` (from 1), `None` when no attempt is left.
+    fn wait_after(&self, attempt: u32) -> Option<Duration> {
+        if self.attempts.is_some_and(|n| attempt >= n) {
+            return None;
+        }
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(16));
+        Some(self.first_wait.saturating_mul(factor).min(self.max_wait))
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::forever()
+    }
+}
+
+/// Options of a [`Session`]; made by [`Session::builder`], used by
+/// [`connect`](Self::connect).
+#[must_use]
+pub struct SessionBuilder {
+    settings: Settings,
+    subscriptions: Vec<(String, Qos)>,
+    persistent: bool,
+    session_expiry: Duration,
+    connect_timeout: Duration,
+    keep_alive: Duration,
+    retry: RetryPolicy,
+    on_event: Option<EventFn>,
+    on_message: Option<MessageFn>,
+    stop: Option<StopSignal>,
+    max_in_flight: usize,
+    publish_timeout: Duration,
+}
+
+impl SessionBuilder {
+    /// Subscribes to `filter` at `qos` (call again for more). `$share/group/filter` works
+    /// as it is. The sensor and status topics of the settings are not added by themselves.
+    pub fn subscribe(mut self, filter: impl Into<String>, qos: Qos) -> Self {
+        self.subscriptions.push((filter.into(), qos));
+        self
+    }
+
+    /// A persistent session (default off): the broker keeps subscriptions and queues QoS 1/2
+    /// messages while this client is away. Needs a stable `MQTT_CLIENT_ID`. MQTT 3.1.1 uses
+    /// `clean_session(false)`; MQTT 5 uses `clean_start(false)` and a session expiry
+    /// ([`session_expiry`](Self::session_expiry)).
+    pub fn persistent(mut self, on: bool) -> Self {
+        self.persistent = on;
+        self
+    }
+
+    /// How long an MQTT 5 broker keeps a persistent session after a disconnect (default
+    /// 7 days).
+    pub fn session_expiry(mut self, expiry: Duration) -> Self {
+        self.session_expiry = expiry;
+        self
+    }
+
+    /// How long one connect attempt may take until the CONNACK (default 10 s; paho counts
+    /// whole seconds, at least 1).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Duration::from_secs(timeout.as_secs_f64().ceil().max(1.0) as u64);
+        self
+    }
+
+    /// The keep-alive interval (default 30 s).
+    pub fn keep_alive(mut self, interval: Duration) -> Self {
+        self.keep_alive = interval;
+        self
+    }
+
+    /// How the first connect is retried (default [`RetryPolicy::forever`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The event handler. It may run on paho's callback thread: the same rules as for the
+    /// message handler apply (short, never waits for the broker).
+    pub fn on_event(mut self, f: impl Fn(SessionEvent) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(f));
+        self
+    }
+
+    /// The message handler, called on paho's callback thread for every message; the broker
+    /// gets the acknowledgement when it returns. See the [module docs](self).
+    pub fn on_message(mut self, f: impl FnMut(Incoming<'_>) + Send + 'static) -> Self {
+        self.on_message = Some(Box::new(f));
+        self
+    }
+
+    /// A stop signal that ends the retries of the first connect ([`ConnectError::Stopped`]).
+    pub fn stop_signal(mut self, stop: &StopSignal) -> Self {
+        self.stop = Some(stop.clone());
+        self
+    }
+
+    /// How many publishes [`Session::publish_nowait`] keeps in flight (default 1000); more
+    /// wait for the oldest.
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n.max(1);
+        self
+    }
+
+    /// How long a publish waits for the broker's acknowledgement (default 10 s).
+    pub fn publish_timeout(mut self, timeout: Duration) -> Self {
+        self.publish_timeout = timeout;
+        self
+    }
+
+    /// Connects, subscribes and returns once the broker acknowledged both.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConnectError`] naming the cause and the fix: at once when it is fatal, after the
+    /// [`RetryPolicy`] is used up when it is retryable.
+    pub fn connect(self) -> Result<Session, ConnectError> {
+        connect::connect(self)
+    }
+}
+
+/// A connected MQTT session. See the [module docs](self).
+///
+/// Dropping it stops it as [`stop`](Self::stop) does.
+pub struct Session {
+    cli: paho::AsyncClient,
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+    window: Mutex<std::collections::VecDeque<paho::DeliveryToken>>,
+    max_in_flight: usize,
+    publish_timeout: Duration,
+    stopped: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("server", &self.cli.server_uri())
+            .field("client_id", &self.cli.client_id())
+            .field("connected", &self.is_connected())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Options for a session to the broker of `settings` (cloned).
+    pub fn builder(settings: &Settings) -> SessionBuilder {
+        SessionBuilder {
+            settings: settings.clone(),
+            subscriptions: Vec::new(),
+            persistent: false,
+            session_expiry: DEFAULT_SESSION_EXPIRY,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            keep_alive: DEFAULT_KEEP_ALIVE,
+            retry: RetryPolicy::default(),
+            on_event: None,
+            on_message: None,
+            stop: None,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            publish_timeout: DEFAULT_PUBLISH_TIMEOUT,
+        }
+    }
+
+    /// Whether the connection is up now, as last reported by paho's callbacks.
+    pub fn is_connected(&self) -> bool {
+        self.shared.connected.load(Ordering::SeqCst)
+    }
+
+    /// How many times the message handler panicked.
+    pub fn handler_panics(&self) -> u64 {
+        self.shared.panics.load(Ordering::SeqCst)
+    }
+
+    /// How many times the session connected (1 after `connect`, +1 per reconnect).
+    pub fn connects(&self) -> u32 {
+        self.shared.connects.load(Ordering::SeqCst)
+    }
+
+    /// Stops: no more reconnects, a DISCONNECT to the broker (at most about 1 s), helper
+    /// threads ended. Messages still arriving meanwhile go to the handler as usual.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        self.shared.closing.store(true, Ordering::SeqCst);
+        // The helper threads first: the watcher waits out pending SUBACKs, and the
+        // reconnect thread parks its client if a reconnect is still pending.
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        if self.shared.connected.swap(false, Ordering::SeqCst) {
+            let opts = paho::DisconnectOptionsBuilder::new()
+                .timeout(DISCONNECT_TIMEOUT)
+                .finalize();
+            let _ = self.cli.disconnect(opts).wait_for(DISCONNECT_TIMEOUT * 2);
+        }
+        self.shared.emit(SessionEvent::Stopped);
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_retry_waits_double_up_to_thirty_seconds() {
+        let p = RetryPolicy::forever();
+        let waits: Vec<u64> = (1..=7)
+            .map(|a| p.wait_after(a).unwrap().as_secs())
+            .collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(RetryPolicy::none().wait_after(1), None);
+        assert_eq!(RetryPolicy::attempts(2).wait_after(2), None);
+    }
+}
