@@ -90,7 +90,7 @@ pub enum SettingsError {
     },
 
     /// One of the topic filters of a variable is not a valid MQTT topic filter.
-    #[error("{var} is `{value}`: topic filter `{filter}` {reason}")]
+    #[error("{var} is `{value}`: {reason}")]
     InvalidTopicFilter {
         /// `TOPIC_SENSOR` or `TOPIC_STATUS`.
         var: &'static str,
@@ -215,40 +215,8 @@ impl From<&str> for Secret {
     }
 }
 
-/// The language of the lines printed: the chapter's Korean or English.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// Korean, the chapter's words (`HEXABOARD_LANG=ko`, the default).
-    #[default]
-    Ko,
-    /// English (`HEXABOARD_LANG=en`).
-    En,
-}
-
-impl Lang {
-    /// The language for a code `ko` or `en`, in any case; `None` for anything else.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "ko" => Some(Lang::Ko),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The code of the language, `ko` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ko => "ko",
-            Lang::En => "en",
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
+/// The language of the lines printed: the chapter's Korean (default) or English.
+pub use hexaboard_core::text::Lang;
 
 /// MQTT quality of service for subscriptions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -388,37 +356,9 @@ impl fmt::Display for Described {
 ///
 /// A lower-case reason, to follow the filter in a message.
 pub fn validate_filter(filter: &str) -> Result<(), String> {
-    // core TopicFilter: this local check goes once hexaboard-core's TopicFilter parses filters.
-    if filter.is_empty() {
-        return Err("is empty: give a filter such as hexaboard/+/sensor/data".into());
-    }
-    if filter.contains('\0') {
-        return Err("contains a NUL character".into());
-    }
-    if filter.len() > usize::from(u16::MAX) {
-        return Err("is longer than 65535 bytes".into());
-    }
-    let levels: Vec<&str> = filter.split('/').collect();
-    for (i, level) in levels.iter().enumerate() {
-        if level.contains('+') && *level != "+" {
-            return Err(format!(
-                "has `+` inside the level `{level}`: `+` must fill a whole level, as in hexaboard/+/status"
-            ));
-        }
-        if level.contains('#') {
-            if *level != "#" {
-                return Err(format!(
-                    "has `#` inside the level `{level}`: `#` must fill a whole level, as in hexaboard/#"
-                ));
-            }
-            if i + 1 != levels.len() {
-                return Err(
-                    "has `#` before the last level: `#` must be last, as in hexaboard/#".into(),
-                );
-            }
-        }
-    }
-    Ok(())
+    hexaboard_core::topic::TopicFilter::new(filter)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,6 +495,16 @@ impl Settings {
     /// The sensor topic filters to subscribe to (at least one, each valid).
     pub fn sensor_topics(&self) -> &[String] {
         &self.sensor_topics
+    }
+
+    /// The sensor topic filters, parsed (they were checked when the settings were made).
+    pub fn sensor_filters(&self) -> Vec<hexaboard_core::TopicFilter> {
+        self.sensor_topics.iter().filter_map(|f| f.parse().ok()).collect()
+    }
+
+    /// The status topic filter, parsed.
+    pub fn status_filter(&self) -> Option<hexaboard_core::TopicFilter> {
+        self.status_topic.parse().ok()
     }
 
     /// The status topic filter to subscribe to.
@@ -1097,7 +1047,6 @@ fn parse_host(value: &str) -> Result<String, SettingsError> {
 
 /// A topic filter of a variable, checked.
 fn check_filter(var: &'static str, value: &str, filter: &str) -> Result<String, SettingsError> {
-    // core TopicFilter: parse into hexaboard-core's TopicFilter here once it exists.
     validate_filter(filter).map_err(|reason| SettingsError::InvalidTopicFilter {
         var,
         value: shown(value),
