@@ -10,6 +10,7 @@
 //! | [`settings`] | [`Settings`] from the environment and `.env`, or a builder; where each value came from |
 //! | [`store`] | the chapter's CSV file, written so no reading is lost or stored twice |
 //! | [`rejects`] | payloads that are not readings, one JSON line each, under a size cap |
+//! | [`recorder`] | [`Recorder`]: every message stored, counted or kept as a reject before it is acknowledged |
 //! | [`counters`] | received / stored / rejected / duplicate counts, shared with a status line |
 //! | [`session`] | [`Session`]: connect, subscribe, receive on paho's callback thread, reconnect, publish, stop |
 //! | [`connect_error`] | [`ConnectError`]: why a connect failed, in one line with the fix |
@@ -18,6 +19,7 @@ pub use hexaboard_core as core;
 pub mod connect_error;
 pub mod counters;
 mod diagnose;
+pub mod recorder;
 pub mod rejects;
 pub mod session;
 pub mod settings;
@@ -25,6 +27,7 @@ pub mod store;
 
 pub use connect_error::{ConnectError, ConnectErrorKind};
 pub use counters::{Counters, CountersSnapshot};
+pub use recorder::{Record, Recorder, RecorderOptions};
 pub use rejects::{Rejected, RejectsFile};
 pub use session::{
     Incoming, Pending, PublishError, RetryPolicy, Session, SessionBuilder, SessionEvent, StopSignal,

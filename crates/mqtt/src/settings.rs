@@ -499,7 +499,10 @@ impl Settings {
 
     /// The sensor topic filters, parsed (they were checked when the settings were made).
     pub fn sensor_filters(&self) -> Vec<hexaboard_core::TopicFilter> {
-        self.sensor_topics.iter().filter_map(|f| f.parse().ok()).collect()
+        self.sensor_topics
+            .iter()
+            .filter_map(|f| f.parse().ok())
+            .collect()
     }
 
     /// The status topic filter, parsed.

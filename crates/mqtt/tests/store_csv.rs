@@ -341,12 +341,13 @@ fn removing_the_directory_while_recording_makes_the_next_append_fail_naming_the_
         text(&path),
         format!("{HEADER}2025-11-25 10:30:25,A,27,60,\r\n")
     );
-    // The duplicate journal is written anew beside it: magic and the two stored digests.
+    // The duplicate journal is written anew beside it: magic and the two stored digests
+    // (32-byte entries).
     assert_eq!(
         fs::metadata(sub.join("sensor_data.csv.seen"))
             .unwrap()
             .len(),
-        16 * 3
+        16 + 32 * 2
     );
 }
 

@@ -115,9 +115,9 @@ fn journal_compaction_keeps_the_newest_n() {
     }
     // The ninth digest took the journal over 2 × 4 entries: it was rewritten with the last 4.
     let journal = journal_path(&path);
-    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 4 * 16);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 4 * 32);
     deliver(&mut store, &payload(9), false);
-    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 5 * 16);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 5 * 32);
     store.close().unwrap();
 
     let mut store = open(&path, options);
@@ -151,7 +151,7 @@ fn a_journal_cut_mid_digest_is_repaired_on_open() {
         .unwrap();
 
     let mut store = open(&path, StoreOptions::default());
-    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 16);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 32);
     assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
     assert_eq!(deliver(&mut store, &payload(26), true), Appended::Stored);
     deliver(&mut store, &payload(27), false);
@@ -222,4 +222,24 @@ fn a_journal_that_cannot_be_written_is_dropped_with_a_note_and_rows_go_on() {
     assert_eq!(deliver(&mut store, &payload(3), false), Appended::Stored);
     store.close().unwrap();
     assert_eq!(rows(&path), 4);
+}
+
+#[test]
+fn a_crash_between_journal_entry_and_row_does_not_hide_the_redelivery() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    deliver(&mut store, &payload(25), false);
+    deliver(&mut store, &payload(26), false);
+    store.close().unwrap();
+    // Undo the last row as if the process died after its journal entry, before its write.
+    let csv = fs::read(&path).unwrap();
+    let cut = csv[..csv.len() - 2].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    fs::write(&path, &csv[..cut]).unwrap();
+
+    let mut store = open(&path, StoreOptions::default());
+    assert_eq!(deliver(&mut store, &payload(26), true), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(25), true), Appended::Duplicate);
+    store.close().unwrap();
+    assert_eq!(rows(&path), 2);
 }

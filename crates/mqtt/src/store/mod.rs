@@ -32,7 +32,8 @@
 //!   `fsync`, done on [`CsvStore::sync`] / [`CsvStore::close`] and at most once per second of
 //!   activity (inside `append`, or from [`CsvStore::maybe_sync`]).
 //! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digests of stored
-//!   messages are appended to `<csv>.seen` ([`journal_path`]) after each row, loaded at open,
+//!   messages are appended to `<csv>.seen` ([`journal_path`]) just before each row (with the
+//!   length the CSV will have once the row is in, so a crash between the two is recognised), loaded at open,
 //!   and the journal is rewritten with the newest ones (temporary file, then rename) when it
 //!   holds more than twice as many as are remembered. If it cannot be written, recording goes
 //!   on and [`CsvStore::take_note`] says so.
@@ -136,7 +137,12 @@ impl CsvStore {
         let opened = open_csv(&path, &mut rows)?;
         let mut recent = Recent::new(options.seen_capacity);
         let journal = if opened.regular && options.journal && options.seen_capacity > 0 {
-            Some(Journal::open(journal_path(&path), &mut recent)?)
+            let csv_len = opened
+                .file
+                .metadata()
+                .map_err(|e| StoreError::read(&path, e))?
+                .len();
+            Some(Journal::open(journal_path(&path), &mut recent, csv_len)?)
         } else {
             None
         };
@@ -216,8 +222,15 @@ impl CsvStore {
             .write_reading(received_at, reading)
             .and_then(|()| self.rows.flush())
             .map_err(|e| StoreError::write(&self.path, e))?;
-        if let Err(e) = write_all(&self.file, &self.path, &self.rows.get_ref().bytes()) {
+        let row_len = self.rows.get_ref().bytes().len() as u64;
+        self.announce(id.digest(), row_len);
+        let written = write_all(&self.file, &self.path, &self.rows.get_ref().bytes());
+        if let Err(e) = written {
             self.check_line_end = self.regular;
+            let retracted = self.journal.as_mut().map_or(Ok(()), Journal::retract);
+            if let Err(journal_error) = retracted {
+                self.journal_failed(journal_error);
+            }
             return Err(e);
         }
         self.dirty = true;
@@ -275,18 +288,33 @@ impl CsvStore {
         self.notes.pop_front()
     }
 
-    /// Records a stored digest in memory, then in the journal.
+    /// Writes a row's journal entry before the row itself, with the CSV's length once the row
+    /// is in: a crash between the two is then recognised at the next open (see
+    /// [`Journal::open`]), so the redelivered message is stored rather than skipped.
+    fn announce(&mut self, digest: u128, row_len: u64) {
+        let Some(journal) = &mut self.journal else {
+            return;
+        };
+        let result = self
+            .file
+            .metadata()
+            .map_err(|e| StoreError::read(&self.path, e))
+            .and_then(|meta| journal.record(digest, meta.len() + row_len));
+        if let Err(e) = result {
+            self.journal_failed(e);
+        }
+    }
+
+    /// Remembers a stored digest in memory; compacts the journal when it has grown.
     fn remember(&mut self, digest: u128) {
         self.recent.insert(digest);
         let Some(journal) = &mut self.journal else {
             return;
         };
-        let mut result = journal.record(digest);
-        if result.is_ok() && journal.needs_compaction(&self.recent) {
-            result = journal.compact(&self.recent);
-        }
-        if let Err(e) = result {
-            self.journal_failed(e);
+        if journal.needs_compaction(&self.recent) {
+            if let Err(e) = journal.compact(&self.recent) {
+                self.journal_failed(e);
+            }
         }
     }
 

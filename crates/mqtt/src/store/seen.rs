@@ -133,8 +133,12 @@ impl Recent {
     }
 }
 
-const MAGIC: &[u8; 16] = b"hexaboard-seen/1";
-const RECORD: u64 = 16;
+const MAGIC: &[u8; 16] = b"hexaboard-seen/2";
+/// One entry: the digest (16 bytes) and the CSV's length once the row is written (8 bytes),
+/// little-endian, then 8 reserved bytes.
+const RECORD: u64 = 32;
+/// Length of the magic at the start of the file.
+const HEAD: u64 = MAGIC.len() as u64;
 
 /// The journal of stored digests, `<csv>.seen`.
 #[derive(Debug)]
@@ -157,7 +161,16 @@ pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 impl Journal {
     /// Opens (or creates) the journal at `path` and loads its newest digests into `recent`.
-    pub(crate) fn open(path: PathBuf, recent: &mut Recent) -> Result<Journal, StoreError> {
+    ///
+    /// Each entry is written *before* its row, with the length the CSV will have once the row
+    /// is in. So the last entry tells whether a crash came between the two: if the CSV
+    /// (`csv_len` bytes now) is shorter than that, the row never made it, and the entry is
+    /// dropped so the message's redelivery is stored, not taken for a duplicate.
+    pub(crate) fn open(
+        path: PathBuf,
+        recent: &mut Recent,
+        csv_len: u64,
+    ) -> Result<Journal, StoreError> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -176,17 +189,27 @@ impl Journal {
             (&file)
                 .write_all(MAGIC)
                 .map_err(|e| StoreError::write(&path, e))?;
-            len = RECORD;
+            len = HEAD;
         } else if &head != MAGIC {
             return Err(StoreError::NotAJournal { path });
         }
-        let cut = (len - RECORD) % RECORD;
+        let cut = (len - HEAD) % RECORD;
         if cut != 0 {
             // A digest cut short by a crash: drop it, so the next ones stay aligned.
             len -= cut;
             file.set_len(len).map_err(|e| StoreError::write(&path, e))?;
         }
-        let entries = len / RECORD - 1;
+        if len > HEAD {
+            let mut last = [0u8; RECORD as usize];
+            file.read_exact_at(&mut last, len - RECORD)
+                .map_err(|e| StoreError::read(&path, e))?;
+            let end = u64::from_le_bytes(last[16..24].try_into().unwrap_or([0; 8]));
+            if end > csv_len {
+                len -= RECORD;
+                file.set_len(len).map_err(|e| StoreError::write(&path, e))?;
+            }
+        }
+        let entries = (len - HEAD) / RECORD;
         let keep = entries.min(recent.capacity() as u64);
         let start = len - keep * RECORD;
         let mut bytes = vec![0u8; (keep * RECORD) as usize];
@@ -194,7 +217,7 @@ impl Journal {
             .map_err(|e| StoreError::read(&path, e))?;
         for chunk in bytes.chunks_exact(RECORD as usize) {
             let mut digest = [0u8; 16];
-            digest.copy_from_slice(chunk);
+            digest.copy_from_slice(&chunk[..16]);
             recent.insert(u128::from_le_bytes(digest));
         }
         Ok(Journal {
@@ -208,12 +231,22 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one digest (one `write`).
-    pub(crate) fn record(&mut self, digest: u128) -> Result<(), StoreError> {
+    /// Appends one entry (one `write`): `digest`, and `end`, the CSV's length once its row is
+    /// written. Called before the row is written; see [`Journal::open`].
+    pub(crate) fn record(&mut self, digest: u128, end: u64) -> Result<(), StoreError> {
         (&self.file)
-            .write_all(&digest.to_le_bytes())
+            .write_all(&entry(digest, end))
             .map_err(|e| StoreError::write(&self.path, e))?;
         self.entries += 1;
+        Ok(())
+    }
+
+    /// Takes back the last entry: its row could not be written.
+    pub(crate) fn retract(&mut self) -> Result<(), StoreError> {
+        self.file
+            .set_len(HEAD + (self.entries - 1) * RECORD)
+            .map_err(|e| StoreError::write(&self.path, e))?;
+        self.entries -= 1;
         Ok(())
     }
 
@@ -226,10 +259,11 @@ impl Journal {
     /// over it, so a crash leaves either the old or the new journal.
     pub(crate) fn compact(&mut self, recent: &Recent) -> Result<(), StoreError> {
         let tmp = with_suffix(&self.path, ".tmp");
-        let mut bytes = Vec::with_capacity((recent.len() + 1) * RECORD as usize);
+        let mut bytes = Vec::with_capacity(HEAD as usize + recent.len() * RECORD as usize);
         bytes.extend_from_slice(MAGIC);
         for digest in recent.iter() {
-            bytes.extend_from_slice(&digest.to_le_bytes());
+            // Every row of these is written: an end of 0 never fails the check at open.
+            bytes.extend_from_slice(&entry(digest, 0));
         }
         let write = || -> io::Result<()> {
             let mut file = File::create(&tmp)?;
@@ -264,6 +298,13 @@ impl Journal {
             .sync_data()
             .map_err(|e| StoreError::sync(&self.path, e))
     }
+}
+
+fn entry(digest: u128, end: u64) -> [u8; RECORD as usize] {
+    let mut bytes = [0u8; RECORD as usize];
+    bytes[..16].copy_from_slice(&digest.to_le_bytes());
+    bytes[16..24].copy_from_slice(&end.to_le_bytes());
+    bytes
 }
 
 /// Reads up to `buf.len()` bytes at `offset`, fewer at the end of the file.

@@ -1,0 +1,333 @@
+//! Recording: the message handler that turns every message into a stored row, a counted
+//! status, or a kept reject, before the message is acknowledged.
+//!
+//! A [`Recorder`] owns the core [`Pipeline`], the [`CsvStore`] and the [`RejectsFile`]. Its
+//! [`Recorder::handler`] is given to [`SessionBuilder::on_message`], so it runs on paho's
+//! callback thread, and paho acknowledges a QoS 1 message only after it returns: by then the
+//! row has been written to the file. A receiver killed at any moment loses nothing; the broker
+//! redelivers what was not acknowledged and the store keeps a redelivered row single.
+//!
+//! ```no_run
+//! use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
+//! use hexaboard_mqtt::session::{Session, StopSignal};
+//! use hexaboard_mqtt::settings::{Defaults, Settings};
+//!
+//! let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+//! let settings = Settings::from_env_with(Defaults::recording())?;
+//! let recorder = Recorder::open(settings.csv_file(), RecorderOptions::new(offset))?;
+//! let stop = StopSignal::install()?;
+//! let session = Session::builder(&settings)
+//!     .subscribe("hexaboard/+/sensor/data", settings.qos())
+//!     .persistent(true)
+//!     .on_message(recorder.handler(stop.clone()))
+//!     .stop_signal(&stop)
+//!     .connect()?;
+//! stop.wait();
+//! if let Some(error) = recorder.failure() {
+//!     eprintln!("{error}");
+//!     std::process::exit(1); // the message in hand was not acknowledged: it comes again
+//! }
+//! session.stop();
+//! println!("{}", recorder.close()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # When the disk fails
+//!
+//! A row that cannot be written must not be acknowledged. The handler then records the error
+//! ([`Recorder::failure`]), sets the stop signal and parks paho's callback thread for good, so
+//! the message is never acknowledged. The program prints the error and exits at once (it
+//! cannot disconnect cleanly while the callback thread is parked); with a persistent session
+//! the broker keeps the message for the next run.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use hexaboard_core::pipeline::{Outcome, Pipeline, PipelineConfig, ReadingOutcome};
+use hexaboard_core::status::Status;
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::counters::{Counters, CountersSnapshot};
+use crate::rejects::{self, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
+use crate::session::{Incoming, StopSignal};
+use crate::store::{Appended, CsvStore, MessageId, StoreError, StoreOptions};
+
+/// How a [`Recorder`] is set up.
+#[derive(Debug, Clone)]
+pub struct RecorderOptions {
+    /// UTC offset of the CSV's local timestamps (read once at start-up, before any thread).
+    pub offset: UtcOffset,
+    /// Routing, limits, thresholds and board cap.
+    pub pipeline: PipelineConfig,
+    /// Duplicate memory and sync interval of the CSV store.
+    pub store: StoreOptions,
+    /// The rejects file; default: the CSV path with `.rejects.jsonl` appended.
+    pub rejects_path: Option<PathBuf>,
+    /// Size cap of the rejects file in bytes (default 10 MiB).
+    pub rejects_limit: u64,
+}
+
+impl RecorderOptions {
+    /// Defaults, with timestamps at `offset`.
+    pub fn new(offset: UtcOffset) -> RecorderOptions {
+        RecorderOptions {
+            offset,
+            pipeline: PipelineConfig::default(),
+            store: StoreOptions::default(),
+            rejects_path: None,
+            rejects_limit: DEFAULT_REJECTS_LIMIT,
+        }
+    }
+}
+
+/// What happened to one message, as shown to an observer ([`Recorder::on_record`]).
+#[derive(Debug)]
+pub enum Record<'a> {
+    /// A reading, written to the CSV.
+    Stored(&'a ReadingOutcome<'a>),
+    /// A reading already stored (a redelivery): nothing written.
+    Duplicate(&'a ReadingOutcome<'a>),
+    /// A board status.
+    Status {
+        /// The board.
+        board: &'a str,
+        /// Online or offline.
+        status: Status,
+    },
+    /// A payload that is not a reading or status, kept in the rejects file.
+    Rejected {
+        /// The topic it came on.
+        topic: &'a str,
+        /// What is wrong, in one line.
+        error: &'a (dyn std::error::Error + 'static),
+        /// Whether this is the first rejection of its kind (report each kind once).
+        first_of_kind: bool,
+        /// Whether the rejects file is full, so it was counted but not written.
+        not_written: bool,
+    },
+    /// A message on a topic that is neither a sensor nor a status topic.
+    Other {
+        /// The topic.
+        topic: &'a str,
+        /// The payload.
+        payload: &'a [u8],
+    },
+}
+
+type Observer = Box<dyn FnMut(&Record<'_>, OffsetDateTime) + Send>;
+
+struct State {
+    pipeline: Pipeline,
+    store: CsvStore,
+    rejects: RejectsFile,
+    kinds_seen: HashSet<&'static str>,
+    observer: Option<Observer>,
+}
+
+/// Records readings into the chapter's CSV as they arrive. Cloning gives another handle to
+/// the same recorder.
+#[derive(Clone)]
+pub struct Recorder {
+    state: Arc<Mutex<Option<State>>>,
+    counters: Arc<Counters>,
+    failure: Arc<OnceLock<StoreError>>,
+    csv_path: PathBuf,
+    rejects_path: PathBuf,
+    created: bool,
+}
+
+impl Recorder {
+    /// Opens (or creates) the CSV at `csv_path` and the rejects file beside it.
+    ///
+    /// # Errors
+    ///
+    /// The [`StoreError`] of [`CsvStore::open`] or [`RejectsFile::open`]: a file with another
+    /// header, a path that cannot be opened or written.
+    pub fn open(
+        csv_path: impl AsRef<Path>,
+        options: RecorderOptions,
+    ) -> Result<Recorder, StoreError> {
+        let csv_path = csv_path.as_ref().to_owned();
+        let store = CsvStore::open(&csv_path, options.offset, options.store)?;
+        let rejects_path = options
+            .rejects_path
+            .unwrap_or_else(|| rejects::default_path(&csv_path));
+        let rejects = RejectsFile::open(&rejects_path, options.offset, options.rejects_limit)?;
+        let created = store.created();
+        Ok(Recorder {
+            state: Arc::new(Mutex::new(Some(State {
+                pipeline: Pipeline::new(options.pipeline),
+                store,
+                rejects,
+                kinds_seen: HashSet::new(),
+                observer: None,
+            }))),
+            counters: Arc::new(Counters::default()),
+            failure: Arc::new(OnceLock::new()),
+            csv_path,
+            rejects_path,
+            created,
+        })
+    }
+
+    /// Whether the CSV was created (with its header) by this recorder.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// The CSV path.
+    pub fn csv_path(&self) -> &Path {
+        &self.csv_path
+    }
+
+    /// The rejects file path.
+    pub fn rejects_path(&self) -> &Path {
+        &self.rejects_path
+    }
+
+    /// The counters, shared (for a status line printed by another thread).
+    pub fn counters(&self) -> Arc<Counters> {
+        Arc::clone(&self.counters)
+    }
+
+    /// Calls `observer` for every message, after it is stored and before it is acknowledged.
+    /// It runs on paho's callback thread: keep it short (print a line, update a view).
+    pub fn on_record(&self, observer: impl FnMut(&Record<'_>, OffsetDateTime) + Send + 'static) {
+        if let Some(state) = self.lock().as_mut() {
+            state.observer = Some(Box::new(observer));
+        }
+    }
+
+    /// Runs `f` with the pipeline (its per-board statistics), for a live view.
+    pub fn with_pipeline<T>(&self, f: impl FnOnce(&Pipeline) -> T) -> Option<T> {
+        self.lock().as_ref().map(|state| f(&state.pipeline))
+    }
+
+    /// The store error that stopped recording, if any.
+    pub fn failure(&self) -> Option<&StoreError> {
+        self.failure.get()
+    }
+
+    /// The message handler for [`crate::session::SessionBuilder::on_message`]. On a store
+    /// failure it sets `stop` and never returns (see the module docs).
+    pub fn handler(&self, stop: StopSignal) -> impl FnMut(Incoming<'_>) + Send + 'static {
+        let recorder = self.clone();
+        move |message| {
+            if let Err(error) =
+                recorder.handle(message.topic, message.payload, OffsetDateTime::now_utc())
+            {
+                let _ = recorder.failure.set(error);
+                stop.set();
+                // Never return: returning would acknowledge a message that was not stored.
+                loop {
+                    std::thread::park();
+                }
+            }
+        }
+    }
+
+    /// Handles one message received at `received_at`: stores, counts, keeps rejects.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the CSV or rejects file cannot be written; the message must then
+    /// not be acknowledged.
+    pub fn handle(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        received_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut guard = self.lock();
+        let Some(state) = guard.as_mut() else {
+            return Ok(()); // closed: nothing more is recorded
+        };
+        self.counters.add_received();
+        let State {
+            pipeline,
+            store,
+            rejects,
+            kinds_seen,
+            observer,
+        } = state;
+        match pipeline.process(topic, payload, received_at) {
+            Outcome::Reading(outcome) => {
+                // A payload carrying the board's own timestamp identifies its reading, so the
+                // same payload on the same topic again is a redelivery. (paho-mqtt does not
+                // show the DUP flag.) Without a timestamp, identical payloads may be distinct
+                // readings, and both are stored.
+                let id = MessageId::new(topic, payload, outcome.reading.timestamp().is_some());
+                let appended = store.append(received_at, &outcome.reading, id)?;
+                store.maybe_sync(Instant::now())?;
+                let record = match appended {
+                    Appended::Stored => {
+                        self.counters.add_stored();
+                        Record::Stored(&outcome)
+                    }
+                    Appended::Duplicate => {
+                        self.counters.add_duplicate();
+                        Record::Duplicate(&outcome)
+                    }
+                };
+                if let Some(observe) = observer {
+                    observe(&record, received_at);
+                }
+            }
+            Outcome::Status { board, status } => {
+                self.counters.add_status_message();
+                if let Some(observe) = observer {
+                    observe(&Record::Status { board, status }, received_at);
+                }
+            }
+            Outcome::Rejected(error) => {
+                self.counters.add_rejected();
+                let written =
+                    rejects.write_kind(received_at, topic, error.kind(), &error, payload)?;
+                let not_written = matches!(written, Rejected::NotWritten { .. });
+                if not_written {
+                    self.counters.add_reject_not_written();
+                }
+                let first_of_kind = kinds_seen.insert(error.kind());
+                if let Some(observe) = observer {
+                    let record = Record::Rejected {
+                        topic,
+                        error: &error,
+                        first_of_kind,
+                        not_written,
+                    };
+                    observe(&record, received_at);
+                }
+            }
+            Outcome::Other => {
+                if let Some(observe) = observer {
+                    observe(&Record::Other { topic, payload }, received_at);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops recording: flushes and syncs the CSV and the rejects file, and returns the
+    /// counts. Messages handled after this are not recorded.
+    ///
+    /// # Errors
+    ///
+    /// The [`StoreError`] of the final sync.
+    pub fn close(&self) -> Result<CountersSnapshot, StoreError> {
+        if let Some(state) = self.lock().take() {
+            state.rejects.sync()?;
+            state.store.close()?;
+        }
+        Ok(self.counters.snapshot())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<State>> {
+        // A panic while holding the lock cannot leave half a row behind (one write per row),
+        // so a poisoned lock is still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

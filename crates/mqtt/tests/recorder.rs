@@ -1,0 +1,204 @@
+//! Recording end to end: every good reading in the CSV, every bad payload in the rejects file,
+//! and nothing lost or doubled when the receiver is killed mid-stream and started again.
+
+mod session_support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use hexaboard_core::csv_row::RowReader;
+use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
+use hexaboard_mqtt::settings::{MqttVersion, Qos};
+use hexaboard_mqtt::{Session, StopSignal};
+use hexaboard_testkit::Mosquitto;
+use session_support::{plain, publisher, quick, wait_until};
+use time::UtcOffset;
+
+const CHILD: &str = "HEXABOARD_RECORDER_CHILD";
+
+/// Light values of the rows in `csv`, with how often each appears.
+fn lights(csv: &Path) -> BTreeMap<u64, usize> {
+    let mut seen = BTreeMap::new();
+    let file = std::fs::File::open(csv).unwrap();
+    for row in RowReader::new(file) {
+        let light = row
+            .unwrap()
+            .light
+            .expect("every test reading has a light value");
+        *seen.entry(light as u64).or_insert(0) += 1;
+    }
+    seen
+}
+
+fn reading(i: u64) -> String {
+    format!(
+        r#"{{"board":"K","temperature":{},"humidity":{},"light":{i},"timestamp":{}}}"#,
+        20 + i % 10,
+        40 + i % 30,
+        817_349_415 + i
+    )
+}
+
+#[test]
+fn good_readings_are_stored_and_bad_payloads_kept_as_rejects() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let recorder = Recorder::open(&csv, RecorderOptions::new(UtcOffset::UTC)).unwrap();
+    let stop = StopSignal::new();
+    let settings = plain(broker.port(), MqttVersion::V311, "rec-mixed");
+    let session = quick(Session::builder(&settings))
+        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe("hexaboard/+/status", Qos::AtLeastOnce)
+        .on_message(recorder.handler(stop.clone()))
+        .connect()
+        .unwrap();
+
+    let sender = publisher(broker.port(), MqttVersion::V311, "rec-mixed-pub");
+    let bad = [
+        &b"not json"[..],
+        br#"{"temperature":"hot","humidity":50}"#,
+        br#"{"temperature":500,"humidity":50}"#,
+        b"\xff\xfe",
+    ];
+    for i in 0..40u64 {
+        sender
+            .publish_nowait(
+                "hexaboard/K/sensor/data",
+                reading(i),
+                Qos::AtLeastOnce,
+                false,
+            )
+            .unwrap();
+        if i % 10 == 3 {
+            let payload = bad[(i / 10) as usize].to_vec();
+            sender
+                .publish_nowait("hexaboard/K/sensor/data", payload, Qos::AtLeastOnce, false)
+                .unwrap();
+        }
+    }
+    sender
+        .publish("hexaboard/K/status", "online", Qos::AtLeastOnce, false)
+        .unwrap();
+    sender.flush(Duration::from_secs(5)).unwrap();
+    let counters = recorder.counters();
+    assert!(wait_until(Duration::from_secs(10), || counters
+        .snapshot()
+        .received
+        == 45));
+    session.stop();
+    let totals = recorder.close().unwrap();
+
+    assert_eq!(
+        (totals.stored, totals.rejected, totals.duplicates),
+        (40, 4, 0)
+    );
+    assert_eq!(lights(&csv), (0..40).map(|i| (i, 1)).collect());
+    let rejects = std::fs::read_to_string(recorder.rejects_path()).unwrap();
+    let kinds: Vec<String> = rejects
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["not_json", "wrong_type", "out_of_range", "not_utf8"]
+    );
+}
+
+/// The receiver of the kill test: records until killed. Runs only as the child process.
+#[test]
+fn recorder_child_process() {
+    let Ok(spec) = std::env::var(CHILD) else {
+        return;
+    };
+    let (port, csv) = spec.split_once(':').unwrap();
+    let recorder = Recorder::open(csv, RecorderOptions::new(UtcOffset::UTC)).unwrap();
+    let stop = StopSignal::new();
+    let settings = plain(port.parse().unwrap(), MqttVersion::V311, "rec-killed");
+    let _session = quick(Session::builder(&settings))
+        .persistent(true)
+        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .on_message(recorder.handler(stop.clone()))
+        .connect()
+        .unwrap();
+    println!("READY");
+    stop.wait();
+}
+
+fn start_child(port: u16, csv: &Path) -> Child {
+    let spec = format!("{port}:{}", csv.display());
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "recorder_child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, spec)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the child's subscription before publishing on.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !line.contains("READY") && Instant::now() < deadline {
+        line.clear();
+        if std::io::BufRead::read_line(&mut out, &mut line).unwrap() == 0 {
+            break;
+        }
+    }
+    assert!(line.contains("READY"), "the recorder child did not start");
+    child
+}
+
+#[test]
+fn a_receiver_killed_mid_stream_and_restarted_stores_every_reading_exactly_once() {
+    let broker = Mosquitto::builder()
+        .max_queued_messages(100_000)
+        .start()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let total = 3000u64;
+
+    let mut child = start_child(broker.port(), &csv);
+    let sender = publisher(broker.port(), MqttVersion::V311, "rec-killed-pub");
+    for i in 0..total {
+        sender
+            .publish_nowait(
+                "hexaboard/K/sensor/data",
+                reading(i),
+                Qos::AtLeastOnce,
+                false,
+            )
+            .unwrap();
+        if i % 600 == 300 {
+            // SIGKILL mid-stream (messages still on their way), then a new receiver with the
+            // same client id.
+            child.kill().unwrap();
+            child.wait().unwrap();
+            child = start_child(broker.port(), &csv);
+        }
+    }
+    sender.flush(Duration::from_secs(10)).unwrap();
+    let complete = wait_until(Duration::from_secs(30), || {
+        std::fs::File::open(&csv)
+            .map(|f| RowReader::new(f).count() as u64 >= total)
+            .unwrap_or(false)
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(complete, "not every reading arrived");
+    let seen = lights(&csv);
+    let doubled: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(seen.len() as u64, total, "readings missing");
+    assert!(doubled.is_empty(), "stored twice: {doubled:?}");
+}
