@@ -52,7 +52,7 @@ fn good_readings_are_stored_and_bad_payloads_kept_as_rejects() {
     let session = quick(Session::builder(&settings))
         .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
         .subscribe("hexaboard/+/status", Qos::AtLeastOnce)
-        .on_message(recorder.handler(stop.clone()))
+        .on_message(recorder.handler(stop))
         .connect()
         .unwrap();
 
