@@ -18,13 +18,17 @@
 //! | [`csv_row`] | the chapter's CSV rows, written and read back |
 //! | [`text`] | every line the chapter's programs print, in Korean and English |
 //! | [`pipeline`] | the per-message work: route, parse, record, judge |
+//! | [`control`] | LED commands sent back to a board |
+//! | [`sim`] | a virtual board publishing readings like the course firmware |
 
 pub mod board_time;
+pub mod control;
 pub mod csv_row;
 pub mod judge;
 pub mod number;
 pub mod pipeline;
 pub mod reading;
+pub mod sim;
 pub mod stats;
 pub mod status;
 pub mod text;

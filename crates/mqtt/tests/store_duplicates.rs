@@ -234,7 +234,11 @@ fn a_crash_between_journal_entry_and_row_does_not_hide_the_redelivery() {
     store.close().unwrap();
     // Undo the last row as if the process died after its journal entry, before its write.
     let csv = fs::read(&path).unwrap();
-    let cut = csv[..csv.len() - 2].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let cut = csv[..csv.len() - 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
     fs::write(&path, &csv[..cut]).unwrap();
 
     let mut store = open(&path, StoreOptions::default());
