@@ -1,5 +1,24 @@
-//! The `hexaboard` command.
+//! The `hexaboard` command: thin wiring of the `hexaboard-core` and `hexaboard-mqtt` crates.
+//!
+//! Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 
-fn main() {
-    println!("hexaboard {}", env!("CARGO_PKG_VERSION"));
+mod cli;
+mod cmd;
+mod common;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    // Read the local offset before any thread starts (paho starts threads).
+    let context = common::Context::new(cli.settings.clone());
+    match cmd::run(cli.command, &context) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(common::exit_code(&error))
+        }
+    }
 }

@@ -1,0 +1,246 @@
+//! The command line: every subcommand, and every setting as a flag beside its variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Receive, store, watch and summarise Hexaboard sensor readings over MQTT.
+///
+/// Settings come from flags, then the environment, then a `.env` file in the working
+/// directory (the chapter's variable names: copy .env.example to .env). Run `hexaboard demo`
+/// to see everything work without a broker or a board.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hexaboard",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    #[command(flatten)]
+    pub(crate) settings: SettingsArgs,
+}
+
+/// Connection and storage settings, each also read from the variable named in its help.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Settings (flag > environment > .env)")]
+pub(crate) struct SettingsArgs {
+    /// Broker host name [variable: MQTT_BROKER]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub(crate) broker: Option<String>,
+    /// Broker port; 8883 is TLS, 1883 plain [variable: MQTT_PORT, default 8883]
+    #[arg(long, global = true)]
+    pub(crate) port: Option<u16>,
+    /// User name [variable: MQTT_USER]
+    #[arg(long, global = true)]
+    pub(crate) user: Option<String>,
+    /// Password; prefer the variable, a flag shows in the process list [variable: MQTT_PASSWORD]
+    #[arg(long, global = true)]
+    pub(crate) password: Option<String>,
+    /// Sensor topic filter(s), comma-separated [variable: TOPIC_SENSOR, default hexaboard/+/sensor/data]
+    #[arg(long, global = true, value_name = "FILTERS")]
+    pub(crate) topic_sensor: Option<String>,
+    /// Status topic filter [variable: TOPIC_STATUS, default hexaboard/+/status]
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub(crate) topic_status: Option<String>,
+    /// TLS on or off [variable: MQTT_TLS, default on for 8883, off for 1883]
+    #[arg(long, global = true, value_name = "on|off")]
+    pub(crate) tls: Option<String>,
+    /// PEM file of the CA to trust instead of the system roots [variable: MQTT_CA_FILE]
+    #[arg(long, global = true, value_name = "PEM")]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// Client certificate for mutual TLS [variable: MQTT_CERT_FILE]
+    #[arg(long, global = true, value_name = "PEM")]
+    pub(crate) cert_file: Option<PathBuf>,
+    /// Client key for mutual TLS [variable: MQTT_KEY_FILE]
+    #[arg(long, global = true, value_name = "PEM")]
+    pub(crate) key_file: Option<PathBuf>,
+    /// Skip server certificate checks, for development only [variable: MQTT_TLS_INSECURE=1]
+    #[arg(long, global = true)]
+    pub(crate) insecure: bool,
+    /// Client id; a stable one keeps the persistent session [variable: MQTT_CLIENT_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub(crate) client_id: Option<String>,
+    /// Subscription QoS 0, 1 or 2 [variable: MQTT_QOS, default 1 for record, 0 otherwise]
+    #[arg(long, global = true)]
+    pub(crate) qos: Option<u8>,
+    /// MQTT protocol version 3.1.1 or 5 [variable: MQTT_VERSION, default 3.1.1]
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub(crate) mqtt_version: Option<String>,
+    /// CSV file of readings [variable: CSV_FILE, default sensor_data.csv]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) csv_file: Option<PathBuf>,
+    /// Language of messages, ko or en [variable: HEXABOARD_LANG, default ko]
+    #[arg(long, global = true, value_name = "ko|en")]
+    pub(crate) lang: Option<String>,
+    /// The .env file to read [default: .env in the working directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) env_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Store every reading in the CSV (persistent session, QoS 1) and print it
+    Record(RecordArgs),
+    /// A live table: one row per board with its last reading, statistics and state
+    Watch(WatchArgs),
+    /// The next chapter's analysis of a recorded CSV, per board
+    Summary(SummaryArgs),
+    /// Temperature and humidity over time per board, as an SVG chart
+    Plot(PlotArgs),
+    /// Check the settings step by step: host, connection, TLS, login, subscription, data
+    Check(CheckArgs),
+    /// Send an LED command to a board and wait for the broker's acknowledgement
+    Send(SendArgs),
+    /// Virtual boards publishing readings like the course firmware
+    Simulate(SimulateArgs),
+    /// Judge one board's room and set another board's LED when the judgement changes
+    React(ReactArgs),
+    /// Zero set-up: an embedded broker, two virtual boards, recording and a live view
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RecordArgs {
+    /// Print a status line every few seconds instead of one line per reading
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Seconds between status lines with --quiet
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub(crate) status_every: u64,
+    /// Rejects file [default: the CSV path + .rejects.jsonl]
+    #[arg(long, value_name = "PATH")]
+    pub(crate) rejects_file: Option<PathBuf>,
+    /// Use a clean session instead of a persistent one (readings sent while away are lost)
+    #[arg(long)]
+    pub(crate) clean: bool,
+    /// Stop after this many messages (for scripts and benchmarks)
+    #[arg(long, value_name = "N")]
+    pub(crate) count: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Seconds between screen refreshes
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub(crate) refresh: f64,
+    /// Print the table once per refresh as plain text, without redrawing the screen
+    #[arg(long)]
+    pub(crate) plain: bool,
+}
+
+/// Output format of `summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// An aligned table for people.
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SummaryArgs {
+    /// The recorded CSV [default: CSV_FILE, or sensor_data.csv]
+    pub(crate) file: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlotArgs {
+    /// The recorded CSV [default: CSV_FILE, or sensor_data.csv]
+    pub(crate) file: Option<PathBuf>,
+    /// The SVG file to write
+    #[arg(long, short, default_value = "chart.svg", value_name = "SVG")]
+    pub(crate) output: PathBuf,
+    /// Only these boards, comma-separated
+    #[arg(long, value_name = "A,B")]
+    pub(crate) boards: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Seconds to wait for one message
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub(crate) wait: u64,
+}
+
+/// What to do with the LED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LedAction {
+    /// Light the LED.
+    LedOn,
+    /// Turn the LED off.
+    LedOff,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    /// The board to command (its id, as in hexaboard/{BOARD}/control/led)
+    pub(crate) board: String,
+    /// led-on or led-off
+    #[arg(value_enum)]
+    pub(crate) action: LedAction,
+    /// Colour for led-on as R,G,B (0-255 each)
+    #[arg(long, default_value = "255,255,255", value_name = "R,G,B")]
+    pub(crate) color: String,
+    /// Brightness for led-on in percent (0-100)
+    #[arg(long, default_value_t = 100, value_name = "PERCENT")]
+    pub(crate) brightness: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimulateArgs {
+    /// Board ids, comma-separated
+    #[arg(long, default_value = "A", value_name = "A,B,C")]
+    pub(crate) boards: String,
+    /// Seconds between readings of each board (the firmware's is 5)
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub(crate) interval: f64,
+    /// Readings per board, then stop [default: until Ctrl+C]
+    #[arg(long, value_name = "N")]
+    pub(crate) count: Option<u64>,
+    /// Seed of the simulated rooms (same seed, same readings)
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// QoS of the published readings
+    #[arg(long = "publish-qos", default_value_t = 1, value_name = "QOS")]
+    pub(crate) publish_qos: u8,
+    /// Also act as LED boards: print what each would do on its control topic
+    #[arg(long)]
+    pub(crate) led: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReactArgs {
+    /// The board whose room is judged
+    #[arg(long, value_name = "BOARD")]
+    pub(crate) from: String,
+    /// The board whose LED shows the judgement
+    #[arg(long, value_name = "BOARD")]
+    pub(crate) to: String,
+    /// Fewest seconds between two commands
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub(crate) min_interval: f64,
+    /// LED brightness in percent
+    #[arg(long, default_value_t = 80, value_name = "PERCENT")]
+    pub(crate) brightness: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Seconds between readings of each virtual board
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub(crate) interval: f64,
+    /// Stop after this many seconds [default: until Ctrl+C]
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) duration: Option<f64>,
+    /// Virtual boards, comma-separated
+    #[arg(long, default_value = "A,B", value_name = "A,B")]
+    pub(crate) boards: String,
+}

@@ -1,0 +1,29 @@
+//! One module per subcommand, each a `run` function.
+
+mod check;
+mod demo;
+mod plot;
+mod react;
+mod record;
+mod send;
+mod simulate;
+mod summary;
+mod watch;
+
+use crate::cli::Command;
+use crate::common::Context;
+
+/// Runs a subcommand.
+pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
+    match command {
+        Command::Record(args) => record::run(&args, context),
+        Command::Watch(args) => watch::run(&args, context),
+        Command::Summary(args) => summary::run(&args, context),
+        Command::Plot(args) => plot::run(&args, context),
+        Command::Check(args) => check::run(&args, context),
+        Command::Send(args) => send::run(&args, context),
+        Command::Simulate(args) => simulate::run(&args, context),
+        Command::React(args) => react::run(&args, context),
+        Command::Demo(args) => demo::run(&args, context),
+    }
+}
