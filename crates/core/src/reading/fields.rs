@@ -135,7 +135,17 @@ static IN_NUMBER: [bool; 256] = {
     table
 };
 
-fn skip_ws(mut rest: &[u8]) -> &[u8] {
+#[inline]
+fn skip_ws(rest: &[u8]) -> &[u8] {
+    // Most calls find no space or one: decide those without a loop.
+    match rest {
+        [c, ..] if *c > b' ' => rest,
+        [b' ', c, ..] if *c > b' ' => &rest[1..],
+        _ => skip_ws_run(rest),
+    }
+}
+
+fn skip_ws_run(mut rest: &[u8]) -> &[u8] {
     while let [b' ' | b'\t' | b'\n' | b'\r', after @ ..] = rest {
         rest = after;
     }
