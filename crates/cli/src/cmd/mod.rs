@@ -10,6 +10,10 @@ mod simulate;
 mod summary;
 mod watch;
 
+// Shared by the analysis and control commands.
+mod table;
+mod words;
+
 use crate::cli::Command;
 use crate::common::Context;
 
