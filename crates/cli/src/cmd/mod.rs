@@ -11,6 +11,7 @@ mod summary;
 mod watch;
 
 // Shared by the analysis and control commands.
+mod led;
 mod table;
 mod words;
 
