@@ -11,6 +11,8 @@ mod summary;
 mod watch;
 
 // Shared by the analysis and control commands.
+mod chart;
+mod csv_file;
 mod led;
 mod table;
 mod words;

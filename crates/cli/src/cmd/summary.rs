@@ -4,20 +4,17 @@
 //! (the recorder is still writing, or was stopped mid-row) is skipped with a note. A missing or
 //! unreadable file, or one that does not start with the chapter's header, is an error (exit 1).
 
-use std::fs::File;
-use std::io::{BufReader, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{bail, Context as _};
-use hexaboard_core::csv_row::{RowError, RowReader};
 use hexaboard_core::stats::Spread;
 use hexaboard_core::summary::{BoardSummary, CsvSummary};
 use hexaboard_core::Lang;
 use serde::Serialize;
 
 use crate::cli::{Format, SummaryArgs};
-use crate::cmd::table;
 use crate::cmd::words::{self, pick};
+use crate::cmd::{csv_file, table};
 use crate::common::Context;
 
 /// What reading the file gave, besides the rows.
@@ -45,60 +42,13 @@ pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
 
 /// Reads every row of `path` into a [`Report`], telling stderr about lines skipped.
 fn read(path: &Path, lang: Lang) -> anyhow::Result<Report> {
-    let shown = path.display();
-    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let empty = file
-        .metadata()
-        .with_context(|| format!("cannot read {shown}"))?
-        .len()
-        == 0;
-    if empty {
-        bail!(
-            "{shown} is empty: expected the header `Timestamp,Board,Temperature,Humidity,Light` \
-             and rows of readings"
-        );
-    }
-    let mut reader = RowReader::new(BufReader::new(file));
     let mut summary = CsvSummary::new();
-    let mut bad_lines = Vec::new();
-    for item in reader.by_ref() {
-        match item {
-            Ok(row) => summary.add(&row),
-            Err(RowError::Line { line, message }) => {
-                eprintln!(
-                    "{}",
-                    pick(
-                        lang,
-                        &format!("⚠️ {shown} {line}번째 줄을 건너뜁니다: {message}"),
-                        &format!("⚠️ {shown} line {line} skipped: {message}"),
-                    )
-                );
-                bad_lines.push(line);
-            }
-            Err(e @ RowError::Header { .. }) => {
-                bail!("{shown} is not a CSV of readings: {e}")
-            }
-            Err(RowError::Io(e)) => bail!("cannot read {shown}: {e}"),
-        }
-    }
-    let partial_last_line = reader.partial_tail();
-    if let Some(line) = partial_last_line {
-        eprintln!(
-            "{}",
-            pick(
-                lang,
-                &format!("ℹ️ {shown} 마지막 {line}번째 줄은 끝까지 쓰이지 않아 건너뜁니다"),
-                &format!(
-                    "ℹ️ {shown} last line {line} is cut short (still being written?): skipped"
-                ),
-            )
-        );
-    }
+    let skipped = csv_file::read_rows(path, lang, |row| summary.add(&row))?;
     Ok(Report {
-        file: shown.to_string(),
+        file: path.display().to_string(),
         rows: summary.rows(),
-        bad_lines,
-        partial_last_line,
+        bad_lines: skipped.bad_lines,
+        partial_last_line: skipped.partial_last_line,
         boards: summary.boards(),
     })
 }
