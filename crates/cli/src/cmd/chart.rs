@@ -274,7 +274,7 @@ pub(crate) fn render(series: &[Series], labels: &Labels) -> String {
             escape(name)
         );
         for (i, s) in series.iter().enumerate() {
-            line(&mut svg, pick(s), i, &s.board, |t| x(t), y);
+            line(&mut svg, pick(s), i, &s.board, x, y);
         }
         svg.push_str("</g>\n");
     }

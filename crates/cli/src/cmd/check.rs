@@ -73,7 +73,7 @@ pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     report.passed(
         1,
         SETTINGS,
-        &pick(
+        pick(
             lang,
             &format!("브로커 {host}:{port}, TLS {tls}, {user}"),
             &format!("broker {host}:{port}, TLS {tls}, {user}"),
@@ -109,7 +109,7 @@ fn resolve(report: &Report, host: &str, port: u16) -> anyhow::Result<Vec<SocketA
                 return Err(report.failed(
                     2,
                     HOST,
-                    &pick(
+                    pick(
                         lang,
                         &format!("`{host}`의 주소가 없습니다: MQTT_BROKER를 확인하세요"),
                         &format!("`{host}` has no address: check MQTT_BROKER"),
@@ -123,7 +123,7 @@ fn resolve(report: &Report, host: &str, port: u16) -> anyhow::Result<Vec<SocketA
         Err(e) => Err(report.failed(
             2,
             HOST,
-            &pick(
+            pick(
                 lang,
                 &format!("`{host}`를 찾을 수 없습니다 ({e}): MQTT_BROKER와 네트워크를 확인하세요"),
                 &format!("cannot resolve `{host}` ({e}): check MQTT_BROKER and the network"),
@@ -141,7 +141,7 @@ fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow
                 report.passed(
                     3,
                     TCP,
-                    &pick(
+                    pick(
                         lang,
                         &format!("{host}:{port} ({addr}) 연결됨"),
                         &format!("{host}:{port} ({addr}) accepts connections"),
@@ -156,7 +156,7 @@ fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow
     Err(report.failed(
         3,
         TCP,
-        &pick(
+        pick(
             lang,
             &format!(
                 "{host}:{port}에 연결할 수 없습니다 ({cause}): MQTT_BROKER / MQTT_PORT와 브로커가 \
@@ -258,7 +258,7 @@ fn wait_for_message(
         return Err(report.failed(
             6,
             DATA,
-            &pick(
+            pick(
                 lang,
                 &format!(
                     "{wait}초 동안 메시지가 없습니다: 보드가 {topics}에 보내고 있나요? \
@@ -277,7 +277,7 @@ fn wait_for_message(
             report.passed(
                 6,
                 DATA,
-                &pick(
+                pick(
                     lang,
                     &format!(
                         "{topic}에서 보드 {}의 데이터: 온도 {}°C, 습도 {}%",
@@ -298,7 +298,7 @@ fn wait_for_message(
         Err(e) => Err(report.failed(
             6,
             DATA,
-            &pick(
+            pick(
                 lang,
                 &format!("{topic}의 메시지가 센서 데이터가 아닙니다: {e}"),
                 &format!("the message on {topic} is not a sensor reading: {e}"),
