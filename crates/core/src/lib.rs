@@ -18,6 +18,7 @@
 //! | [`csv_row`] | the chapter's CSV rows, written and read back |
 //! | [`text`] | every line the chapter's programs print, in Korean and English |
 //! | [`pipeline`] | the per-message work: route, parse, record, judge |
+//! | [`summary`] | the next chapter's per-board analysis of a recorded CSV |
 //! | [`control`] | LED commands sent back to a board |
 //! | [`sim`] | a virtual board publishing readings like the course firmware |
 
@@ -31,6 +32,7 @@ pub mod reading;
 pub mod sim;
 pub mod stats;
 pub mod status;
+pub mod summary;
 pub mod text;
 pub mod topic;
 

@@ -10,6 +10,13 @@ mod simulate;
 mod summary;
 mod watch;
 
+// Shared by the analysis and control commands.
+mod chart;
+mod csv_file;
+mod led;
+mod table;
+mod words;
+
 use crate::cli::Command;
 use crate::common::Context;
 

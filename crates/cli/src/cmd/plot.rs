@@ -1,8 +1,107 @@
-//! `hexaboard plot`.
+//! `hexaboard plot`: temperature and humidity over time per board, as an SVG chart.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context as _};
+use hexaboard_core::csv_row::local_text;
 
 use crate::cli::PlotArgs;
+use crate::cmd::chart::{self, Labels, Series};
+use crate::cmd::csv_file;
+use crate::cmd::words::pick;
 use crate::common::Context;
 
-pub(crate) fn run(_args: &PlotArgs, _context: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("`hexaboard plot` is being built")
+pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
+    let lang = context.text().lang();
+    let path = args.file.clone().unwrap_or_else(|| context.csv_file());
+    let wanted: Option<Vec<String>> = args.boards.as_ref().map(|list| {
+        list.split(',')
+            .map(|b| b.trim().to_owned())
+            .filter(|b| !b.is_empty())
+            .collect()
+    });
+    let mut boards: BTreeMap<String, Series> = BTreeMap::new();
+    let mut span: Option<(time::PrimitiveDateTime, time::PrimitiveDateTime)> = None;
+    csv_file::read_rows(&path, lang, |row| {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&row.board)) {
+            return;
+        }
+        let t = row.timestamp.assume_utc().unix_timestamp();
+        let series = boards.entry(row.board.clone()).or_insert_with(|| Series {
+            board: row.board.clone(),
+            ..Series::default()
+        });
+        if let Some(v) = row.temperature {
+            series.temperature.push((t, v));
+        }
+        if let Some(v) = row.humidity {
+            series.humidity.push((t, v));
+        }
+        span = Some(span.map_or((row.timestamp, row.timestamp), |(a, b)| {
+            (a.min(row.timestamp), b.max(row.timestamp))
+        }));
+    })?;
+    if let Some(wanted) = &wanted {
+        for missing in wanted.iter().filter(|b| !boards.contains_key(*b)) {
+            eprintln!(
+                "{}",
+                pick(
+                    lang,
+                    &format!("⚠️ 보드 {missing}의 데이터가 파일에 없습니다"),
+                    &format!("⚠️ no readings of board {missing} in the file"),
+                )
+            );
+        }
+    }
+    let Some((first, last)) = span else {
+        bail!("{}: no readings to plot", path.display());
+    };
+    let mut series: Vec<Series> = boards.into_values().collect();
+    for s in &mut series {
+        // A CSV is in receive order, but merged files may not be.
+        s.temperature.sort_by_key(|p| p.0);
+        s.humidity.sort_by_key(|p| p.0);
+    }
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
+    let range = format!(
+        "{} – {}",
+        local_text(first.date(), first.time()),
+        local_text(last.date(), last.time())
+    );
+    let labels = Labels {
+        title: pick(
+            lang,
+            "보드별 온도와 습도",
+            "Temperature and humidity per board",
+        )
+        .to_owned(),
+        subtitle: format!("{file}: {range}"),
+        temperature: pick(lang, "온도 (°C)", "Temperature (°C)").to_owned(),
+        humidity: pick(lang, "습도 (%)", "Humidity (%)").to_owned(),
+        comfortable: pick(lang, "쾌적 범위", "comfortable").to_owned(),
+    };
+    let svg = chart::render(&series, &labels);
+    std::fs::write(&args.output, svg)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    let names: Vec<&str> = series.iter().map(|s| s.board.as_str()).collect();
+    println!(
+        "{}",
+        pick(
+            lang,
+            &format!(
+                "📈 {} 저장: 보드 {} ({range})",
+                args.output.display(),
+                names.join(", ")
+            ),
+            &format!(
+                "📈 Wrote {}: board(s) {} ({range})",
+                args.output.display(),
+                names.join(", ")
+            ),
+        )
+    );
+    Ok(())
 }

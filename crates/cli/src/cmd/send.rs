@@ -1,8 +1,61 @@
-//! `hexaboard send`.
+//! `hexaboard send`: one LED command to a board, acknowledged by the broker.
 
-use crate::cli::SendArgs;
-use crate::common::Context;
+use anyhow::Context as _;
+use hexaboard_core::control::{parse_color, LedCommand};
+use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
+use hexaboard_mqtt::settings::Defaults;
 
-pub(crate) fn run(_args: &SendArgs, _context: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("`hexaboard send` is being built")
+use crate::cli::{LedAction, SendArgs};
+use crate::cmd::led;
+use crate::cmd::words::pick;
+use crate::common::{Context, UsageError};
+
+pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
+    led::check_board(&args.board)?;
+    let command = match args.action {
+        LedAction::LedOff => LedCommand::LedOff,
+        LedAction::LedOn => {
+            let color =
+                parse_color(&args.color).map_err(|e| UsageError(format!("--color: {e}")))?;
+            LedCommand::on(color, args.brightness)
+                .map_err(|e| UsageError(format!("--brightness: {e}")))?
+        }
+    };
+    let settings = context.settings(Defaults::examples())?;
+    let lang = context.text().lang();
+    let session = Session::builder(&settings)
+        .retry(RetryPolicy::none())
+        .on_event(|event| {
+            if let SessionEvent::Warning(warning) = event {
+                eprintln!("⚠️ {warning}");
+            }
+        })
+        .connect()
+        .with_context(|| {
+            format!(
+                "cannot connect to {}:{}",
+                settings.broker(),
+                settings.port()
+            )
+        })?;
+    let sent = led::publish(&session, &args.board, &command);
+    session.stop();
+    sent?;
+    let topic = LedCommand::topic(&args.board);
+    let json = command.to_json();
+    println!(
+        "{}",
+        pick(
+            lang,
+            &format!(
+                "📤 보드 {}에 보냈습니다 ({topic}, QoS 1, 브로커 확인 완료): {json}",
+                args.board
+            ),
+            &format!(
+                "📤 Sent to board {} ({topic}, QoS 1, acknowledged by the broker): {json}",
+                args.board
+            ),
+        )
+    );
+    Ok(())
 }

@@ -1,0 +1,82 @@
+//! Reading a recorded CSV for `summary` and `plot`: bad lines told on stderr with their number
+//! and skipped, a last line cut short skipped with a note; a missing, empty or unreadable file,
+//! or one without the chapter's header, is an error.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use anyhow::{bail, Context as _};
+use hexaboard_core::csv_row::{Row, RowError, RowReader};
+use hexaboard_core::Lang;
+
+use crate::cmd::words::pick;
+
+/// What was skipped while reading.
+#[derive(Debug, Default)]
+pub(crate) struct Skipped {
+    /// Line numbers of lines that are not rows.
+    pub(crate) bad_lines: Vec<u64>,
+    /// The line number of a last line cut short.
+    pub(crate) partial_last_line: Option<u64>,
+}
+
+/// Hands every row of `path` to `each`.
+///
+/// # Errors
+///
+/// A missing, empty or unreadable file, or a wrong header, naming the path.
+pub(crate) fn read_rows(
+    path: &Path,
+    lang: Lang,
+    mut each: impl FnMut(Row),
+) -> anyhow::Result<Skipped> {
+    let shown = path.display();
+    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {shown}"))?
+        .len();
+    if len == 0 {
+        bail!(
+            "{shown} is empty: expected the header `Timestamp,Board,Temperature,Humidity,Light` \
+             and rows of readings"
+        );
+    }
+    let mut reader = RowReader::new(BufReader::new(file));
+    let mut skipped = Skipped::default();
+    for item in reader.by_ref() {
+        match item {
+            Ok(row) => each(row),
+            Err(RowError::Line { line, message }) => {
+                eprintln!(
+                    "{}",
+                    pick(
+                        lang,
+                        &format!("⚠️ {shown} {line}번째 줄을 건너뜁니다: {message}"),
+                        &format!("⚠️ {shown} line {line} skipped: {message}"),
+                    )
+                );
+                skipped.bad_lines.push(line);
+            }
+            Err(e @ RowError::Header { .. }) => {
+                bail!("{shown} is not a CSV of readings: {e}")
+            }
+            Err(RowError::Io(e)) => bail!("cannot read {shown}: {e}"),
+        }
+    }
+    skipped.partial_last_line = reader.partial_tail();
+    if let Some(line) = skipped.partial_last_line {
+        eprintln!(
+            "{}",
+            pick(
+                lang,
+                &format!("ℹ️ {shown} 마지막 {line}번째 줄은 끝까지 쓰이지 않아 건너뜁니다"),
+                &format!(
+                    "ℹ️ {shown} last line {line} is cut short (still being written?): skipped"
+                ),
+            )
+        );
+    }
+    Ok(skipped)
+}

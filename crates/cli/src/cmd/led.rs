@@ -1,0 +1,45 @@
+//! What `send` and `react` share: board ids checked as a topic level, and an LED command
+//! published at QoS 1 with the broker's acknowledgement awaited.
+
+use anyhow::Context as _;
+use hexaboard_core::control::LedCommand;
+use hexaboard_mqtt::session::Session;
+use hexaboard_mqtt::settings::Qos;
+
+use crate::common::UsageError;
+
+/// Checks that `board` can stand as one level of `hexaboard/{board}/control/led`.
+///
+/// # Errors
+///
+/// A [`UsageError`] naming the board and what is wrong with it.
+pub(crate) fn check_board(board: &str) -> Result<(), UsageError> {
+    let bad = if board.is_empty() {
+        Some("it is empty")
+    } else if board.contains(['/', '+', '#']) {
+        Some("it contains `/`, `+` or `#`, which MQTT topics reserve")
+    } else if board.contains('\0') {
+        Some("it contains a NUL character")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err(UsageError(format!(
+            "board id `{board}` cannot be a topic level ({why}): use the id the board \
+             publishes under, like A or B"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Publishes `command` to `board`'s control topic at QoS 1 and waits for the PUBACK.
+///
+/// # Errors
+///
+/// When the broker does not acknowledge it within the session's publish timeout (10 s).
+pub(crate) fn publish(session: &Session, board: &str, command: &LedCommand) -> anyhow::Result<()> {
+    let topic = LedCommand::topic(board);
+    session
+        .publish(&topic, command.to_json(), Qos::AtLeastOnce, false)
+        .with_context(|| format!("cannot send the LED command to board {board}"))
+}
