@@ -48,18 +48,15 @@ fn main() -> ExitCode {
         builder = builder.subscribe(topic, settings.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed_with_code) {
-        Ok(Some(session)) => session,
-        Ok(None) => return shutdown(text),
+        Ok(session) => session,
         Err(code) => return code,
     };
 
     // `client.loop_forever()`: messages arrive on the client's thread until Ctrl+C.
     stop.wait();
-    session.stop();
-    shutdown(text)
-}
-
-fn shutdown(text: Text) -> ExitCode {
+    if let Some(session) = session {
+        session.stop();
+    }
     println!("{}", text.shutdown());
     ExitCode::SUCCESS
 }

@@ -58,17 +58,14 @@ fn main() -> ExitCode {
         builder = builder.subscribe(topic, settings.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
-        Ok(Some(session)) => session,
-        Ok(None) => return shutdown(text),
+        Ok(session) => session,
         Err(code) => return code,
     };
 
     stop.wait();
-    session.stop();
-    shutdown(text)
-}
-
-fn shutdown(text: Text) -> ExitCode {
+    if let Some(session) = session {
+        session.stop();
+    }
     println!("{}", text.shutdown());
     ExitCode::SUCCESS
 }
