@@ -24,9 +24,8 @@ pub(crate) const EXIT_SETTINGS: u8 = 2;
 pub(crate) fn settings() -> Result<(Settings, Text), ExitCode> {
     match Settings::from_env_with(Defaults::examples()) {
         Ok(settings) => {
-            for warning in settings.warnings() {
-                eprintln!("⚠️ {warning}");
-            }
+            // Risky settings (such as MQTT_TLS_INSECURE=1) are reported by the session when
+            // it starts, as `SessionEvent::Warning`.
             let text = Text::new(settings.lang());
             Ok((settings, text))
         }
