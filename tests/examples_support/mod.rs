@@ -23,7 +23,7 @@ use hexaboard::mqtt::Session;
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The path of the compiled example `name`, built (once) if needed.
-pub fn example(name: &str) -> PathBuf {
+pub(crate) fn example(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
         // .../target/<profile>/deps/<test binary>
@@ -56,7 +56,7 @@ pub fn example(name: &str) -> PathBuf {
 
 /// Options of one run of an example.
 #[derive(Clone, Debug)]
-pub struct Run {
+pub(crate) struct Run {
     name: String,
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -66,7 +66,7 @@ pub struct Run {
 impl Run {
     /// Example `name` in working directory `dir` (a temp dir: no stray `.env`), with nothing
     /// in its environment but what the test sets.
-    pub fn new(name: &str, dir: &Path) -> Run {
+    pub(crate) fn new(name: &str, dir: &Path) -> Run {
         Run {
             name: name.to_owned(),
             args: Vec::new(),
@@ -76,7 +76,7 @@ impl Run {
     }
 
     /// Settings for the test broker on loopback: plain MQTT, this client id, this language.
-    pub fn broker(self, port: u16, client_id: &str, lang: &str) -> Run {
+    pub(crate) fn broker(self, port: u16, client_id: &str, lang: &str) -> Run {
         self.env("MQTT_BROKER", "127.0.0.1")
             .env("MQTT_PORT", &port.to_string())
             .env("MQTT_TLS", "off")
@@ -85,19 +85,19 @@ impl Run {
     }
 
     /// One more environment variable.
-    pub fn env(mut self, name: &str, value: &str) -> Run {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Run {
         self.env.push((name.to_owned(), value.to_owned()));
         self
     }
 
     /// Command-line arguments.
-    pub fn args(mut self, args: &[&str]) -> Run {
+    pub(crate) fn args(mut self, args: &[&str]) -> Run {
         self.args.extend(args.iter().map(|a| (*a).to_owned()));
         self
     }
 
     /// Starts the example.
-    pub fn start(self) -> Running {
+    pub(crate) fn start(self) -> Running {
         let mut child = Command::new(example(&self.name))
             .args(&self.args)
             .env_clear()
@@ -134,13 +134,13 @@ impl Run {
     }
 
     /// Runs the example to its end.
-    pub fn output(self) -> Finished {
+    pub(crate) fn output(self) -> Finished {
         self.start().finish()
     }
 }
 
 /// A running example.
-pub struct Running {
+pub(crate) struct Running {
     name: String,
     child: Child,
     lines: Receiver<String>,
@@ -150,19 +150,19 @@ pub struct Running {
 
 /// What an example printed, and how it ended.
 #[derive(Debug)]
-pub struct Finished {
+pub(crate) struct Finished {
     /// Everything on stdout.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Everything on stderr.
-    pub stderr: String,
+    pub(crate) stderr: String,
     /// The exit status.
-    pub status: ExitStatus,
+    pub(crate) status: ExitStatus,
 }
 
 impl Running {
     /// Waits until `done` is true of the stdout so far; fails the test with the output when
     /// the example ends or nothing comes for a long time.
-    pub fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+    pub(crate) fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + PATIENCE;
         while !done(&self.stdout) {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -189,14 +189,14 @@ impl Running {
     }
 
     /// Waits until `needle` was printed `times` times.
-    pub fn wait_for(&mut self, needle: &str, times: usize) {
+    pub(crate) fn wait_for(&mut self, needle: &str, times: usize) {
         self.wait_until(&format!("{times} × {needle:?}"), |out| {
             out.matches(needle).count() >= times
         });
     }
 
     /// Ctrl+C: sends SIGINT and waits for the example to end.
-    pub fn interrupt(self) -> Finished {
+    pub(crate) fn interrupt(self) -> Finished {
         let status = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
@@ -206,7 +206,7 @@ impl Running {
     }
 
     /// Waits for the example to end by itself, and collects its output.
-    pub fn finish(mut self) -> Finished {
+    pub(crate) fn finish(mut self) -> Finished {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -243,7 +243,7 @@ impl Drop for Running {
 }
 
 /// Publishes `messages` in order at QoS 1 to the broker on `port`, each acknowledged.
-pub fn publish(port: u16, messages: &[(&str, &str)]) {
+pub(crate) fn publish(port: u16, messages: &[(&str, &str)]) {
     let settings = Settings::builder("127.0.0.1")
         .port(port)
         .tls(false)
@@ -262,7 +262,7 @@ pub fn publish(port: u16, messages: &[(&str, &str)]) {
 }
 
 /// A firmware-like reading of `board` with its own timestamp.
-pub fn reading(board: &str, temperature: &str, humidity: &str, timestamp: u32) -> String {
+pub(crate) fn reading(board: &str, temperature: &str, humidity: &str, timestamp: u32) -> String {
     format!(
         r#"{{"board": "{board}", "temperature": {temperature}, "humidity": {humidity}, "timestamp": {timestamp}}}"#
     )
@@ -270,7 +270,7 @@ pub fn reading(board: &str, temperature: &str, humidity: &str, timestamp: u32) -
 
 /// Output with what changes from run to run replaced: clock times (`[10:30:15]` and
 /// `2025-11-25 10:30:15`), the broker's port and board timestamps.
-pub fn mask(text: &str, port: u16) -> String {
+pub(crate) fn mask(text: &str, port: u16) -> String {
     let text = text
         .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:PORT")
         .replace(&format!("MQTT_PORT = {port} "), "MQTT_PORT = PORT ");
