@@ -95,14 +95,12 @@ fn main() -> ExitCode {
     }
     announce(&session, &settings, &options.boards, "offline");
     session.stop();
-    println!(
-        "{}",
-        if ko {
-            "\n⏹ 가상 보드 종료"
-        } else {
-            "\n⏹ Virtual board stopped"
-        }
-    );
+    let bye = if ko {
+        "가상 보드 종료"
+    } else {
+        "Virtual board stopped"
+    };
+    println!("\n⏹ {bye}");
     ExitCode::SUCCESS
 }
 
@@ -142,23 +140,11 @@ fn announce(session: &Session, settings: &Settings, boards: &[String], status: &
 /// What an LED board does with a command.
 fn led_line(ko: bool, board: &str, command: Result<LedCommand, ControlError>) -> String {
     match (command, ko) {
-        (
-            Ok(LedCommand::LedOn {
-                color: [r, g, b],
-                brightness,
-            }),
-            true,
-        ) => {
-            format!("💡 보드 {board} LED 켜짐: RGB({r}, {g}, {b}), 밝기 {brightness}%")
+        (Ok(LedCommand::LedOn { color, brightness }), true) => {
+            format!("💡 보드 {board} LED 켜짐: 색 {color:?}, 밝기 {brightness}%")
         }
-        (
-            Ok(LedCommand::LedOn {
-                color: [r, g, b],
-                brightness,
-            }),
-            false,
-        ) => {
-            format!("💡 Board {board} LED on: RGB({r}, {g}, {b}), brightness {brightness}%")
+        (Ok(LedCommand::LedOn { color, brightness }), false) => {
+            format!("💡 Board {board} LED on: colour {color:?}, brightness {brightness}%")
         }
         (Ok(LedCommand::LedOff), true) => format!("⚫ 보드 {board} LED 꺼짐"),
         (Ok(LedCommand::LedOff), false) => format!("⚫ Board {board} LED off"),
@@ -168,7 +154,7 @@ fn led_line(ko: bool, board: &str, command: Result<LedCommand, ControlError>) ->
             clean(&error.to_string())
         ),
         (Err(error), false) => format!(
-            "❌ Board {board}: invalid LED command: {}",
+            "❌ Board {board}: bad LED command: {}",
             clean(&error.to_string())
         ),
     }
