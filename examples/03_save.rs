@@ -1,0 +1,120 @@
+//! # Exercise 3 (실습 3): saving to CSV — the chapter's `ch15_mqtt_save.py`
+//!
+//! Subscribes to every board (`hexaboard/+/sensor/data`) and appends each reading to
+//! `sensor_data.csv`, byte for byte as the chapter's Python does: the header
+//! `Timestamp,Board,Temperature,Humidity,Light` only when the file is new, the local receive
+//! time, numbers as the board sent them, an empty cell for a missing light, CRLF line ends.
+//! It prints the chapter's lines (`✅ CSV 파일 생성`, `[..] 보드 A: 25°C, 60%, 조도 None`,
+//! `💾 저장 완료: ...`) and, on Ctrl+C, where the data is.
+//!
+//! What it teaches: storing before acknowledging. The row is handed to the operating system
+//! (one `write`) before the message handler returns, which is when the client acknowledges
+//! the message, so a reading the program printed as saved is in the file even if the program
+//! is killed right after. Unlike the Python, the file is opened once, not for every message.
+//! (`hexaboard record` adds what a long-running recorder needs: QoS 1, a persistent
+//! session, duplicate detection and a rejects file.)
+//!
+//! ```text
+//! cargo run --example 03_save
+//! ```
+//!
+//! Settings (environment, then `.env`): `MQTT_BROKER` (required), `MQTT_PORT`, `MQTT_USER`,
+//! `MQTT_PASSWORD`, `TOPIC_SENSOR` (default `hexaboard/+/sensor/data`), `CSV_FILE` (default
+//! `sensor_data.csv`), `MQTT_TLS`, `MQTT_CA_FILE`, `MQTT_QOS`, `MQTT_CLIENT_ID`,
+//! `HEXABOARD_LANG` (`ko` or `en`).
+
+mod common;
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use common::Greeting;
+use hexaboard::core::reading::ReadingParser;
+use hexaboard::core::text::Text;
+use hexaboard::mqtt::session::Session;
+use hexaboard::mqtt::store::{CsvStore, MessageId, StoreOptions};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+fn main() -> ExitCode {
+    // Read before any thread starts: the CSV's timestamps are local time.
+    let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
+    let (settings, text) = match common::settings() {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let stop = common::stop_signal();
+
+    // init_csv(): the header only when the file is new. Like the chapter, every message is
+    // stored (no duplicate detection) and nothing else is written beside the file.
+    let path = settings.csv_file().to_owned();
+    let options = StoreOptions::default().seen_capacity(0).journal(false);
+    let store = match CsvStore::open(&path, offset, options) {
+        Ok(store) => store,
+        Err(error) => {
+            println!("{}", text.error(&error));
+            return ExitCode::FAILURE;
+        }
+    };
+    if store.created() {
+        println!("{}", text.csv_created(&path));
+    }
+    println!("{}", text.collecting());
+
+    // Shared with the handler so that `main` can close (and sync) the file at the end.
+    let store = Arc::new(Mutex::new(Some(store)));
+    let handler_store = Arc::clone(&store);
+    let failed = stop.clone();
+    let parser = ReadingParser::default();
+    let mut builder = Session::builder(&settings)
+        .on_event(common::print_events(text, Greeting::Chapter))
+        .on_message(move |msg| {
+            let received_at = OffsetDateTime::now_utc();
+            let local = received_at.to_offset(offset);
+            let reading = match parser.parse(msg.payload, msg.topic) {
+                Ok(reading) => reading,
+                Err(error) => return println!("{}", text.error(&error)),
+            };
+            println!("{}", text.saved_reading(local.time(), &reading));
+            let mut guard = handler_store.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(store) = guard.as_mut() else { return };
+            let id = MessageId::new(msg.topic, msg.payload, false);
+            match store.append(received_at, &reading, id) {
+                Ok(_) => println!(
+                    "{}",
+                    text.saved(PrimitiveDateTime::new(local.date(), local.time()))
+                ),
+                Err(error) => {
+                    // The disk is full or the file is gone: stop rather than go on losing
+                    // readings; the empty slot tells `main` to exit with an error.
+                    println!("{}", text.error(&error));
+                    *guard = None;
+                    failed.set();
+                }
+            }
+        })
+        .stop_signal(&stop);
+    for topic in settings.sensor_topics() {
+        builder = builder.subscribe(topic, settings.qos());
+    }
+    let session = match common::connect(builder, text, Text::connect_failed) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+
+    stop.wait();
+    if let Some(session) = session {
+        session.stop();
+    }
+    let store = store.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let code = match store.map(CsvStore::close) {
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(error)) => {
+            println!("{}", text.error(&error));
+            ExitCode::FAILURE
+        }
+        None => ExitCode::FAILURE, // a row could not be written (printed above)
+    };
+    println!("{}", text.shutdown_after_saving());
+    println!("{}", text.data_location(&path));
+    code
+}
