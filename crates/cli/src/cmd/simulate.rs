@@ -122,6 +122,7 @@ pub(crate) fn publish_readings(
         session.publish(&board.status_topic(), "online", Qos::AtLeastOnce, true)?;
     }
     let start = Instant::now();
+    let start_unix = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut published = 0u64;
     let mut round = 0u64;
     let result = loop {
@@ -134,7 +135,7 @@ pub(crate) fn publish_readings(
                 break Ok(());
             }
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = board_clock(start_unix, round, schedule.interval);
         for board in boards.iter_mut() {
             let topic = board.sensor_topic();
             let payload = board.next_payload(now);
@@ -156,6 +157,21 @@ pub(crate) fn publish_readings(
         session.publish(&board.status_topic(), "offline", Qos::AtLeastOnce, true)?;
     }
     result.map(|()| published)
+}
+
+/// The boards' clock (Unix seconds) at `round`. The firmware's timestamp counts whole seconds
+/// and identifies a reading (a payload seen again is taken for a redelivery), so below one
+/// second per reading the boards' clocks run fast, 5 s (the firmware's interval) per reading.
+fn board_clock(start_unix: i64, round: u64, interval: Duration) -> i64 {
+    if interval >= Duration::from_secs(1) {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    } else {
+        start_unix.saturating_add(
+            i64::try_from(round)
+                .unwrap_or(i64::MAX / 5)
+                .saturating_mul(5),
+        )
+    }
 }
 
 /// `📤 [HH:MM:SS] 보드 A: 25°C, 60%` for a published reading.
