@@ -67,6 +67,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
             &recorder,
             &stop,
             Duration::from_secs(args.status_every.max(1)),
+            text,
         );
     } else {
         stop.wait();
@@ -153,11 +154,12 @@ fn observer(
             Record::Status { board, status } if verbose => {
                 let (h, m, s) = at.time().as_hms();
                 let board = sanitize_for_terminal(board);
-                if text.lang() == Lang::Ko {
-                    println!("[{h:02}:{m:02}:{s:02}] 보드 {board} 상태: {status}");
+                let mut out = std::io::stdout().lock();
+                let _ = if text.lang() == Lang::Ko {
+                    writeln!(out, "[{h:02}:{m:02}:{s:02}] 보드 {board} 상태: {status}")
                 } else {
-                    println!("[{h:02}:{m:02}:{s:02}] Board {board} status: {status}");
-                }
+                    writeln!(out, "[{h:02}:{m:02}:{s:02}] Board {board} status: {status}")
+                };
             }
             Record::Rejected {
                 topic,
@@ -181,14 +183,21 @@ fn observer(
 }
 
 /// With `--quiet`: a status line on stderr every `every` until stopped.
-fn status_lines(recorder: &Recorder, stop: &StopSignal, every: Duration) {
+fn status_lines(recorder: &Recorder, stop: &StopSignal, every: Duration, text: Text) {
     let counters = recorder.counters();
     let mut last = (Instant::now(), 0u64);
     while !stop.wait_timeout(every) {
         let now = counters.snapshot();
         let elapsed = last.0.elapsed().as_secs_f64().max(1e-9);
         let rate = (now.received - last.1) as f64 / elapsed;
-        eprintln!("{now}, {rate:.1}/s");
+        if text.lang() == Lang::Ko {
+            eprintln!(
+                "수신 {}, 저장 {}, 거부 {}, 중복 {}, 초당 {rate:.1}건",
+                now.received, now.stored, now.rejected, now.duplicates
+            );
+        } else {
+            eprintln!("{now}, {rate:.1}/s");
+        }
         last = (Instant::now(), now.received);
     }
 }
