@@ -79,6 +79,11 @@ impl LiveTable {
     }
 
     /// Notes a status message of `board`.
+    /// Whether any board is silent for longer than it should be.
+    pub(crate) fn any_stale(&self, now: Instant) -> bool {
+        self.boards.values().any(|row| row.is_stale(now))
+    }
+
     pub(crate) fn on_status(&mut self, board: &str, status: Status) {
         self.boards.entry(board.to_owned()).or_default().status = Some(status);
     }

@@ -37,6 +37,16 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
     let mut builder = Session::builder(&settings)
         .on_event(live::event_printer(text))
         .stop_signal(&stop);
+    if let [only] = ids.as_slice() {
+        // Like the firmware: if the board dies without saying goodbye, the broker says it.
+        // (One connection carries every simulated board, and a connection has one will.)
+        builder = builder.last_will(
+            format!("hexaboard/{only}/status"),
+            "offline",
+            Qos::AtLeastOnce,
+            true,
+        );
+    }
     if args.led {
         for id in &ids {
             builder = builder.subscribe(LedCommand::topic(id), Qos::AtLeastOnce);

@@ -71,13 +71,25 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
 
     let redraw = !args.plain && std::io::stdout().is_terminal();
     let refresh = Duration::from_secs_f64(args.refresh);
+    // Subscribe again once per episode of silence, in case the broker lost the subscription
+    // (the most common "connected but silent" trouble); from this thread, never the callback.
+    let mut resubscribed = false;
     loop {
-        let screen = {
+        let (screen, stale) = {
             let guard = state.lock().unwrap_or_else(PoisonError::into_inner);
-            guard
-                .table
-                .render(guard.pipeline.registry(), Instant::now(), text)
+            let now = Instant::now();
+            let screen = guard.table.render(guard.pipeline.registry(), now, text);
+            (screen, guard.table.any_stale(now))
         };
+        if stale && !resubscribed {
+            resubscribed = true;
+            match session.resubscribe() {
+                Ok(()) => eprintln!("{}", stale_resubscribed(text)),
+                Err(error) => eprintln!("{}", text.error(&error)),
+            }
+        } else if !stale {
+            resubscribed = false;
+        }
         let mut out = std::io::stdout().lock();
         if redraw {
             let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
@@ -95,4 +107,14 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     }
     session.stop();
     Ok(())
+}
+
+/// The line printed when a silent board made watch subscribe again.
+fn stale_resubscribed(text: hexaboard_core::text::Text) -> &'static str {
+    match text.lang() {
+        hexaboard_core::text::Lang::Ko => "🔄 응답 없는 보드가 있어 구독을 다시 했습니다",
+        hexaboard_core::text::Lang::En => {
+            "🔄 a board went silent: subscribed again, in case the broker lost the subscription"
+        }
+    }
 }

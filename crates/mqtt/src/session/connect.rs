@@ -73,6 +73,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         b.session_expiry,
         b.keep_alive,
         b.connect_timeout,
+        b.last_will.as_ref(),
     ) {
         Ok(opts) => opts,
         Err(e) => return fail(cli, watcher, e),
@@ -179,6 +180,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         window: Mutex::new(std::collections::VecDeque::new()),
         max_in_flight: b.max_in_flight,
         publish_timeout: b.publish_timeout,
+        subscriptions: b.subscriptions,
         stopped: false,
     })
 }
@@ -190,6 +192,7 @@ fn connect_options(
     session_expiry: Duration,
     keep_alive: Duration,
     connect_timeout: Duration,
+    last_will: Option<&super::LastWill>,
 ) -> Result<paho::ConnectOptions, ConnectError> {
     let mut b = match settings.mqtt_version() {
         MqttVersion::V311 => {
@@ -217,6 +220,15 @@ fn connect_options(
     }
     if settings.tls_enabled() {
         b.ssl_options(ssl_options(settings)?);
+    }
+    if let Some(will) = last_will {
+        let qos = i32::from(will.qos.number());
+        let message = if will.retain {
+            paho::Message::new_retained(will.topic.as_str(), will.payload.clone(), qos)
+        } else {
+            paho::Message::new(will.topic.as_str(), will.payload.clone(), qos)
+        };
+        b.will_message(message);
     }
     Ok(b.finalize())
 }

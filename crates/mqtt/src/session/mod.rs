@@ -152,9 +152,39 @@ pub struct SessionBuilder {
     stop: Option<StopSignal>,
     max_in_flight: usize,
     publish_timeout: Duration,
+    last_will: Option<LastWill>,
+}
+
+/// The message the broker publishes for the client when its connection dies without a
+/// DISCONNECT (the firmware's `offline` status, say).
+#[derive(Clone, Debug)]
+pub(crate) struct LastWill {
+    topic: String,
+    payload: Vec<u8>,
+    qos: Qos,
+    retain: bool,
 }
 
 impl SessionBuilder {
+    /// The last will: what the broker publishes on `topic` if the connection dies without a
+    /// clean stop (a crash, a pulled cable). A virtual board uses it for its `offline` status,
+    /// as the firmware does.
+    pub fn last_will(
+        mut self,
+        topic: impl Into<String>,
+        payload: impl Into<Vec<u8>>,
+        qos: Qos,
+        retain: bool,
+    ) -> Self {
+        self.last_will = Some(LastWill {
+            topic: topic.into(),
+            payload: payload.into(),
+            qos,
+            retain,
+        });
+        self
+    }
+
     /// Subscribes to `filter` at `qos` (call again for more). `$share/group/filter` works
     /// as it is. The sensor and status topics of the settings are not added by themselves.
     pub fn subscribe(mut self, filter: impl Into<String>, qos: Qos) -> Self {
@@ -251,6 +281,7 @@ pub struct Session {
     window: Mutex<std::collections::VecDeque<paho::DeliveryToken>>,
     max_in_flight: usize,
     publish_timeout: Duration,
+    subscriptions: Vec<(String, Qos)>,
     stopped: bool,
 }
 
@@ -280,7 +311,43 @@ impl Session {
             stop: None,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             publish_timeout: DEFAULT_PUBLISH_TIMEOUT,
+            last_will: None,
         }
+    }
+
+    /// Subscribes again to every filter of the session and waits for the broker's answer:
+    /// for a caller that suspects the broker lost a subscription (a board silent for too
+    /// long). Reconnects already re-subscribe by themselves.
+    ///
+    /// # Errors
+    ///
+    /// [`PublishError::InCallback`] when called on paho's callback thread (it would
+    /// deadlock), or the broker's refusal or silence.
+    pub fn resubscribe(&self) -> Result<(), PublishError> {
+        for (filter, qos) in &self.subscriptions {
+            if callbacks::in_callback() {
+                return Err(PublishError::InCallback {
+                    topic: filter.clone(),
+                });
+            }
+            let token = self.cli.subscribe(filter.as_str(), i32::from(qos.number()));
+            match token.wait_for(self.publish_timeout) {
+                Ok(_) => {}
+                Err(paho::Error::Timeout) => {
+                    return Err(PublishError::Timeout {
+                        topic: filter.clone(),
+                        timeout: self.publish_timeout,
+                    })
+                }
+                Err(e) => {
+                    return Err(PublishError::Failed {
+                        topic: filter.clone(),
+                        cause: e.to_string(),
+                    })
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether the connection is up now, as last reported by paho's callbacks.
