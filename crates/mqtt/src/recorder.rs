@@ -2,7 +2,7 @@
 //! status, or a kept reject, before the message is acknowledged.
 //!
 //! A [`Recorder`] owns the core [`Pipeline`], the [`CsvStore`] and the [`RejectsFile`]. Its
-//! [`Recorder::handler`] is given to [`SessionBuilder::on_message`], so it runs on paho's
+//! [`Recorder::handler`] is given to [`SessionBuilder::on_message`](crate::session::SessionBuilder::on_message), so it runs on paho's
 //! callback thread, and paho acknowledges a QoS 1 message only after it returns: by then the
 //! row has been written to the file. A receiver killed at any moment loses nothing; the broker
 //! redelivers what was not acknowledged and the store keeps a redelivered row single.
