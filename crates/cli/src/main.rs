@@ -5,6 +5,8 @@
 mod cli;
 mod cmd;
 mod common;
+mod live;
+mod live_table;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,182 @@
-//! `hexaboard demo`.
+//! `hexaboard demo`: everything at once with no set-up. An embedded broker on a free loopback
+//! port, virtual boards publishing to it, a recorder storing every reading in the CSV of the
+//! working directory, and the live table of `watch`. Ctrl+C or `--duration` stops it all.
 
-use crate::cli::DemoArgs;
-use crate::common::Context;
+#[cfg(feature = "demo")]
+pub(crate) use enabled::run;
 
-pub(crate) fn run(_args: &DemoArgs, _context: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("`hexaboard demo` is being built")
+#[cfg(not(feature = "demo"))]
+pub(crate) fn run(
+    _args: &crate::cli::DemoArgs,
+    _context: &crate::common::Context,
+) -> anyhow::Result<()> {
+    Err(crate::common::UsageError(
+        "this hexaboard was built without the `demo` feature (the embedded broker); build it \
+         with `--features demo`"
+            .to_owned(),
+    )
+    .into())
+}
+
+#[cfg(feature = "demo")]
+mod enabled {
+    use std::io::{IsTerminal as _, Write as _};
+    use std::sync::{Arc, Mutex, PoisonError};
+    use std::time::{Duration, Instant};
+
+    use hexaboard_core::sim::VirtualBoard;
+    use hexaboard_core::text::{Lang, Text};
+    use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
+    use hexaboard_mqtt::session::{Session, StopSignal};
+    use hexaboard_mqtt::settings::{Qos, Settings};
+
+    use crate::cli::DemoArgs;
+    use crate::cmd::broker;
+    use crate::cmd::record::{exit_on_store_failure, pipeline_config, subscriptions};
+    use crate::cmd::simulate::{board_ids, interval, publish_readings, Schedule};
+    use crate::common::{Context, UsageError};
+    use crate::live;
+    use crate::live_table::{LiveTable, CLEAR_HOME};
+
+    /// Time given to the last readings to arrive after the boards stop.
+    const DRAIN: Duration = Duration::from_millis(500);
+
+    pub(crate) fn run(args: &DemoArgs, context: &Context) -> anyhow::Result<()> {
+        let ids = board_ids(&args.boards)?;
+        let interval = interval(args.interval)?;
+        if interval.is_zero() {
+            return Err(UsageError("--interval must be above 0 for the demo".into()).into());
+        }
+        let duration = match args.duration {
+            Some(s) => Some(Duration::try_from_secs_f64(s).map_err(|_| {
+                UsageError(format!("--duration {s}: expected a number of seconds"))
+            })?),
+            None => None,
+        };
+        let text = context.text();
+        let stop = StopSignal::install()?;
+        let port = broker::start()?;
+        say_where(text, port);
+
+        let recording = Settings::builder("127.0.0.1")
+            .port(port)
+            .tls(false)
+            .qos(Qos::AtLeastOnce)
+            .client_id("hexaboard-demo-rec")
+            .csv_file(context.csv_file())
+            .build()?;
+        let mut options = RecorderOptions::new(context.offset);
+        options.pipeline = pipeline_config(&recording);
+        let recorder = Recorder::open(recording.csv_file(), options)?;
+        if recorder.created() {
+            eprintln!("{}", text.csv_created(recorder.csv_path()));
+        }
+        let table = Arc::new(Mutex::new(LiveTable::default()));
+        let observed = Arc::clone(&table);
+        recorder.on_record(move |record, _| {
+            let now = Instant::now();
+            let mut table = observed.lock().unwrap_or_else(PoisonError::into_inner);
+            match record {
+                Record::Stored(outcome) | Record::Duplicate(outcome) => {
+                    table.on_reading(outcome, now);
+                }
+                Record::Status { board, status } => table.on_status(board, *status),
+                Record::Rejected { .. } => table.on_rejected(),
+                Record::Other { .. } => {}
+            }
+        });
+        let mut builder = Session::builder(&recording)
+            .on_event(live::event_printer(text))
+            .on_message(recorder.handler(stop.clone()))
+            .stop_signal(&stop);
+        for filter in subscriptions(&recording) {
+            builder = builder.subscribe(filter, Qos::AtLeastOnce);
+        }
+        let session = builder.connect()?;
+
+        let boards_stop = StopSignal::new();
+        let boards = {
+            let settings = Settings::builder("127.0.0.1")
+                .port(port)
+                .tls(false)
+                .client_id("hexaboard-demo-sim")
+                .build()?;
+            let session = Session::builder(&settings).connect()?;
+            let mut boards: Vec<VirtualBoard> = ids
+                .iter()
+                .map(|id| VirtualBoard::new(id.as_str(), 1))
+                .collect();
+            let schedule = Schedule {
+                interval,
+                count: None,
+                qos: Qos::AtLeastOnce,
+            };
+            let boards_stop = boards_stop.clone();
+            std::thread::Builder::new()
+                .name("demo-boards".into())
+                .spawn(move || {
+                    let result =
+                        publish_readings(&session, &mut boards, schedule, &boards_stop, |_, _| {});
+                    session.stop();
+                    result
+                })?
+        };
+
+        let started = Instant::now();
+        let redraw = std::io::stdout().is_terminal();
+        loop {
+            let screen = recorder
+                .with_pipeline(|p| {
+                    let table = table.lock().unwrap_or_else(PoisonError::into_inner);
+                    table.render(p.registry(), Instant::now(), text)
+                })
+                .unwrap_or_default();
+            let mut out = std::io::stdout().lock();
+            if redraw {
+                let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
+            } else {
+                let _ = writeln!(out, "{screen}");
+            }
+            let _ = out.flush();
+            drop(out);
+            let mut wait = Duration::from_secs(1);
+            if let Some(d) = duration {
+                wait = wait.min(d.saturating_sub(started.elapsed()));
+            }
+            if stop.wait_timeout(wait) || duration.is_some_and(|d| started.elapsed() >= d) {
+                break;
+            }
+        }
+        if redraw {
+            println!();
+        }
+
+        boards_stop.set();
+        if let Ok(Err(error)) = boards.join() {
+            eprintln!("{}", text.error(&error));
+        }
+        std::thread::sleep(DRAIN);
+        exit_on_store_failure(&recorder, text);
+        session.stop();
+        let totals = recorder.close()?;
+        println!("{}", text.shutdown_after_saving());
+        println!("{}", live::totals(text, &totals));
+        println!("{}", text.data_location(recorder.csv_path()));
+        Ok(())
+    }
+
+    /// Says on stderr that the demo uses its own broker, not the one of the settings.
+    fn say_where(text: Text, port: u16) {
+        if text.lang() == Lang::Ko {
+            eprintln!(
+                "🧪 데모: 내장 브로커 127.0.0.1:{port} 사용 (.env의 MQTT_BROKER 등 접속 설정은 \
+                 쓰지 않음)"
+            );
+        } else {
+            eprintln!(
+                "🧪 Demo: using its own broker on 127.0.0.1:{port} (the connection settings of \
+                 .env, such as MQTT_BROKER, are not used)"
+            );
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! One module per subcommand, each a `run` function.
 
+#[cfg(feature = "demo")]
+mod broker;
 mod check;
 mod demo;
 mod plot;

@@ -1,8 +1,194 @@
-//! `hexaboard record`.
+//! `hexaboard record`: every reading into the CSV, before the broker gets its acknowledgement.
+//!
+//! A persistent session at QoS 1 (settings from `Defaults::recording()`) with a client id that
+//! stays the same between runs, so readings sent while the recorder is away come when it is
+//! back. One line per reading, as the chapter's exercise 3 prints, or with `--quiet` a status
+//! line every few seconds on stderr. Ctrl+C, SIGTERM or `--count` stop it; then the totals and
+//! where the data is.
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
+use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
+use hexaboard_mqtt::settings::{Defaults, Settings, Source};
+use time::UtcOffset;
 
 use crate::cli::RecordArgs;
 use crate::common::Context;
+use crate::live;
 
-pub(crate) fn run(_args: &RecordArgs, _context: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("`hexaboard record` is being built")
+pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
+    let text = context.text();
+    let settings = recording_settings(context, text)?;
+    let mut options = RecorderOptions::new(context.offset);
+    options.pipeline = pipeline_config(&settings);
+    options.rejects_path.clone_from(&args.rejects_file);
+    let recorder = Recorder::open(settings.csv_file(), options)?;
+    if recorder.created() {
+        println!("{}", text.csv_created(recorder.csv_path()));
+    }
+    println!("{}", text.collecting());
+
+    let stop = StopSignal::install()?;
+    let sensor_messages = Arc::new(AtomicU64::new(0));
+    recorder.on_record(observer(
+        text,
+        context.offset,
+        !args.quiet,
+        args.count,
+        Arc::clone(&sensor_messages),
+        stop.clone(),
+    ));
+
+    eprintln!("{}", text.connecting(settings.broker(), settings.port()));
+    let mut builder = Session::builder(&settings)
+        .persistent(!args.clean)
+        .on_event(live::event_printer(text))
+        .on_message(recorder.handler(stop.clone()))
+        .stop_signal(&stop);
+    for filter in subscriptions(&settings) {
+        builder = builder.subscribe(filter, settings.qos());
+    }
+    let session = match builder.connect() {
+        Ok(session) => Some(session),
+        Err(ConnectError::Stopped) => None,
+        Err(error) => {
+            eprintln!("{}", text.connect_failed(&error));
+            std::process::exit(1);
+        }
+    };
+
+    if args.quiet {
+        status_lines(
+            &recorder,
+            &stop,
+            Duration::from_secs(args.status_every.max(1)),
+        );
+    } else {
+        stop.wait();
+    }
+    exit_on_store_failure(&recorder, text);
+    if let Some(session) = session {
+        session.stop();
+    }
+    let totals = recorder.close()?;
+    println!("{}", text.shutdown_after_saving());
+    println!("{}", live::totals(text, &totals));
+    println!("{}", text.data_location(recorder.csv_path()));
+    Ok(())
+}
+
+/// The recording settings, with a stable client id derived from this machine and the CSV
+/// path when `MQTT_CLIENT_ID` is not set (said once on stderr).
+pub(crate) fn recording_settings(context: &Context, text: Text) -> anyhow::Result<Settings> {
+    let settings = context.settings(Defaults::recording())?;
+    if settings.source("MQTT_CLIENT_ID") != Some(&Source::Default) {
+        return Ok(settings);
+    }
+    let id = live::stable_client_id(settings.csv_file());
+    let mut with_id = context.clone();
+    with_id.args.client_id = Some(id.clone());
+    let settings = with_id.settings(Defaults::recording())?;
+    if text.lang() == Lang::Ko {
+        eprintln!(
+            "🔑 클라이언트 ID: {id} (이 컴퓨터와 CSV 파일에서 정함; 바꾸려면 MQTT_CLIENT_ID)"
+        );
+    } else {
+        eprintln!(
+            "🔑 Client id: {id} (from this machine and the CSV file; set MQTT_CLIENT_ID to choose)"
+        );
+    }
+    Ok(settings)
+}
+
+/// The pipeline routing of the settings' sensor and status filters.
+pub(crate) fn pipeline_config(settings: &Settings) -> hexaboard_core::pipeline::PipelineConfig {
+    hexaboard_core::pipeline::PipelineConfig {
+        sensor_filters: settings.sensor_filters(),
+        status_filters: settings.status_filter().into_iter().collect(),
+        ..Default::default()
+    }
+}
+
+/// The sensor filters and the status filter of the settings.
+pub(crate) fn subscriptions(settings: &Settings) -> Vec<String> {
+    let mut filters = settings.sensor_topics().to_vec();
+    if !settings.status_topic().is_empty() {
+        filters.push(settings.status_topic().to_owned());
+    }
+    filters
+}
+
+/// After a store failure the callback thread is parked with a message not acknowledged: say
+/// why and end the process at once (a clean disconnect cannot happen now).
+pub(crate) fn exit_on_store_failure(recorder: &Recorder, text: Text) {
+    if let Some(error) = recorder.failure() {
+        let _ = std::io::stdout().flush();
+        eprintln!("{}", text.error(error));
+        std::process::exit(1);
+    }
+}
+
+/// What is printed for each message, on paho's callback thread (one short write per line).
+fn observer(
+    text: Text,
+    offset: UtcOffset,
+    verbose: bool,
+    count: Option<u64>,
+    sensor_messages: Arc<AtomicU64>,
+    stop: StopSignal,
+) -> impl FnMut(&Record<'_>, time::OffsetDateTime) + Send + 'static {
+    move |record, received_at| {
+        let at = live::local(received_at, offset);
+        match record {
+            Record::Stored(outcome) if verbose => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{}", text.saved_reading(at.time(), &outcome.reading));
+                let _ = writeln!(out, "{}", text.saved(at));
+            }
+            Record::Status { board, status } if verbose => {
+                let (h, m, s) = at.time().as_hms();
+                let board = sanitize_for_terminal(board);
+                if text.lang() == Lang::Ko {
+                    println!("[{h:02}:{m:02}:{s:02}] 보드 {board} 상태: {status}");
+                } else {
+                    println!("[{h:02}:{m:02}:{s:02}] Board {board} status: {status}");
+                }
+            }
+            Record::Rejected {
+                topic,
+                error,
+                first_of_kind: true,
+                ..
+            } => eprintln!("{}", text.rejected(topic, error)),
+            _ => {}
+        }
+        let sensor = matches!(
+            record,
+            Record::Stored(_) | Record::Duplicate(_) | Record::Rejected { .. }
+        );
+        if sensor {
+            let n = sensor_messages.fetch_add(1, Ordering::Relaxed) + 1;
+            if count.is_some_and(|limit| n >= limit) {
+                stop.set();
+            }
+        }
+    }
+}
+
+/// With `--quiet`: a status line on stderr every `every` until stopped.
+fn status_lines(recorder: &Recorder, stop: &StopSignal, every: Duration) {
+    let counters = recorder.counters();
+    let mut last = (Instant::now(), 0u64);
+    while !stop.wait_timeout(every) {
+        let now = counters.snapshot();
+        let elapsed = last.0.elapsed().as_secs_f64().max(1e-9);
+        let rate = (now.received - last.1) as f64 / elapsed;
+        eprintln!("{now}, {rate:.1}/s");
+        last = (Instant::now(), now.received);
+    }
 }

@@ -1,8 +1,98 @@
-//! `hexaboard watch`.
+//! `hexaboard watch`: a live table of every board, redrawn in place (plain ANSI) on a
+//! terminal, printed once per refresh with `--plain` or when stdout is not a terminal.
+//! Nothing is stored.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use hexaboard_core::pipeline::{Outcome, Pipeline};
+use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
+use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::WatchArgs;
-use crate::common::Context;
+use crate::cmd::record::{pipeline_config, subscriptions};
+use crate::common::{Context, UsageError};
+use crate::live;
+use crate::live_table::{LiveTable, CLEAR_HOME};
 
-pub(crate) fn run(_args: &WatchArgs, _context: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("`hexaboard watch` is being built")
+struct State {
+    pipeline: Pipeline,
+    table: LiveTable,
+}
+
+pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
+    if !(args.refresh.is_finite() && args.refresh > 0.0) {
+        return Err(UsageError(format!(
+            "--refresh {}: expected a number of seconds above 0",
+            args.refresh
+        ))
+        .into());
+    }
+    let text = context.text();
+    let settings = context.settings(Defaults::examples())?;
+    let state = Arc::new(Mutex::new(State {
+        pipeline: Pipeline::new(pipeline_config(&settings)),
+        table: LiveTable::default(),
+    }));
+    let stop = StopSignal::install()?;
+
+    eprintln!("{}", text.connecting(settings.broker(), settings.port()));
+    let handler_state = Arc::clone(&state);
+    let mut builder = Session::builder(&settings)
+        .on_event(live::event_printer(text))
+        .on_message(move |message| {
+            let now = Instant::now();
+            let mut guard = handler_state.lock().unwrap_or_else(PoisonError::into_inner);
+            let State { pipeline, table } = &mut *guard;
+            match pipeline.process(
+                message.topic,
+                message.payload,
+                time::OffsetDateTime::now_utc(),
+            ) {
+                Outcome::Reading(outcome) => table.on_reading(&outcome, now),
+                Outcome::Status { board, status } => table.on_status(board, status),
+                Outcome::Rejected(_) => table.on_rejected(),
+                Outcome::Other => {}
+            }
+        })
+        .stop_signal(&stop);
+    for filter in subscriptions(&settings) {
+        builder = builder.subscribe(filter, settings.qos());
+    }
+    let session = match builder.connect() {
+        Ok(session) => session,
+        Err(ConnectError::Stopped) => return Ok(()),
+        Err(error) => {
+            eprintln!("{}", text.connect_failed(&error));
+            std::process::exit(1);
+        }
+    };
+
+    let redraw = !args.plain && std::io::stdout().is_terminal();
+    let refresh = Duration::from_secs_f64(args.refresh);
+    loop {
+        let screen = {
+            let guard = state.lock().unwrap_or_else(PoisonError::into_inner);
+            guard
+                .table
+                .render(guard.pipeline.registry(), Instant::now(), text)
+        };
+        let mut out = std::io::stdout().lock();
+        if redraw {
+            let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
+        } else {
+            let _ = writeln!(out, "{screen}");
+        }
+        let _ = out.flush();
+        drop(out);
+        if stop.wait_timeout(refresh) {
+            break;
+        }
+    }
+    if redraw {
+        println!();
+    }
+    session.stop();
+    Ok(())
 }

@@ -1,0 +1,260 @@
+//! The live table of `watch` and `demo`: one row per board with its last reading, rolling
+//! average, minimum and maximum, trend, comfort judgement, alert state, online state and how
+//! long since its last reading.
+//!
+//! The statistics come from the pipeline's [`Registry`]; a [`LiveTable`] adds what a live
+//! view needs besides: the last values as the board sent them, the board's status messages
+//! and the gaps between its readings, from which a silent board is judged stale (silent for
+//! more than 3 times the median of its recent gaps, and at least 15 s, 3 times the firmware's
+//! 5 s). It is updated on the message callback and rendered from the main thread, under one
+//! mutex.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use hexaboard_core::judge::{HumidityComfort, Judgement, TempComfort};
+use hexaboard_core::pipeline::ReadingOutcome;
+use hexaboard_core::stats::{Registry, Trend};
+use hexaboard_core::status::Status;
+use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+
+/// Gaps kept per board for its usual interval.
+const GAPS_KEPT: usize = 20;
+/// The shortest silence judged stale: 3 times the firmware's 5 s.
+const MIN_STALE: Duration = Duration::from_secs(15);
+
+/// Clears the screen and moves the cursor home (plain ANSI).
+pub(crate) const CLEAR_HOME: &str = "\x1b[2J\x1b[H";
+
+#[derive(Debug, Default)]
+struct BoardRow {
+    temperature: String,
+    humidity: String,
+    judgement: Option<Judgement>,
+    last_seen: Option<Instant>,
+    gaps: VecDeque<Duration>,
+    status: Option<Status>,
+}
+
+impl BoardRow {
+    /// How long a silence may last before the board is stale.
+    fn stale_after(&self) -> Duration {
+        let mut gaps: Vec<Duration> = self.gaps.iter().copied().collect();
+        gaps.sort();
+        let median = gaps.get(gaps.len() / 2).copied().unwrap_or_default();
+        (median * 3).max(MIN_STALE)
+    }
+
+    fn is_stale(&self, now: Instant) -> bool {
+        self.last_seen
+            .is_some_and(|seen| now.saturating_duration_since(seen) > self.stale_after())
+    }
+}
+
+/// What the live view knows besides the pipeline's statistics.
+#[derive(Debug, Default)]
+pub(crate) struct LiveTable {
+    boards: BTreeMap<String, BoardRow>,
+    rejected: u64,
+}
+
+impl LiveTable {
+    /// Notes a reading of `outcome` received at `now`.
+    pub(crate) fn on_reading(&mut self, outcome: &ReadingOutcome<'_>, now: Instant) {
+        let row = self
+            .boards
+            .entry(outcome.reading.board().to_owned())
+            .or_default();
+        row.temperature = outcome.reading.temperature().to_string();
+        row.humidity = outcome.reading.humidity().to_string();
+        row.judgement = Some(outcome.judgement);
+        if let Some(seen) = row.last_seen {
+            if row.gaps.len() == GAPS_KEPT {
+                row.gaps.pop_front();
+            }
+            row.gaps.push_back(now.saturating_duration_since(seen));
+        }
+        row.last_seen = Some(now);
+    }
+
+    /// Notes a status message of `board`.
+    pub(crate) fn on_status(&mut self, board: &str, status: Status) {
+        self.boards.entry(board.to_owned()).or_default().status = Some(status);
+    }
+
+    /// Counts a rejected message.
+    pub(crate) fn on_rejected(&mut self) {
+        self.rejected += 1;
+    }
+
+    /// The table at `now`, with the statistics of `registry`, ending in a newline.
+    pub(crate) fn render(&self, registry: &Registry, now: Instant, text: Text) -> String {
+        let w = Words::of(text.lang());
+        let mut rows: Vec<[String; 10]> = vec![w.header.map(str::to_owned)];
+        for (board, row) in &self.boards {
+            let stats = registry.get(board);
+            let dash = || "-".to_owned();
+            let avg = stats
+                .and_then(|s| s.window().average())
+                .map_or_else(dash, |a| format!("{a:.1}°C"));
+            let min_max = stats.and_then(|s| s.summary()).map_or_else(dash, |s| {
+                format!("{}~{}°C", s.temperature.min, s.temperature.max)
+            });
+            let trend = stats.map_or(Trend::NotEnoughData, |s| s.trend());
+            let alert = stats.is_some_and(|s| s.alert().is_active());
+            let state = if row.is_stale(now) {
+                w.stale.to_owned()
+            } else {
+                row.status.map_or_else(dash, |s| s.as_str().to_owned())
+            };
+            let last = row.last_seen.map_or_else(dash, |seen| {
+                let secs = now.saturating_duration_since(seen).as_secs();
+                w.ago.replace("{}", &secs.to_string())
+            });
+            let (t, h) = if row.last_seen.is_some() {
+                (
+                    format!("{}°C", row.temperature),
+                    format!("{}%", row.humidity),
+                )
+            } else {
+                (dash(), dash())
+            };
+            rows.push([
+                sanitize_for_terminal(board).into_owned(),
+                t,
+                h,
+                avg,
+                min_max,
+                w.trend(trend).to_owned(),
+                row.judgement.map_or_else(dash, |j| w.comfort(j)),
+                if alert { w.alert } else { "-" }.to_owned(),
+                state,
+                last,
+            ]);
+        }
+        let mut widths = [0usize; 10];
+        for row in &rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(display_width(cell));
+            }
+        }
+        let mut out = String::new();
+        for row in &rows {
+            let mut line = String::new();
+            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+                line.push_str(cell);
+                if i + 1 < row.len() {
+                    line.push_str(&" ".repeat(width - display_width(cell) + 2));
+                }
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        if self.boards.is_empty() {
+            let _ = writeln!(out, "{}", text.waiting_for_data().to_string().trim_end());
+        }
+        if self.rejected > 0 {
+            let _ = writeln!(
+                out,
+                "{}",
+                w.rejected.replace("{}", &self.rejected.to_string())
+            );
+        }
+        out
+    }
+}
+
+/// The table's words in one language.
+struct Words {
+    header: [&'static str; 10],
+    stale: &'static str,
+    ago: &'static str,
+    alert: &'static str,
+    rejected: &'static str,
+    lang: Lang,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        if lang == Lang::Ko {
+            Words {
+                header: [
+                    "보드",
+                    "온도",
+                    "습도",
+                    "평균(5)",
+                    "최저~최고",
+                    "추세",
+                    "판정",
+                    "경보",
+                    "상태",
+                    "마지막",
+                ],
+                stale: "응답 없음",
+                ago: "{}초 전",
+                alert: "높은 온도",
+                rejected: "잘못된 데이터 {}건 (rejects 파일에 보관)",
+                lang,
+            }
+        } else {
+            Words {
+                header: [
+                    "Board", "Temp", "Hum", "Avg(5)", "Min~Max", "Trend", "Comfort", "Alert",
+                    "State", "Last",
+                ],
+                stale: "stale",
+                ago: "{} s ago",
+                alert: "high temp",
+                rejected: "{} invalid messages set aside",
+                lang,
+            }
+        }
+    }
+
+    fn trend(&self, trend: Trend) -> &'static str {
+        if self.lang != Lang::Ko {
+            return trend.as_str();
+        }
+        match trend {
+            Trend::Rising => "상승",
+            Trend::Falling => "하강",
+            Trend::Stable => "안정",
+            Trend::NotEnoughData => "데이터 부족",
+        }
+    }
+
+    fn comfort(&self, j: Judgement) -> String {
+        let ko = self.lang == Lang::Ko;
+        let t = match j.temperature {
+            TempComfort::TooCold => Some(if ko { "추움" } else { "too cold" }),
+            TempComfort::TooHot => Some(if ko { "더움" } else { "too hot" }),
+            TempComfort::Comfortable => None,
+        };
+        let h = match j.humidity {
+            HumidityComfort::TooDry => Some(if ko { "건조" } else { "too dry" }),
+            HumidityComfort::TooHumid => Some(if ko { "습함" } else { "too humid" }),
+            HumidityComfort::Comfortable => None,
+        };
+        match (t, h) {
+            (None, None) => if ko { "쾌적" } else { "comfortable" }.to_owned(),
+            (Some(a), Some(b)) => format!("{a}, {b}"),
+            (Some(a), None) | (None, Some(a)) => a.to_owned(),
+        }
+    }
+}
+
+/// Columns a terminal gives `s`: East Asian wide characters (Hangul) take two.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let wide = matches!(c as u32,
+                0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
