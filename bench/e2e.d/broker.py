@@ -55,7 +55,7 @@ class Broker:
         """Subscriptions the broker has logged so far (one line each)."""
         try:
             with open(self.log, errors="replace") as f:
-                return sum(1 for line in f if "hexaboard/" in line and "Warning" not in line)
+                return sum(1 for line in f if " hexaboard/+/sensor/data" in line)
         except FileNotFoundError:
             return 0
 
