@@ -144,10 +144,10 @@ def print_latency(results, args):
     if not results:
         return
     print(f"\nLatency: publish to row in the file, {args.latency_rate:,.0f} msg/s for {args.latency_seconds:g} s")
-    print(f"{'receiver':<15}{'QoS':>4}{'received/sent':>20}{'median ms':>11}{'p99 ms':>9}{'max ms':>9}")
+    print(f"{'receiver':<15}{'QoS':>4}{'received/sent':>20}{'median ms':>11}{'p99 ms':>9}{'max ms':>9}{'>100 ms':>9}")
     for r in results:
         print(f"{r['receiver']:<15}{r['qos']:>4}{r['received']:>11,}/{r['sent']:<8,}"
-              f"{fmt(r['median_ms'], '11.2f')}{fmt(r['p99_ms'], '9.2f')}{fmt(r['max_ms'], '9.2f')}")
+              f"{fmt(r['median_ms'], '11.2f')}{fmt(r['p99_ms'], '9.2f')}{fmt(r['max_ms'], '9.2f')}{r['over_100ms']:>9,}")
 
 
 def goals(results, rat, lat, soak):

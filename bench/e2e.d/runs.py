@@ -277,11 +277,15 @@ def _latency(rec, broker, qos, rate, seconds, workdir):
         for line in f:
             seq, ns = line.split()
             sent[int(seq)] = int(ns)
+    start = min(sent.values())
+    worst = sorted(((arrived[s] - sent[s]) / 1e6, s, (sent[s] - start) / 1e9) for s in sent if s in arrived)[-5:]
     lat = sorted((arrived[s] - sent[s]) / 1e6 for s in sent if s in arrived)
     return {
         "receiver": rec.name, "qos": qos, "rate": rate, "seconds": seconds, "sent": len(sent),
         "received": len(lat), "lost": len(sent) - len(lat),
         "median_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99), "max_ms": lat[-1] if lat else None,
+        "over_10ms": sum(1 for v in lat if v > 10), "over_100ms": sum(1 for v in lat if v > 100),
+        "worst": [{"ms": round(ms, 2), "seq": seq, "sent_after_s": round(at, 3)} for ms, seq, at in reversed(worst)],
     }
 
 
