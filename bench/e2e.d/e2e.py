@@ -27,7 +27,8 @@ def parse_args():
     p.add_argument("--count", type=int, help="readings per board [50,000; quick 5,000]")
     p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
     p.add_argument("--receivers", default="hexaboard,mosquitto_sub,python")
-    p.add_argument("--rounds", type=int, default=1, help="repeat every throughput run; the median run is reported")
+    p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
+                   "[3 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
     p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
     p.add_argument("--latency-seconds", type=float, help="[10; quick 3]")
     p.add_argument("--no-latency", action="store_true")
@@ -40,6 +41,8 @@ def parse_args():
     a.latency_qos = [q for q in a.qos if q == 1] or a.qos[:1] if a.quick else a.qos
     a.latency_seconds = a.latency_seconds or (3.0 if a.quick else 10.0)
     a.receivers = a.receivers.split(",")
+    a.python_rounds = a.rounds or 1
+    a.rounds = a.rounds or (1 if a.quick else 3)
     return a
 
 
@@ -71,7 +74,7 @@ def throughput_runs(args, scratch):
             if name in failed:
                 continue
             rounds = []
-            for _ in range(args.rounds):
+            for _ in range(args.python_rounds if name == "python" else args.rounds):
                 print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} ...", file=sys.stderr)
                 try:
                     r = runs.throughput(runs.Receiver(name, args.hexaboard), qos, args.boards, args.count, scratch, progress)
@@ -158,7 +161,7 @@ def goals(results, rat, lat, soak):
         values = [v for v in values if v is not None]
         out.append({"goal": name, "met": bool(values) and all(test(v) for v in values) if values else None})
 
-    goal("zero loss at QoS 1", [r["lost"] for r in hexa if r["qos"] == 1], lambda v: v == 0)
+    goal("zero loss at QoS 1", [r["lost"] for r in hexa if r["qos"] == 1] + ([soak["lost"]] if soak else []), lambda v: v == 0)
     goal("rate >= 0.98 x mosquitto_sub's", [v["rate"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v >= 0.98)
     goal("CPU per message <= 1.25 x mosquitto_sub's", [v["cpu_per_msg"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v <= 1.25)
     goal(">= 3 x the chapter's Python program's rate", [v["rate"] for k, v in rat.items() if "python" in k], lambda v: v >= 3)
@@ -189,6 +192,12 @@ def soak_run(args, scratch):
     print(f"  RSS at start {r['rss_start_kib'] / MIB:.1f} MiB, after {boards * count // 10:,} messages "
           f"{fmt(r['rss_at_10pct_kib'] and r['rss_at_10pct_kib'] / MIB, '.1f')} MiB, at the end "
           f"{fmt(r['rss_end_kib'] and r['rss_end_kib'] / MIB, '.1f')} MiB, peak {fmt(r['peak_rss_kib'] and r['peak_rss_kib'] / MIB, '.1f')} MiB")
+    marks = []
+    for tenth in range(1, 11):
+        s = next((s for s in samples if s[1] >= boards * count * tenth // 10), None)
+        if s:
+            marks.append(f"{s[1] // 1000:,}k {s[2] / MIB:.1f}")
+    print("  RSS (MiB) after messages: " + ", ".join(marks))
     return r
 
 
