@@ -1,0 +1,241 @@
+"""End-to-end benchmark of `hexaboard record` against mosquitto_sub and the chapter's program.
+
+Run through bench/e2e, which prepares the virtualenv and the release build. See bench/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import runs
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MIB = 1024
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="bench/e2e", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="2 boards x 5,000, a 3 s latency run at QoS 1")
+    p.add_argument("--soak", action="store_true", help="only hexaboard, 1,000,000 messages at QoS 1: memory at start and end")
+    p.add_argument("--boards", type=int, help="publishers, one board each [4; quick 2]")
+    p.add_argument("--count", type=int, help="readings per board [50,000; quick 5,000]")
+    p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
+    p.add_argument("--receivers", default="hexaboard,mosquitto_sub,python")
+    p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
+                   "[3 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
+    p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
+    p.add_argument("--latency-seconds", type=float, help="[10; quick 3]")
+    p.add_argument("--no-latency", action="store_true")
+    p.add_argument("--hexaboard", default=os.path.join(ROOT, "target/release/hexaboard"))
+    p.add_argument("--out", default=os.path.join(ROOT, "bench/out"))
+    a = p.parse_args()
+    a.boards = a.boards or (2 if a.quick else 4)
+    a.count = a.count or (5_000 if a.quick else 50_000)
+    a.qos = [int(q) for q in (a.qos or "0,1").split(",")]
+    a.latency_qos = [q for q in a.qos if q == 1] or a.qos[:1] if a.quick else a.qos
+    a.latency_seconds = a.latency_seconds or (3.0 if a.quick else 10.0)
+    a.receivers = a.receivers.split(",")
+    a.python_rounds = a.rounds or 1
+    a.rounds = a.rounds or (1 if a.quick else 3)
+    return a
+
+
+def environment(args):
+    def run(*cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        except OSError:
+            return None
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg()[0],
+        "commit": run("git", "rev-parse", "--short", "HEAD"),
+        "dirty": bool(run("git", "status", "--porcelain", "--untracked-files=no")),
+        "mosquitto": (run("mosquitto", "-h") or "").splitlines()[0:1],
+        "python": platform.python_version(),
+    }
+
+
+def progress(done, total):
+    print(f"\r    {done:>10,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+
+def throughput_runs(args, scratch):
+    results, failed = [], {}
+    for qos in args.qos:
+        for name in args.receivers:
+            if name in failed:
+                continue
+            rounds = []
+            for _ in range(args.python_rounds if name == "python" else args.rounds):
+                print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} ...", file=sys.stderr)
+                try:
+                    r = runs.throughput(runs.Receiver(name, args.hexaboard), qos, args.boards, args.count, scratch, progress)
+                except runs.ReceiverFailed as e:
+                    print(f"\n    skipped: {e}", file=sys.stderr)
+                    failed[name] = str(e)
+                    break
+                print(file=sys.stderr)
+                rounds.append(r)
+            if rounds:
+                best = sorted(rounds, key=lambda r: r["rate"])[len(rounds) // 2]
+                best["rounds"] = [{k: r[k] for k in ("rate", "cpu_us_per_msg", "lost")} for r in rounds]
+                results.append(best)
+    return results, failed
+
+
+def latency_runs(args, scratch, failed):
+    results = []
+    for qos in args.latency_qos:
+        for name in args.receivers:
+            if name in failed:
+                continue
+            print(f"  {name:<14} QoS {qos}: {args.latency_rate:,.0f} msg/s for {args.latency_seconds:g} s ...", file=sys.stderr)
+            try:
+                results.append(runs.latency(runs.Receiver(name, args.hexaboard), qos, args.latency_rate,
+                                            args.latency_seconds, scratch))
+            except runs.ReceiverFailed as e:
+                print(f"    skipped: {e}", file=sys.stderr)
+    return results
+
+
+def fmt(value, spec, missing="-"):
+    return missing if value is None else format(value, spec)
+
+
+def print_throughput(results, args):
+    print(f"\nThroughput: {args.boards} publishers x {args.count:,} readings, as fast as they go")
+    print(f"{'receiver':<15}{'QoS':>4}{'received/sent':>20}{'lost':>8}{'seconds':>9}{'msgs/s':>10}"
+          f"{'CPU us/msg':>12}{'peak RSS':>11}")
+    for r in results:
+        print(f"{r['receiver']:<15}{r['qos']:>4}{r['received']:>11,}/{r['sent']:<8,}{r['lost']:>8,}"
+              f"{r['seconds']:>9.2f}{r['rate']:>10,.0f}{fmt(r['cpu_us_per_msg'], '12.2f'):>12}"
+              f"{fmt(r['peak_rss_kib'] and r['peak_rss_kib'] / MIB, '8.1f'):>8} MiB")
+
+
+def ratios(results):
+    by = {(r["receiver"], r["qos"]): r for r in results}
+    out = {}
+    for (name, qos), r in by.items():
+        if name != "hexaboard":
+            continue
+        for other in ("mosquitto_sub", "python"):
+            o = by.get((other, qos))
+            if not o or not o["rate"]:
+                continue
+            cpu = (r["cpu_us_per_msg"] / o["cpu_us_per_msg"]
+                   if r["cpu_us_per_msg"] and o["cpu_us_per_msg"] else None)
+            out[f"hexaboard/{other} qos{qos}"] = {"rate": r["rate"] / o["rate"], "cpu_per_msg": cpu}
+    return out
+
+
+def print_ratios(rat):
+    if rat:
+        print()
+        for key, v in rat.items():
+            print(f"{key:<30} rate {v['rate']:6.2f}x   CPU per message {fmt(v['cpu_per_msg'], '6.2f')}x")
+
+
+def print_latency(results, args):
+    if not results:
+        return
+    print(f"\nLatency: publish to row in the file, {args.latency_rate:,.0f} msg/s for {args.latency_seconds:g} s")
+    print(f"{'receiver':<15}{'QoS':>4}{'received/sent':>20}{'median ms':>11}{'p99 ms':>9}{'max ms':>9}{'>100 ms':>9}")
+    for r in results:
+        print(f"{r['receiver']:<15}{r['qos']:>4}{r['received']:>11,}/{r['sent']:<8,}"
+              f"{fmt(r['median_ms'], '11.2f')}{fmt(r['p99_ms'], '9.2f')}{fmt(r['max_ms'], '9.2f')}{r['over_100ms']:>9,}")
+
+
+def goals(results, rat, lat, soak):
+    hexa = [r for r in results if r["receiver"] == "hexaboard"]
+    out = []
+
+    def goal(name, values, test):
+        values = [v for v in values if v is not None]
+        out.append({"goal": name, "met": bool(values) and all(test(v) for v in values) if values else None})
+
+    goal("zero loss at QoS 1", [r["lost"] for r in hexa if r["qos"] == 1] + ([soak["lost"]] if soak else []), lambda v: v == 0)
+    goal("rate >= 0.98 x mosquitto_sub's", [v["rate"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v >= 0.98)
+    goal("CPU per message <= 1.25 x mosquitto_sub's", [v["cpu_per_msg"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v <= 1.25)
+    goal(">= 3 x the chapter's Python program's rate", [v["rate"] for k, v in rat.items() if "python" in k], lambda v: v >= 3)
+    goal("peak memory <= 10 MiB", [r["peak_rss_kib"] for r in hexa] + ([soak["peak_rss_kib"]] if soak else []), lambda v: v <= 10 * MIB)
+    goal("memory flat over 1,000,000 messages (--soak)", [soak["growth_kib"]] if soak else [], lambda v: v <= MIB)
+    goal("latency p99 < 150 ms", [r["p99_ms"] for r in lat if r["receiver"] == "hexaboard"], lambda v: v < 150)
+    return out
+
+
+def print_goals(gs):
+    print("\nGoals")
+    for g in gs:
+        state = {True: "met    ", False: "NOT MET", None: "not run"}[g["met"]]
+        print(f"  {state}  {g['goal']}")
+
+
+def soak_run(args, scratch):
+    boards, count = 4, 250_000
+    print(f"  hexaboard      QoS 1: soak, {boards} x {count:,} ...", file=sys.stderr)
+    r = runs.throughput(runs.Receiver("hexaboard", args.hexaboard), 1, boards, count, scratch, progress)
+    print(file=sys.stderr)
+    samples = r["samples"]
+    tenth = next((s for s in samples if s[1] >= boards * count // 10), samples[0] if samples else None)
+    r["rss_at_10pct_kib"] = tenth[2] if tenth else None
+    r["growth_kib"] = (r["rss_end_kib"] - tenth[2]) if tenth and r["rss_end_kib"] is not None else None
+    print(f"\nSoak: hexaboard record, QoS 1, {r['received']:,}/{r['sent']:,} messages in {r['seconds']:.1f} s "
+          f"({r['rate']:,.0f} msgs/s, {fmt(r['cpu_us_per_msg'], '.2f')} us CPU each)")
+    print(f"  RSS at start {r['rss_start_kib'] / MIB:.1f} MiB, after {boards * count // 10:,} messages "
+          f"{fmt(r['rss_at_10pct_kib'] and r['rss_at_10pct_kib'] / MIB, '.1f')} MiB, at the end "
+          f"{fmt(r['rss_end_kib'] and r['rss_end_kib'] / MIB, '.1f')} MiB, peak {fmt(r['peak_rss_kib'] and r['peak_rss_kib'] / MIB, '.1f')} MiB")
+    marks = []
+    for tenth in range(1, 11):
+        s = next((s for s in samples if s[1] >= boards * count * tenth // 10), None)
+        if s:
+            marks.append(f"{s[1] // 1000:,}k {s[2] / MIB:.1f}")
+    print("  RSS (MiB) after messages: " + ", ".join(marks))
+    return r
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    scratch = os.environ.get("TMPDIR", "/tmp")
+    env = environment(args)
+    if env["loadavg_start"] > 0.5 * (env["cpus"] or 1):
+        print(f"note: load average {env['loadavg_start']:.1f} on {env['cpus']} CPUs; other work will skew the numbers",
+              file=sys.stderr)
+    started = time.monotonic()
+    report = {"environment": env, "settings": {k: v for k, v in vars(args).items() if k not in ("out",)}}
+    if args.soak:
+        soak = soak_run(args, scratch)
+        report["soak"] = soak
+        report["goals"] = goals([], {}, [], soak)
+    else:
+        results, failed = throughput_runs(args, scratch)
+        lat = [] if args.no_latency else latency_runs(args, scratch, failed)
+        rat = ratios(results)
+        print_throughput(results, args)
+        print_ratios(rat)
+        print_latency(lat, args)
+        for name, why in failed.items():
+            print(f"\n{name}: not measured: {why}")
+        report.update(throughput=results, ratios=rat, latency=lat, failed=failed)
+        report["goals"] = goals(results, rat, lat, None)
+    print_goals(report["goals"])
+    env["loadavg_end"] = os.getloadavg()[0]
+    env["duration_seconds"] = round(time.monotonic() - started, 1)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = os.path.join(args.out, f"e2e-{stamp}{'-soak' if args.soak else '-quick' if args.quick else ''}.json")
+    with open(path, "w") as f:
+        json.dump(report, f, indent=1)
+    print(f"\n{env['duration_seconds']:.0f} s; written to {os.path.relpath(path, ROOT)}"
+          f" (load average {env['loadavg_start']:.1f} at start, {env['loadavg_end']:.1f} at the end)")
+
+
+if __name__ == "__main__":
+    main()
