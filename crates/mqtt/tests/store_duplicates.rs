@@ -247,3 +247,38 @@ fn a_crash_between_journal_entry_and_row_does_not_hide_the_redelivery() {
     store.close().unwrap();
     assert_eq!(rows(&path), 2);
 }
+
+#[test]
+fn with_sync_elsewhere_the_fsync_is_handed_out_once_per_interval_of_activity() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let options = StoreOptions::default()
+        .sync_elsewhere(true)
+        .interval(Duration::from_millis(50));
+    let mut store = open(&path, options);
+    assert!(
+        store
+            .sync_work(Instant::now() + Duration::from_secs(1))
+            .is_none(),
+        "nothing written yet"
+    );
+    deliver(&mut store, &payload(25), false);
+    assert_eq!(rows(&path), 1, "the row is in the file before any sync");
+    let later = Instant::now() + Duration::from_secs(1);
+    store
+        .sync_work(later)
+        .expect("a sync is due")
+        .run()
+        .unwrap();
+    assert!(
+        store.sync_work(later).is_none(),
+        "nothing new since the last sync"
+    );
+    deliver(&mut store, &payload(26), false);
+    assert!(
+        store.sync_work(later).is_none(),
+        "the interval has not passed"
+    );
+    assert!(store.sync_work(later + Duration::from_secs(1)).is_some());
+}

@@ -80,6 +80,33 @@ pub use seen::{journal_path, MessageId};
 use file::{open_csv, start_on_new_line, write_all, Opened, Staging};
 use seen::{Journal, Recent};
 
+/// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
+#[derive(Debug)]
+pub struct SyncWork {
+    path: PathBuf,
+    csv: Option<File>,
+    journal: Option<File>,
+}
+
+impl SyncWork {
+    /// Syncs the CSV and the journal to disk.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Sync`] naming the CSV path and the OS error.
+    pub fn run(self) -> Result<(), StoreError> {
+        if let Some(csv) = &self.csv {
+            csv.sync_data()
+                .map_err(|e| StoreError::sync(&self.path, e))?;
+        }
+        if let Some(journal) = &self.journal {
+            // The journal only ever makes duplicates rarer; failing to sync it loses nothing.
+            let _ = journal.sync_data();
+        }
+        Ok(())
+    }
+}
+
 /// What [`CsvStore::append`] did with a reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Appended {
@@ -100,6 +127,9 @@ pub struct CsvStore {
     repaired_cut_row: bool,
     /// A write failed: the file may end in part of a row.
     check_line_end: bool,
+    /// The CSV's length, while it is known without asking the file system (each row adds
+    /// its bytes); `None` after anything that may have changed it otherwise.
+    len: Option<u64>,
     rows: RowWriter<Staging>,
     options: StoreOptions,
     dirty: bool,
@@ -155,6 +185,7 @@ impl CsvStore {
             created: opened.created,
             repaired_cut_row: opened.repaired_cut_row,
             check_line_end: false,
+            len: None,
             rows,
             options,
             dirty: false,
@@ -214,6 +245,7 @@ impl CsvStore {
             self.last_check = now;
         }
         if self.check_line_end {
+            self.len = None;
             start_on_new_line(&self.file, &self.path)?;
             self.check_line_end = false;
         }
@@ -226,6 +258,7 @@ impl CsvStore {
         self.announce(id.digest(), row_len);
         let written = write_all(&self.file, &self.path, &self.rows.get_ref().bytes());
         if let Err(e) = written {
+            self.len = None;
             self.check_line_end = self.regular;
             let retracted = self.journal.as_mut().map_or(Ok(()), Journal::retract);
             if let Err(journal_error) = retracted {
@@ -233,9 +266,12 @@ impl CsvStore {
             }
             return Err(e);
         }
+        self.len = self.len.map(|len| len + row_len);
         self.dirty = true;
         self.remember(id.digest());
-        self.maybe_sync(now)?;
+        if !self.options.sync_elsewhere {
+            self.maybe_sync(now)?;
+        }
         Ok(Appended::Stored)
     }
 
@@ -251,6 +287,27 @@ impl CsvStore {
             self.sync()?;
         }
         Ok(())
+    }
+
+    /// The `fsync` due now, to run on another thread: handles of the CSV and the journal, or
+    /// `None` when nothing was written since the last one or the interval has not passed.
+    /// Used with [`StoreOptions::sync_elsewhere`].
+    pub fn sync_work(&mut self, now: Instant) -> Option<SyncWork> {
+        if !self.dirty || now.saturating_duration_since(self.last_sync) < self.options.interval {
+            return None;
+        }
+        self.last_sync = now;
+        self.dirty = false;
+        let csv = if self.regular {
+            self.file.try_clone().ok()
+        } else {
+            None
+        };
+        Some(SyncWork {
+            path: self.path.clone(),
+            csv,
+            journal: self.journal.as_ref().and_then(Journal::try_clone_file),
+        })
     }
 
     /// Syncs written rows, and the duplicate journal, to disk.
@@ -295,11 +352,19 @@ impl CsvStore {
         let Some(journal) = &mut self.journal else {
             return;
         };
-        let result = self
-            .file
-            .metadata()
-            .map_err(|e| StoreError::read(&self.path, e))
-            .and_then(|meta| journal.record(digest, meta.len() + row_len));
+        // Asking the file system for the length before each row would cost a system call,
+        // and on some file systems make the write that follows update timestamps through the
+        // journal; the length is asked only when it may have changed behind our back.
+        let len = match self.len {
+            Some(len) => Ok(len),
+            None => self
+                .file
+                .metadata()
+                .map(|meta| meta.len())
+                .map_err(|e| StoreError::read(&self.path, e)),
+        };
+        self.len = len.as_ref().ok().copied();
+        let result = len.and_then(|len| journal.record(digest, len + row_len));
         if let Err(e) = result {
             self.journal_failed(e);
         }
@@ -347,6 +412,7 @@ impl CsvStore {
         self.created = created;
         self.repaired_cut_row = repaired_cut_row;
         self.check_line_end = false;
+        self.len = None;
         self.notes.push_back(StoreNote::Reopened {
             path: self.path.clone(),
             reason,

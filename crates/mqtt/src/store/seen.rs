@@ -76,8 +76,9 @@ pub(crate) struct Recent {
     /// Where the next digest goes once the ring is full (then also the oldest one).
     next: usize,
     /// How many times each digest is in the ring: identical payloads may be stored twice.
-    /// Keyed by bytes, not `u128`, for 20-byte entries instead of 32 (`u128` is 16-aligned).
-    counts: HashMap<[u8; 16], u32>,
+    /// Keyed by bytes, not `u128`, for 20-byte entries instead of 32 (`u128` is 16-aligned);
+    /// hashed with foldhash, which costs a fraction of SipHash per lookup.
+    counts: HashMap<[u8; 16], u32, foldhash::fast::RandomState>,
 }
 
 impl Recent {
@@ -88,7 +89,10 @@ impl Recent {
             next: 0,
             // Twice the capacity: removals leave tombstones, and the table is then cleaned in
             // place (no allocation) only while it is at most half full.
-            counts: HashMap::with_capacity(capacity.saturating_mul(2)),
+            counts: HashMap::with_capacity_and_hasher(
+                capacity.saturating_mul(2),
+                foldhash::fast::RandomState::default(),
+            ),
         }
     }
 
@@ -291,6 +295,11 @@ impl Journal {
             Err(e) if e.kind() == io::ErrorKind::NotFound => self.compact(recent),
             _ => Ok(()),
         }
+    }
+
+    /// Another handle of the journal file, for a sync on another thread.
+    pub(crate) fn try_clone_file(&self) -> Option<File> {
+        self.file.try_clone().ok()
     }
 
     pub(crate) fn sync(&self) -> Result<(), StoreError> {
