@@ -150,13 +150,19 @@ impl Recorder {
         options: RecorderOptions,
     ) -> Result<Recorder, StoreError> {
         let csv_path = csv_path.as_ref().to_owned();
-        let store = CsvStore::open(&csv_path, options.offset, options.store)?;
+        // The periodic fsync runs on the recorder's own thread (below), never on paho's
+        // callback thread, where a slow disk would hold up every message.
+        let store = CsvStore::open(
+            &csv_path,
+            options.offset,
+            options.store.sync_elsewhere(true),
+        )?;
         let rejects_path = options
             .rejects_path
             .unwrap_or_else(|| rejects::default_path(&csv_path));
         let rejects = RejectsFile::open(&rejects_path, options.offset, options.rejects_limit)?;
         let created = store.created();
-        Ok(Recorder {
+        let recorder = Recorder {
             state: Arc::new(Mutex::new(Some(State {
                 pipeline: Pipeline::new(options.pipeline),
                 store,
@@ -169,7 +175,38 @@ impl Recorder {
             csv_path,
             rejects_path,
             created,
-        })
+        };
+        recorder.start_syncer();
+        Ok(recorder)
+    }
+
+    /// Syncs the CSV to disk at most once a second of activity, from a thread of its own:
+    /// the lock is held only to take the work, the `fsync` runs without it. The thread ends
+    /// when the recorder is closed or dropped.
+    fn start_syncer(&self) {
+        let state = Arc::downgrade(&self.state);
+        let failure = Arc::clone(&self.failure);
+        let _ = std::thread::Builder::new()
+            .name("csv-sync".into())
+            .spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let Some(state) = state.upgrade() else {
+                    return;
+                };
+                let work = {
+                    let mut guard = state
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match guard.as_mut() {
+                        Some(state) => state.store.sync_work(Instant::now()),
+                        None => return,
+                    }
+                };
+                drop(state);
+                if let Some(Err(error)) = work.map(|work| work.run()) {
+                    let _ = failure.set(error);
+                }
+            });
     }
 
     /// Whether the CSV was created (with its header) by this recorder.
@@ -215,10 +252,17 @@ impl Recorder {
     pub fn handler(&self, stop: StopSignal) -> impl FnMut(Incoming<'_>) + Send + 'static {
         let recorder = self.clone();
         move |message| {
-            if let Err(error) =
-                recorder.handle(message.topic, message.payload, OffsetDateTime::now_utc())
-            {
-                let _ = recorder.failure.set(error);
+            let result = match recorder.failure.get() {
+                // A sync failed on the recorder's thread: rows may not be durable; stop here.
+                Some(_) => Err(None),
+                None => recorder
+                    .handle(message.topic, message.payload, OffsetDateTime::now_utc())
+                    .map_err(Some),
+            };
+            if let Err(error) = result {
+                if let Some(error) = error {
+                    let _ = recorder.failure.set(error);
+                }
                 stop.set();
                 // Never return: returning would acknowledge a message that was not stored.
                 loop {
@@ -260,7 +304,6 @@ impl Recorder {
                 // readings, and both are stored.
                 let id = MessageId::new(topic, payload, outcome.reading.timestamp().is_some());
                 let appended = store.append(received_at, &outcome.reading, id)?;
-                store.maybe_sync(Instant::now())?;
                 let record = match appended {
                     Appended::Stored => {
                         self.counters.add_stored();
