@@ -98,6 +98,11 @@ impl Running {
         }
     }
 
+    /// The process id, for sending signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The standard output so far.
     pub fn stdout(&self) -> String {
         self.stdout.lock().unwrap().clone()
