@@ -45,7 +45,10 @@ fn record_killed_with_sigkill_three_times_mid_stream_stores_every_reading_exactl
     assert!(complete, "only {} rows of {total}", rows(&csv));
     assert_exactly_once(&csv, total);
     let (_, stored, _, _) = totals(&recorder.stdout());
-    assert!(stored < total, "the last run stored only what came after its start");
+    assert!(
+        stored < total,
+        "the last run stored only what came after its start"
+    );
 }
 
 /// Floods record, stops it with `sig` once some rows are in, and checks that the totals'

@@ -165,7 +165,10 @@ fn the_readme_chart_is_made_from_three_hours_of_two_boards() {
     } else {
         dir.path().join("chart.svg")
     };
-    let out = plot(dir.path(), &["-o", target.to_str().unwrap(), "--lang", "ko"]);
+    let out = plot(
+        dir.path(),
+        &["-o", target.to_str().unwrap(), "--lang", "ko"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let svg = std::fs::read_to_string(&target).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();

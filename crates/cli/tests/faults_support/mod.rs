@@ -50,7 +50,9 @@ pub fn persistent_publisher(port: u16, client_id: &str) -> Session {
         .persistent(true)
         .connect_timeout(Duration::from_secs(3))
         .publish_timeout(Duration::from_secs(20))
-        .retry(RetryPolicy::forever().backoff(Duration::from_millis(100), Duration::from_millis(500)))
+        .retry(
+            RetryPolicy::forever().backoff(Duration::from_millis(100), Duration::from_millis(500)),
+        )
         .connect()
         .expect("the publisher connects")
 }
@@ -78,7 +80,10 @@ pub fn counts(csv: &Path) -> BTreeMap<u64, usize> {
         return seen;
     };
     for row in RowReader::new(file) {
-        let light = row.expect("a well-formed row").light.expect("a light value");
+        let light = row
+            .expect("a well-formed row")
+            .light
+            .expect("a light value");
         *seen.entry(light as u64).or_insert(0) += 1;
     }
     seen

@@ -103,6 +103,11 @@ impl Running {
         self.child.id()
     }
 
+    /// The exit status if it has ended.
+    pub fn try_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// The standard output so far.
     pub fn stdout(&self) -> String {
         self.stdout.lock().unwrap().clone()
