@@ -14,7 +14,7 @@ use faults_support::{
 use hexaboard_testkit::Mosquitto;
 
 #[test]
-fn record_killed_with_sigkill_three_times_mid_stream_stores_every_reading_exactly_once() {
+fn record_killed_with_sigkill_four_times_mid_stream_stores_every_reading_exactly_once() {
     let broker = Mosquitto::builder()
         .max_queued_messages(100_000)
         .start()
@@ -44,7 +44,11 @@ fn record_killed_with_sigkill_three_times_mid_stream_stores_every_reading_exactl
     assert_eq!(kills, 4);
     assert!(complete, "only {} rows of {total}", rows(&csv));
     assert_exactly_once(&csv, total);
-    let (_, stored, _, _) = totals(&recorder.stdout());
+    let (received, stored, _, duplicates) = totals(&recorder.stdout());
+    eprintln!(
+        "after {kills} SIGKILLs, the last run: received {received}, stored {stored}, \
+         duplicates {duplicates}"
+    );
     assert!(
         stored < total,
         "the last run stored only what came after its start"
@@ -78,6 +82,7 @@ fn stop_during_a_flood_with(sig: &str) {
     assert_eq!(stored, in_csv, "every stored reading is a row");
     assert_eq!((received, rejected, duplicates), (stored, 0, 0));
     assert!(stored < total, "stopped during the flood");
+    eprintln!("SIG{sig}: stored {stored} of {total} before stopping; all {in_csv} rows in the CSV");
 
     sender.flush(Duration::from_secs(10)).unwrap();
     let mut again = record_quiet(dir.path(), broker.port(), &[], &[]);

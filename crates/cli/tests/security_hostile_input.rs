@@ -55,7 +55,12 @@ fn publish_hostile(session: &Session) {
     }
     let wrong_type = r#"{"board":"W\u001b[2J","temperature":"\u001b[2Jhot","humidity":50}"#;
     session
-        .publish("hexaboard/X/sensor/data", wrong_type, Qos::AtLeastOnce, false)
+        .publish(
+            "hexaboard/X/sensor/data",
+            wrong_type,
+            Qos::AtLeastOnce,
+            false,
+        )
         .unwrap();
     session
         .publish(
