@@ -200,7 +200,11 @@ fn invent_boards(session: &Session, n: usize) {
 
 #[test]
 fn a_publisher_inventing_board_ids_is_warned_about_once_and_every_reading_is_still_stored() {
-    let broker = Mosquitto::start().unwrap();
+    // Room for the whole burst in the recorder's queue (mosquitto's default is 1000).
+    let broker = Mosquitto::builder()
+        .max_queued_messages(100_000)
+        .start()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("sensor_data.csv");
     let mut record = faults_support::record_quiet(dir.path(), broker.port(), &[], &[]);
@@ -216,9 +220,13 @@ fn a_publisher_inventing_board_ids_is_warned_about_once_and_every_reading_is_sti
 
     let boards = 1024 + 500; // the cap is 1024 boards
     invent_boards(&publisher(broker.port()), boards);
-    assert!(faults_support::wait_until(Duration::from_secs(15), || {
-        faults_support::rows(&csv) == boards
-    }));
+    assert!(
+        faults_support::wait_until(Duration::from_secs(15), || {
+            faults_support::rows(&csv) == boards
+        }),
+        "{} rows of {boards}",
+        faults_support::rows(&csv)
+    );
     std::thread::sleep(Duration::from_millis(600));
     for running in [&record, &watch] {
         faults_support::signal(running.pid(), "TERM");
