@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hexaboard_core::control::LedCommand;
+use hexaboard_core::stats::Eviction;
 use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
 use hexaboard_mqtt::counters::CountersSnapshot;
 use hexaboard_mqtt::session::SessionEvent;
@@ -114,6 +115,23 @@ pub(crate) fn totals(text: Text, s: &CountersSnapshot) -> String {
         let _ = write!(line, ", {label} {}", s.rejects_not_written);
     }
     line
+}
+
+/// The warning printed once, at the first board evicted from the statistics because more
+/// than `max_boards` distinct boards were seen (a publisher inventing board ids).
+pub(crate) fn eviction_warning(text: Text, eviction: &Eviction, max_boards: usize) -> String {
+    let board = sanitize_for_terminal(&eviction.board);
+    if text.lang() == Lang::Ko {
+        format!(
+            "⚠️ 보드가 {max_boards}개를 넘었습니다: 가장 오래 소식이 없던 보드 {board}의 통계를 \
+             지웁니다 (이후에도 같은 방식, 이 경고는 한 번만; 측정값은 계속 저장됩니다)"
+        )
+    } else {
+        format!(
+            "⚠️ More than {max_boards} boards: forgetting the statistics of board {board}, the \
+             longest silent (and so on for later ones; warned once; readings are still stored)"
+        )
+    }
 }
 
 /// What an LED board would do with `command`: `💡 보드 B LED: 파랑 (0,0,255) 80%` or

@@ -62,6 +62,10 @@ pub(crate) struct LiveTable {
 impl LiveTable {
     /// Notes a reading of `outcome` received at `now`.
     pub(crate) fn on_reading(&mut self, outcome: &ReadingOutcome<'_>, now: Instant) {
+        // The pipeline forgot a board to stay under its cap: so does the table.
+        if let Some(eviction) = &outcome.eviction {
+            self.boards.remove(&*eviction.board);
+        }
         let row = self
             .boards
             .entry(outcome.reading.board().to_owned())
@@ -84,8 +88,14 @@ impl LiveTable {
         self.boards.values().any(|row| row.is_stale(now))
     }
 
+    /// A status of a board not in the table adds a row only below the board cap, so invented
+    /// board ids cannot grow the table without bound.
     pub(crate) fn on_status(&mut self, board: &str, status: Status) {
-        self.boards.entry(board.to_owned()).or_default().status = Some(status);
+        if let Some(row) = self.boards.get_mut(board) {
+            row.status = Some(status);
+        } else if self.boards.len() < Registry::DEFAULT_MAX_BOARDS {
+            self.boards.entry(board.to_owned()).or_default().status = Some(status);
+        }
     }
 
     /// Counts a rejected message.

@@ -52,7 +52,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::counters::{Counters, CountersSnapshot};
 use crate::rejects::{self, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
 use crate::session::{Incoming, StopSignal};
-use crate::store::{Appended, CsvStore, MessageId, StoreError, StoreOptions};
+use crate::store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};
 
 /// How a [`Recorder`] is set up.
 #[derive(Debug, Clone)]
@@ -107,6 +107,9 @@ pub enum Record<'a> {
         /// Whether the rejects file is full, so it was counted but not written.
         not_written: bool,
     },
+    /// Something about the CSV the user should know while recording goes on: it was moved,
+    /// deleted or replaced and opened again, or its duplicate journal failed.
+    Note(&'a StoreNote),
     /// A message on a topic that is neither a sensor nor a status topic.
     Other {
         /// The topic.
@@ -314,8 +317,14 @@ impl Recorder {
                         Record::Duplicate(&outcome)
                     }
                 };
-                if let Some(observe) = observer {
+                if let Some(observe) = observer.as_mut() {
                     observe(&record, received_at);
+                }
+                // Drained even without an observer, so notes never pile up.
+                while let Some(note) = store.take_note() {
+                    if let Some(observe) = observer.as_mut() {
+                        observe(&Record::Note(&note), received_at);
+                    }
                 }
             }
             Outcome::Status { board, status } => {

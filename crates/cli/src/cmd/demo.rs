@@ -82,6 +82,7 @@ mod enabled {
                 }
                 Record::Status { board, status } => table.on_status(board, *status),
                 Record::Rejected { .. } => table.on_rejected(),
+                Record::Note(note) => eprintln!("⚠️ {note}"),
                 Record::Other { .. } => {}
             }
         });

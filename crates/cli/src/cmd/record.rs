@@ -26,6 +26,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let settings = recording_settings(context, text)?;
     let mut options = RecorderOptions::new(context.offset);
     options.pipeline = pipeline_config(&settings);
+    let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     let recorder = Recorder::open(settings.csv_file(), options)?;
     if recorder.created() {
@@ -42,6 +43,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
         args.count,
         Arc::clone(&sensor_messages),
         stop.clone(),
+        max_boards,
     ));
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
@@ -142,9 +144,15 @@ fn observer(
     count: Option<u64>,
     sensor_messages: Arc<AtomicU64>,
     stop: StopSignal,
+    max_boards: usize,
 ) -> impl FnMut(&Record<'_>, time::OffsetDateTime) + Send + 'static {
     move |record, received_at| {
         let at = live::local(received_at, offset);
+        if let Record::Stored(outcome) | Record::Duplicate(outcome) = record {
+            if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
+                eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
+            }
+        }
         match record {
             Record::Stored(outcome) if verbose => {
                 let mut out = std::io::stdout().lock();
@@ -167,6 +175,7 @@ fn observer(
                 first_of_kind: true,
                 ..
             } => eprintln!("{}", text.rejected(topic, error)),
+            Record::Note(note) => eprintln!("⚠️ {}", sanitize_for_terminal(&note.to_string())),
             _ => {}
         }
         let sensor = matches!(

@@ -31,8 +31,10 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     }
     let text = context.text();
     let settings = context.settings(Defaults::examples())?;
+    let config = pipeline_config(&settings);
+    let max_boards = config.max_boards;
     let state = Arc::new(Mutex::new(State {
-        pipeline: Pipeline::new(pipeline_config(&settings)),
+        pipeline: Pipeline::new(config),
         table: LiveTable::default(),
     }));
     let stop = StopSignal::install()?;
@@ -50,7 +52,12 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
                 message.payload,
                 time::OffsetDateTime::now_utc(),
             ) {
-                Outcome::Reading(outcome) => table.on_reading(&outcome, now),
+                Outcome::Reading(outcome) => {
+                    if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
+                        eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
+                    }
+                    table.on_reading(&outcome, now);
+                }
                 Outcome::Status { board, status } => table.on_status(board, status),
                 Outcome::Rejected(_) => table.on_rejected(),
                 Outcome::Other => {}

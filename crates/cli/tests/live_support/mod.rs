@@ -98,6 +98,16 @@ impl Running {
         }
     }
 
+    /// The process id, for sending signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The exit status if it has ended.
+    pub fn try_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// The standard output so far.
     pub fn stdout(&self) -> String {
         self.stdout.lock().unwrap().clone()

@@ -150,7 +150,39 @@ pub(crate) fn start_on_new_line_with(
 }
 
 /// Hands `bytes` to the operating system: one `write` unless the kernel takes them in parts.
+///
+/// When a `write` fails after part of `bytes` went in (the disk filled up mid-row), that part
+/// is cut off again, so a regular file never ends in half a row: the file is this program's
+/// alone, so its last bytes are those just written. (If the cut fails too, the caller starts
+/// the next row on a new line.)
 pub(crate) fn write_all(mut file: &File, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    file.write_all(bytes)
-        .map_err(|e| StoreError::write(path, e))
+    let mut written = 0;
+    while written < bytes.len() {
+        match file.write(&bytes[written..]) {
+            Ok(0) => {
+                take_back(file, written);
+                return Err(StoreError::write(path, io::ErrorKind::WriteZero.into()));
+            }
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                take_back(file, written);
+                return Err(StoreError::write(path, e));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Cuts the last `n` bytes off a regular file (the part of a row that went in before a write
+/// failed).
+fn take_back(file: &File, n: usize) {
+    if n == 0 {
+        return;
+    }
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() {
+            let _ = file.set_len(meta.len().saturating_sub(n as u64));
+        }
+    }
 }
