@@ -52,6 +52,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::counters::{Counters, CountersSnapshot};
 use crate::rejects::{self, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
 use crate::session::{Incoming, StopSignal};
+use crate::settings::Qos;
 use crate::store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};
 
 /// How a [`Recorder`] is set up.
@@ -259,7 +260,12 @@ impl Recorder {
                 // A sync failed on the recorder's thread: rows may not be durable; stop here.
                 Some(_) => Err(None),
                 None => recorder
-                    .handle(message.topic, message.payload, OffsetDateTime::now_utc())
+                    .handle_at(
+                        message.topic,
+                        message.payload,
+                        message.qos,
+                        OffsetDateTime::now_utc(),
+                    )
                     .map_err(Some),
             };
             if let Err(error) = result {
@@ -275,7 +281,8 @@ impl Recorder {
         }
     }
 
-    /// Handles one message received at `received_at`: stores, counts, keeps rejects.
+    /// Handles one message received at `received_at` (at QoS 1 or 2): stores, counts, keeps
+    /// rejects.
     ///
     /// # Errors
     ///
@@ -285,6 +292,22 @@ impl Recorder {
         &self,
         topic: &str,
         payload: &[u8],
+        received_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.handle_at(topic, payload, Qos::AtLeastOnce, received_at)
+    }
+
+    /// [`Recorder::handle`] for a message delivered at `qos`: at QoS 0 the broker never sends
+    /// a message twice, so none is checked or remembered for duplicates (one write per row).
+    ///
+    /// # Errors
+    ///
+    /// As [`Recorder::handle`].
+    pub fn handle_at(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
         received_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut guard = self.lock();
@@ -305,7 +328,10 @@ impl Recorder {
                 // same payload on the same topic again is a redelivery. (paho-mqtt does not
                 // show the DUP flag.) Without a timestamp, identical payloads may be distinct
                 // readings, and both are stored.
-                let id = MessageId::new(topic, payload, outcome.reading.timestamp().is_some());
+                let id = match qos {
+                    Qos::AtMostOnce => MessageId::at_most_once(),
+                    _ => MessageId::new(topic, payload, outcome.reading.timestamp().is_some()),
+                };
                 let appended = store.append(received_at, &outcome.reading, id)?;
                 let record = match appended {
                     Appended::Stored => {

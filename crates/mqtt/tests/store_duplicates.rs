@@ -282,3 +282,30 @@ fn with_sync_elsewhere_the_fsync_is_handed_out_once_per_interval_of_activity() {
     );
     assert!(store.sync_work(later + Duration::from_secs(1)).is_some());
 }
+
+#[test]
+fn a_message_delivered_at_most_once_is_stored_without_a_journal_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = open(&path, StoreOptions::default());
+    let journal = journal_path(&path);
+    let before = fs::metadata(&journal).unwrap().len();
+    let text = payload(25);
+    let reading = ReadingParser::default()
+        .parse(text.as_bytes(), TOPIC)
+        .unwrap();
+    let at = datetime!(2025-11-25 01:30:15 UTC);
+    for _ in 0..2 {
+        let appended = store
+            .append(at, &reading, MessageId::at_most_once())
+            .unwrap();
+        assert_eq!(appended, Appended::Stored);
+    }
+    store.close().unwrap();
+    assert_eq!(rows(&path), 2);
+    assert_eq!(
+        fs::metadata(&journal).unwrap().len(),
+        before,
+        "no journal write"
+    );
+}

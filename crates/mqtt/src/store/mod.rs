@@ -255,12 +255,17 @@ impl CsvStore {
             .and_then(|()| self.rows.flush())
             .map_err(|e| StoreError::write(&self.path, e))?;
         let row_len = self.rows.get_ref().bytes().len() as u64;
-        self.announce(id.digest(), row_len);
+        if id.is_remembered() {
+            self.announce(id.digest(), row_len);
+        }
         let written = write_all(&self.file, &self.path, &self.rows.get_ref().bytes());
         if let Err(e) = written {
             self.len = None;
             self.check_line_end = self.regular;
-            let retracted = self.journal.as_mut().map_or(Ok(()), Journal::retract);
+            let retracted = match self.journal.as_mut() {
+                Some(journal) if id.is_remembered() => journal.retract(),
+                _ => Ok(()),
+            };
             if let Err(journal_error) = retracted {
                 self.journal_failed(journal_error);
             }
@@ -268,7 +273,9 @@ impl CsvStore {
         }
         self.len = self.len.map(|len| len + row_len);
         self.dirty = true;
-        self.remember(id.digest());
+        if id.is_remembered() {
+            self.remember(id.digest());
+        }
         if !self.options.sync_elsewhere {
             self.maybe_sync(now)?;
         }

@@ -26,13 +26,15 @@ use super::error::StoreError;
 /// its DUP flag.
 ///
 /// [`CsvStore::append`](super::CsvStore::append) skips a message only when its DUP flag is set
-/// *and* its digest is among the last stored ones (65,536 by default, kept in `<csv>.seen` so a
+/// *and* its digest is among the last stored ones (8,192 by default, kept in `<csv>.seen` so a
 /// restart remembers them). A message without the flag is always stored: a board without a
-/// clock sends the same payload whenever nothing changed.
+/// clock sends the same payload whenever nothing changed. A message delivered at most once
+/// ([`MessageId::at_most_once`], QoS 0) is neither checked nor remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
     digest: u128,
     dup: bool,
+    remember: bool,
 }
 
 impl MessageId {
@@ -49,7 +51,23 @@ impl MessageId {
         MessageId {
             digest: hasher.digest128(),
             dup,
+            remember: true,
         }
+    }
+
+    /// A message the broker never sends again (QoS 0): stored without being checked or
+    /// remembered, which saves the journal's write.
+    pub fn at_most_once() -> MessageId {
+        MessageId {
+            digest: 0,
+            dup: false,
+            remember: false,
+        }
+    }
+
+    /// Whether the message is remembered, so that a redelivery of it is recognised.
+    pub fn is_remembered(&self) -> bool {
+        self.remember
     }
 
     /// The 128-bit digest of topic and payload.
