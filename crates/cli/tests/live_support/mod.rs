@@ -12,24 +12,7 @@ use std::time::{Duration, Instant};
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
 /// Every variable the settings read, removed so the tests see only what they set.
-const VARIABLES: &[&str] = &[
-    "MQTT_BROKER",
-    "MQTT_PORT",
-    "MQTT_USER",
-    "MQTT_PASSWORD",
-    "TOPIC_SENSOR",
-    "TOPIC_STATUS",
-    "MQTT_TLS",
-    "MQTT_CA_FILE",
-    "MQTT_CERT_FILE",
-    "MQTT_KEY_FILE",
-    "MQTT_TLS_INSECURE",
-    "MQTT_CLIENT_ID",
-    "MQTT_QOS",
-    "MQTT_VERSION",
-    "CSV_FILE",
-    "HEXABOARD_LANG",
-];
+use hexaboard_mqtt::settings::VARIABLES;
 
 /// `hexaboard ARGS` in `dir`, with none of the settings' variables from the test's
 /// environment.
