@@ -43,6 +43,8 @@ pub struct RowWriter<W: io::Write> {
     clock: SecondCache,
     /// Reused for every row: `csv`'s fastest path is `write_byte_record`.
     record: csv::ByteRecord,
+    /// Reused for a board id written with its formula guard `'`, whatever its length.
+    guarded: Vec<u8>,
 }
 
 impl<W: io::Write> RowWriter<W> {
@@ -58,6 +60,7 @@ impl<W: io::Write> RowWriter<W> {
             offset,
             clock: SecondCache::default(),
             record: csv::ByteRecord::with_capacity(96, 5),
+            guarded: Vec::new(),
         }
     }
 
@@ -85,13 +88,11 @@ impl<W: io::Write> RowWriter<W> {
     ) -> io::Result<()> {
         let stamp = self.clock.format(received_at, self.offset);
         let board = reading.board();
-        let mut safe_board = [0u8; 65];
-        let board: &[u8] = if needs_formula_guard(board) && board.len() < safe_board.len() {
-            safe_board[0] = b'\'';
-            safe_board[1..=board.len()].copy_from_slice(board.as_bytes());
-            &safe_board[..=board.len()]
-        } else if needs_formula_guard(board) {
-            b"'"
+        let board: &[u8] = if needs_formula_guard(board) {
+            self.guarded.clear();
+            self.guarded.push(b'\'');
+            self.guarded.extend_from_slice(board.as_bytes());
+            &self.guarded
         } else {
             board.as_bytes()
         };
@@ -438,6 +439,17 @@ mod tests {
                 "2025-01-01 00:00:01"
             ]
         );
+    }
+
+    #[test]
+    fn a_long_board_id_keeps_every_byte_behind_its_guard() {
+        let board = format!("@{}", "x".repeat(100));
+        let text = written(&[(
+            datetime!(2025-11-25 01:30:15 UTC),
+            reading(&board, "1", "2", None),
+        )]);
+        let row = text.split("\r\n").nth(1).unwrap();
+        assert_eq!(row, format!("2025-11-25 10:30:15,'{board},1,2,"));
     }
 
     #[test]
