@@ -66,9 +66,19 @@ impl Number {
     /// token to [`Number::parse_general`].
     #[inline]
     fn parse_plain(b: &[u8]) -> Option<Number> {
+        Number::parse_plain_prefix(b).and_then(|(n, len)| (len == b.len()).then_some(n))
+    }
+
+    /// [`Number::parse_plain`] on the number token at the start of `b`, which goes on with
+    /// whatever follows the token (`,`, `}`, a space): the number and the token's length.
+    /// `None` when the token is not of the plain shape, including when a byte that could
+    /// continue a JSON number follows it (`25e3`, `25.`, `2-`).
+    #[inline]
+    pub(crate) fn parse_plain_prefix(b: &[u8]) -> Option<(Number, usize)> {
         const POW10: [f64; 16] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
         ];
+        let ends_at = |i: usize| b.get(i).is_none_or(|&c| !IN_NUMBER[usize::from(c)]);
         let negative = b.first() == Some(&b'-');
         let mut i = usize::from(negative);
         let int_start = i;
@@ -91,15 +101,15 @@ impl Number {
             text: [0; CAP],
         };
         let sign = if negative { -1.0 } else { 1.0 };
-        if i == b.len() {
+        if b.get(i) != Some(&b'.') {
+            if !ends_at(i) {
+                return None;
+            }
             n.value = sign * mantissa as f64;
-            let text = if int_is_zero { &b"0"[..] } else { b };
+            let text = if int_is_zero { &b"0"[..] } else { &b[..i] };
             n.text[..text.len()].copy_from_slice(text);
             n.len = text.len() as u8;
-            return Some(n);
-        }
-        if b[i] != b'.' {
-            return None;
+            return Some((n, i));
         }
         i += 1;
         let frac_start = i;
@@ -117,7 +127,7 @@ impl Number {
             }
         }
         let frac_len = i - frac_start;
-        if i != b.len() || frac_len == 0 {
+        if !ends_at(i) || frac_len == 0 {
             return None;
         }
         if int_is_zero && first_nonzero.is_none_or(|zeros| zeros >= 4) {
@@ -127,7 +137,7 @@ impl Number {
         n.value = sign * (mantissa as f64 / POW10[frac_len]);
         n.text[..keep].copy_from_slice(&b[..keep]);
         n.len = keep as u8;
-        Some(n)
+        Some((n, i))
     }
 
     /// Any JSON number token: grammar check, then `str::parse` and Python's repr as needed.
@@ -205,6 +215,11 @@ impl Number {
     pub fn as_str(&self) -> &str {
         // Only whole `&str`s and ASCII produced by `fmt` are ever pushed.
         std::str::from_utf8(&self.text[..usize::from(self.len)]).unwrap_or("")
+    }
+
+    /// The text as bytes (always ASCII), for writers that take bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.text[..usize::from(self.len)]
     }
 
     fn push(&mut self, s: &str) {
@@ -298,6 +313,22 @@ impl serde::Serialize for Number {
         s.serialize_f64(self.value)
     }
 }
+
+/// Bytes that can appear in a JSON number token.
+pub(crate) static IN_NUMBER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        table[c as usize] = true;
+        c += 1;
+    }
+    table[b'-' as usize] = true;
+    table[b'+' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'e' as usize] = true;
+    table[b'E' as usize] = true;
+    table
+};
 
 /// Whether `b` is a JSON number token.
 pub(crate) fn is_json_number(b: &[u8]) -> bool {

@@ -371,13 +371,58 @@ impl ReadingParser {
                 limit: self.limits.max_payload,
             });
         }
+        if let Some(reading) = fields::scan_flat(payload).and_then(|s| self.accept(s, topic)) {
+            return Ok(reading);
+        }
+        self.parse_general(payload, topic)
+    }
+
+    /// The reading of a payload [`fields::scan_flat`] read, if every check passes; `None`
+    /// leaves the payload to [`ReadingParser::parse_general`], which says what is wrong.
+    #[inline]
+    fn accept<'a>(&self, found: fields::Scanned<'a>, topic: &'a str) -> Option<Reading<'a>> {
+        let limits = &self.limits;
+        let (board, board_source) = match found.board {
+            Some(board) if board.len() <= limits.max_board_len && !board.trim().is_empty() => {
+                (Cow::Borrowed(board), BoardSource::Payload)
+            }
+            Some(_) => return None,
+            None => match board_from_topic(topic) {
+                Some(level) => (Cow::Borrowed(level), BoardSource::Topic),
+                None => (Cow::Borrowed(UNKNOWN_BOARD), BoardSource::Unknown),
+            },
+        };
+        let within = |n: &Number, range: &RangeInclusive<f64>| range.contains(&n.value());
+        let optional = |n: Option<Number>, range| match n {
+            Some(n) if !within(&n, range) => None,
+            n => Some(n),
+        };
+        Some(Reading {
+            board,
+            board_source,
+            temperature: found
+                .temperature
+                .filter(|n| within(n, &limits.temperature))?,
+            humidity: found.humidity.filter(|n| within(n, &limits.humidity))?,
+            light: optional(found.light, &limits.light)?,
+            timestamp: optional(found.timestamp, &limits.timestamp)?,
+        })
+    }
+
+    /// [`ReadingParser::parse`] for any payload, through `serde_json`: the reference, and the
+    /// source of every error.
+    fn parse_general<'a>(
+        &self,
+        payload: &'a [u8],
+        topic: &'a str,
+    ) -> Result<Reading<'a>, ReadingError> {
         let text = std::str::from_utf8(payload).map_err(|e| ReadingError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
         if text.trim_start().as_bytes().first() != Some(&b'{') {
             return Err(not_an_object(text));
         }
-        let raw = fields::find(text).map_err(|e| json_error(&e))?;
+        let raw = fields::by_serde(text).map_err(|e| json_error(&e))?;
 
         let (board, board_source) = match raw.board {
             Some(value) => (self.board(value)?, BoardSource::Payload),

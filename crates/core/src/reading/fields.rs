@@ -3,16 +3,17 @@
 //!
 //! Every board publishes a small flat object (`{"board": "A", "temperature": 25, ...}`).
 //! Reading one through `serde_json`'s derive costs about as much as all other per-message work
-//! together, so [`find`] first tries [`scan_flat`]: one pass over the bytes that accepts only
-//! flat objects of plain strings (no escapes), numbers and literals. Anything else — nested
-//! values, escapes, duplicate keys, invalid JSON — falls back to `serde_json`, which also
-//! produces every error message. The property tests below check that the two agree on
-//! arbitrary input.
+//! together, so the parser first tries [`scan_flat`]: one pass over the bytes that accepts only
+//! flat objects of plain strings (no escapes), numbers and literals, and reads the known
+//! fields' numbers as it meets them. Anything else — nested values, escapes, duplicate keys,
+//! numbers of unusual shape, invalid JSON or UTF-8 — falls back to [`by_serde`], which also
+//! produces every error message. The property tests check that the two agree on arbitrary
+//! input.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::number;
+use crate::number::{self, Number, IN_NUMBER};
 
 /// The raw JSON text of each known field (`"A"` with its quotes, `25`, ...); `None` when the
 /// key is absent or `null`.
@@ -23,6 +24,17 @@ pub(crate) struct Fields<'a> {
     pub(crate) humidity: Option<&'a str>,
     pub(crate) light: Option<&'a str>,
     pub(crate) timestamp: Option<&'a str>,
+}
+
+/// The known fields of a flat payload, read by [`scan_flat`]: the board's text without its
+/// quotes, and the numbers.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Scanned<'a> {
+    pub(crate) board: Option<&'a str>,
+    pub(crate) temperature: Option<Number>,
+    pub(crate) humidity: Option<Number>,
+    pub(crate) light: Option<Number>,
+    pub(crate) timestamp: Option<Number>,
 }
 
 #[derive(Deserialize)]
@@ -39,15 +51,7 @@ struct RawPayload<'a> {
     timestamp: Option<&'a RawValue>,
 }
 
-/// The fields of a JSON object text.
-pub(crate) fn find(text: &str) -> Result<Fields<'_>, serde_json::Error> {
-    match scan_flat(text) {
-        Some(fields) => Ok(fields),
-        None => by_serde(text),
-    }
-}
-
-/// The fields, found by `serde_json` (the reference).
+/// The fields of a JSON object text, found by `serde_json` (the reference).
 pub(crate) fn by_serde(text: &str) -> Result<Fields<'_>, serde_json::Error> {
     let raw: RawPayload<'_> = serde_json::from_str(text)?;
     Ok(Fields {
@@ -59,50 +63,70 @@ pub(crate) fn by_serde(text: &str) -> Result<Fields<'_>, serde_json::Error> {
     })
 }
 
-/// One pass over a flat JSON object; `None` for anything it does not handle (the caller falls
-/// back to `serde_json`). When it returns fields, they are exactly what [`by_serde`] returns.
+/// A key of the payload.
+#[derive(Clone, Copy)]
+enum Key {
+    Board,
+    Temperature,
+    Humidity,
+    Light,
+    Timestamp,
+    Other,
+}
+
+/// One pass over a payload holding a flat JSON object; `None` for anything it does not handle
+/// (the caller falls back to [`by_serde`]). When it answers, the payload is valid UTF-8 and
+/// valid JSON, and the board and numbers are what the `serde_json` path makes of them: a plain
+/// string board, and numbers [`Number::parse_json`] reads in its fast path.
 ///
 /// Written as a cursor over the remaining bytes (`rest`) rather than indices: the compiler then
 /// drops nearly every bounds check, which matters at a few hundred nanoseconds per message.
-pub(crate) fn scan_flat(text: &str) -> Option<Fields<'_>> {
-    let mut fields = Fields::default();
-    let mut rest = skip_ws(text.as_bytes()).strip_prefix(b"{")?;
+pub(crate) fn scan_flat(payload: &[u8]) -> Option<Scanned<'_>> {
+    let mut found = Scanned::default();
+    let mut rest = skip_ws(payload).strip_prefix(b"{")?;
     rest = skip_ws(rest);
     if let Some(after) = rest.strip_prefix(b"}") {
-        return skip_ws(after).is_empty().then_some(fields);
+        return skip_ws(after).is_empty().then_some(found);
     }
     loop {
         let (key, after) = match known_key(rest) {
-            Some(found) => found,
-            None => plain_string(rest)?,
+            Some(known) => known,
+            None => (Key::Other, plain_string(rest)?.1),
         };
         rest = skip_ws(after).strip_prefix(b":")?;
         rest = skip_ws(rest);
-        let len = value_len(rest)?;
-        let start = text.len() - rest.len();
-        let value = text.get(start..start + len)?;
-        let slot = match key {
-            b"board" => Some(&mut fields.board),
-            b"temperature" => Some(&mut fields.temperature),
-            b"humidity" => Some(&mut fields.humidity),
-            b"light" => Some(&mut fields.light),
-            b"timestamp" => Some(&mut fields.timestamp),
-            _ => None,
-        };
-        if let Some(slot) = slot {
-            // A repeated key is serde_json's to report; `null` is rare enough to defer too.
-            if slot.is_some() || value == "null" {
-                return None;
+        // A repeated key is serde_json's to report, and so is `null` (rare enough to defer).
+        rest = match key {
+            Key::Board if found.board.is_none() => {
+                let (board, after) = plain_string(rest)?;
+                found.board = Some(board);
+                after
             }
-            *slot = Some(value);
-        }
-        rest = skip_ws(&rest[len..]);
+            Key::Temperature => read_number(&mut found.temperature, rest)?,
+            Key::Humidity => read_number(&mut found.humidity, rest)?,
+            Key::Light => read_number(&mut found.light, rest)?,
+            Key::Timestamp => read_number(&mut found.timestamp, rest)?,
+            Key::Other => rest.get(value_len(rest)?..)?,
+            Key::Board => return None,
+        };
+        rest = skip_ws(rest);
         match rest.split_first() {
             Some((b',', after)) => rest = skip_ws(after),
-            Some((b'}', after)) => return skip_ws(after).is_empty().then_some(fields),
+            Some((b'}', after)) => return skip_ws(after).is_empty().then_some(found),
             _ => return None,
         }
     }
+}
+
+/// Reads the number at the start of `rest` into an empty `slot`; what follows it.
+#[inline]
+fn read_number<'a>(slot: &mut Option<Number>, rest: &'a [u8]) -> Option<&'a [u8]> {
+    if slot.is_some() {
+        return None;
+    }
+    let (n, len) = Number::parse_plain_prefix(rest)?;
+    *slot = Some(n);
+    rest.get(len..)
 }
 
 /// Bytes that end a plain string: the quote, a backslash (an escape: left to serde_json) and
@@ -116,22 +140,6 @@ static ENDS_PLAIN_STRING: [bool; 256] = {
     }
     table[b'"' as usize] = true;
     table[b'\\' as usize] = true;
-    table
-};
-
-/// Bytes that can appear in a JSON number token.
-static IN_NUMBER: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c = b'0';
-    while c <= b'9' {
-        table[c as usize] = true;
-        c += 1;
-    }
-    table[b'-' as usize] = true;
-    table[b'+' as usize] = true;
-    table[b'.' as usize] = true;
-    table[b'e' as usize] = true;
-    table[b'E' as usize] = true;
     table
 };
 
@@ -152,38 +160,37 @@ fn skip_ws_run(mut rest: &[u8]) -> &[u8] {
     rest
 }
 
-/// One of the five keys, quoted, at the start of `rest`: compared whole, which is cheaper than
-/// scanning the key byte by byte.
-fn known_key(rest: &[u8]) -> Option<(&'static [u8], &[u8])> {
-    const KEYS: [&[u8]; 5] = [
-        b"\"board\"",
-        b"\"temperature\"",
-        b"\"timestamp\"",
-        b"\"humidity\"",
-        b"\"light\"",
-    ];
-    let candidates: &[&[u8]] = match rest.get(1)? {
-        b'b' => &KEYS[..1],
-        b't' => &KEYS[1..3],
-        b'h' => &KEYS[3..4],
-        b'l' => &KEYS[4..],
+/// One of the five keys, quoted, at the start of `rest`, and what follows it. Each key is
+/// compared as a fixed-size array, which the compiler turns into a few word comparisons.
+#[inline]
+fn known_key(rest: &[u8]) -> Option<(Key, &[u8])> {
+    #[inline]
+    fn quoted<'a, const N: usize>(rest: &'a [u8], key: &[u8; N]) -> Option<&'a [u8]> {
+        let (head, after) = rest.split_first_chunk::<N>()?;
+        (head == key).then_some(after)
+    }
+    let key = match rest.get(1)? {
+        b'b' => (Key::Board, quoted(rest, b"\"board\"")?),
+        b't' => match quoted(rest, b"\"temperature\"") {
+            Some(after) => (Key::Temperature, after),
+            None => (Key::Timestamp, quoted(rest, b"\"timestamp\"")?),
+        },
+        b'h' => (Key::Humidity, quoted(rest, b"\"humidity\"")?),
+        b'l' => (Key::Light, quoted(rest, b"\"light\"")?),
         _ => return None,
     };
-    candidates.iter().find_map(|quoted| {
-        rest.strip_prefix(*quoted)
-            .map(|after| (&quoted[1..quoted.len() - 1], after))
-    })
+    Some(key)
 }
 
-/// The contents of a string at the start of `rest` that has no escapes and no control
-/// characters, and what follows its closing quote.
-fn plain_string(rest: &[u8]) -> Option<(&[u8], &[u8])> {
+/// The contents of a string at the start of `rest` that has no escapes, no control characters
+/// and is valid UTF-8, and what follows its closing quote.
+fn plain_string(rest: &[u8]) -> Option<(&str, &[u8])> {
     let body = rest.strip_prefix(b"\"")?;
     let close = body
         .iter()
         .position(|&c| ENDS_PLAIN_STRING[usize::from(c)])?;
-    match body[close] {
-        b'"' => Some((&body[..close], &body[close + 1..])),
+    match body.get(close..) {
+        Some([b'"', after @ ..]) => Some((std::str::from_utf8(&body[..close]).ok()?, after)),
         _ => None,
     }
 }
@@ -210,16 +217,33 @@ fn value_len(rest: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    use crate::reading::ReadingParser;
+
     #[test]
     fn the_firmware_payload_is_scanned_without_serde() {
-        let text = r#"{"board": "A", "temperature": 25, "humidity": 60.5, "timestamp": 817349415}"#;
-        let fields = scan_flat(text).unwrap();
+        let text =
+            r#"{"board": "A", "temperature": 25, "humidity": 60.50, "timestamp": 817349415}"#;
+        let found = scan_flat(text.as_bytes()).unwrap();
+        assert_eq!(found.board, Some("A"));
+        assert_eq!(found.temperature.map(|n| n.value()), Some(25.0));
+        assert_eq!(found.humidity.map(|n| n.to_string()), Some("60.5".into()));
+        assert_eq!(found.light, None);
+        assert_eq!(found.timestamp.map(|n| n.value()), Some(817_349_415.0));
+        let fields = by_serde(text).unwrap();
         assert_eq!(fields.board, Some("\"A\""));
-        assert_eq!(fields.temperature, Some("25"));
-        assert_eq!(fields.humidity, Some("60.5"));
-        assert_eq!(fields.light, None);
-        assert_eq!(fields.timestamp, Some("817349415"));
-        assert_eq!(Some(fields), by_serde(text).ok());
+        assert_eq!(fields.humidity, Some("60.50"));
+    }
+
+    #[test]
+    fn korean_board_ids_are_scanned_and_broken_utf8_is_not() {
+        let text = r#"{"board": "거실", "temperature": 25, "humidity": 60}"#;
+        assert_eq!(scan_flat(text.as_bytes()).unwrap().board, Some("거실"));
+        let mut broken = text.as_bytes().to_vec();
+        broken[12] = 0xff;
+        assert_eq!(scan_flat(&broken), None);
+        let mut in_other = br#"{"x": "ab", "temperature": 25, "humidity": 60}"#.to_vec();
+        in_other[7] = 0xc3; // a lead byte without its continuation
+        assert_eq!(scan_flat(&in_other), None);
     }
 
     #[test]
@@ -233,8 +257,13 @@ mod tests {
             r#"{"temperature":1,"humidity":2} x"#,
             r#"{"light":null,"temperature":1,"humidity":2}"#,
             "{\"temperature\":1,\"humidity\":\"a\u{1}\"}",
+            r#"{"temperature":"25","humidity":2}"#,
+            r#"{"temperature":2.5e1,"humidity":2}"#,
+            r#"{"temperature":1,"humidity":2,"timestamp":12345678901234567}"#,
+            r#"{"board":7,"temperature":1,"humidity":2}"#,
+            r#"{"temperature":25-,"humidity":2}"#,
         ] {
-            assert_eq!(scan_flat(text), None, "{text}");
+            assert_eq!(scan_flat(text.as_bytes()), None, "{text}");
         }
     }
 
@@ -270,7 +299,17 @@ mod tests {
             Just("{}"),
             Just("\"25\""),
             Just("-"),
-            Just("")
+            Just(""),
+            Just("200"),
+            Just("-40.5"),
+            Just("0.00001"),
+            Just("0.0"),
+            Just("25.0"),
+            Just("1234567890123456"),
+            Just("\"\""),
+            Just("\"  \""),
+            Just("\"거실\""),
+            Just("\"x,y\"")
         ];
         let sep = prop_oneof![Just(","), Just(" , "), Just(",,"), Just(""), Just("\n")];
         let member = (key, prop_oneof![Just(":"), Just(" : "), Just("")], value);
@@ -292,19 +331,105 @@ mod tests {
             })
     }
 
+    /// Objects shaped like what boards send, each field present or not, with values near every
+    /// edge a check has: most of them are readings, so the checks after the scan are exercised.
+    fn reading_like() -> impl Strategy<Value = String> {
+        let number = || {
+            prop_oneof![
+                Just("25"),
+                Just("25.50"),
+                Just("-40"),
+                Just("-40.5"),
+                Just("125"),
+                Just("125.0001"),
+                Just("0"),
+                Just("-0"),
+                Just("-0.0"),
+                Just("100"),
+                Just("100.5"),
+                Just("0.00001"),
+                Just("8589934592"),
+                Just("8589934593"),
+                Just("1234567890123456"),
+                Just("2.5e1"),
+                Just("\"25\""),
+                Just("null"),
+            ]
+        };
+        let board = prop_oneof![
+            Just("\"A\""),
+            Just("\"\""),
+            Just("\"  \""),
+            Just("\"거실\""),
+            Just("\"x,y\""),
+            Just("\"=1+2\""),
+            Just("\"\\u0041\""),
+            Just("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
+            Just("7"),
+            Just("null"),
+        ];
+        let member = |key: &'static str, value: BoxedStrategy<&'static str>| {
+            proptest::option::weighted(0.8, value.prop_map(move |v| format!("\"{key}\": {v}")))
+        };
+        (
+            member("board", board.boxed()),
+            member("temperature", number().boxed()),
+            member("humidity", number().boxed()),
+            member("light", number().boxed()),
+            member("timestamp", number().boxed()),
+            member(
+                "x",
+                prop_oneof![Just("[1, {}]"), Just("\"y\""), Just("true")].boxed(),
+            ),
+        )
+            .prop_map(|(a, b, c, d, e, f)| {
+                let members: Vec<String> = [a, b, c, d, e, f].into_iter().flatten().collect();
+                format!("{{{}}}", members.join(", "))
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
 
         #[test]
+        fn the_scan_agrees_with_serde_on_reading_like_payloads(text in reading_like()) {
+            let parser = ReadingParser::default();
+            let topic = "hexaboard/T/sensor/data";
+            prop_assert_eq!(
+                parser.parse(text.as_bytes(), topic),
+                parser.parse_general(text.as_bytes(), topic),
+                "{}", text
+            );
+        }
+
+        #[test]
         fn the_scan_agrees_with_serde_whenever_it_answers(text in payload()) {
-            if let Some(fields) = scan_flat(&text) {
-                prop_assert_eq!(Some(fields), by_serde(&text).ok(), "{}", text);
+            // The whole parse, fast path first, against the serde_json path alone: the same
+            // reading or the same error, whatever the text.
+            let parser = ReadingParser::default();
+            let topic = "hexaboard/T/sensor/data";
+            prop_assert_eq!(
+                parser.parse(text.as_bytes(), topic),
+                parser.parse_general(text.as_bytes(), topic),
+                "{}", text
+            );
+            if scan_flat(text.as_bytes()).is_some() {
+                prop_assert!(by_serde(&text).is_ok(), "{}", text);
             }
         }
 
         #[test]
+        fn the_scan_agrees_with_serde_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let parser = ReadingParser::default();
+            prop_assert_eq!(
+                parser.parse(&bytes, "t"),
+                parser.parse_general(&bytes, "t")
+            );
+        }
+
+        #[test]
         fn the_scan_never_panics_on_any_text(text in ".*") {
-            let _ = scan_flat(&text);
+            let _ = scan_flat(text.as_bytes());
         }
     }
 }
