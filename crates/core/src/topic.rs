@@ -204,6 +204,9 @@ pub struct TopicFilter {
     // Number of `+` and `#` levels: zero lets `matches` use a plain comparison, and it sizes
     // the captures.
     wildcards: usize,
+    // Offset of the `+` in the inner filter when it is the only wildcard (the shape of
+    // `hexaboard/+/sensor/data`): `matches` then compares the text around it directly.
+    single_plus: Option<usize>,
 }
 
 impl TopicFilter {
@@ -218,12 +221,7 @@ impl TopicFilter {
     /// contains NUL, has a `+` or `#` that does not fill its level, has a `#` that is not the
     /// last level, or is a shared subscription with an empty or wildcard group or no filter.
     pub fn new(filter: &str) -> Result<TopicFilter, TopicError> {
-        let (inner_start, wildcards) = check_filter(filter)?;
-        Ok(TopicFilter {
-            text: filter.to_owned(),
-            inner_start,
-            wildcards,
-        })
+        TopicFilter::try_from(filter.to_owned())
     }
 
     /// The full filter, `$share/...` prefix included: the text to give to the broker.
@@ -272,11 +270,20 @@ impl TopicFilter {
         if starts_with_wildcard(filter) && topic.starts_with('$') {
             return false;
         }
+        let (f, t) = (filter.as_bytes(), topic.as_bytes());
+        if let Some(plus) = self.single_plus {
+            // `{prefix}+{suffix}`: the topic starts and ends with them, and what lies between
+            // (the level `+` matches, possibly empty) holds no `/`.
+            let (prefix, suffix) = (&f[..plus], &f[plus + 1..]);
+            return t.len() >= prefix.len() + suffix.len()
+                && t.starts_with(prefix)
+                && t.ends_with(suffix)
+                && !t[prefix.len()..t.len() - suffix.len()].contains(&b'/');
+        }
         // Walk both texts once, byte by byte: literal runs of the filter (its `/` included)
         // must appear as they are in the topic, a `+` skips one topic level. Nothing is
         // split up front, so nothing is allocated and a mismatch stops the walk early. Bytes
         // are safe to compare: in UTF-8, `/`, `+` and `#` never occur inside another character.
-        let (f, t) = (filter.as_bytes(), topic.as_bytes());
         let (mut i, mut j) = (0, 0);
         loop {
             let run = literal_run(&f[i..]);
@@ -359,10 +366,16 @@ impl TryFrom<String> for TopicFilter {
     /// Keeps the string's buffer instead of copying it.
     fn try_from(text: String) -> Result<Self, Self::Error> {
         let (inner_start, wildcards) = check_filter(&text)?;
+        let inner = &text[inner_start..];
+        let single_plus = match inner.find(['+', '#']) {
+            Some(at) if wildcards == 1 && inner.as_bytes()[at] == b'+' => Some(at),
+            _ => None,
+        };
         Ok(TopicFilter {
             text,
             inner_start,
             wildcards,
+            single_plus,
         })
     }
 }
