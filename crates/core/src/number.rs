@@ -106,9 +106,12 @@ impl Number {
                 return None;
             }
             n.value = sign * mantissa as f64;
-            let text = if int_is_zero { &b"0"[..] } else { &b[..i] };
-            n.text[..text.len()].copy_from_slice(text);
-            n.len = text.len() as u8;
+            if int_is_zero {
+                n.text[0] = b'0';
+                n.len = 1;
+            } else {
+                n.copy_text(b, i);
+            }
             return Some((n, i));
         }
         i += 1;
@@ -135,9 +138,20 @@ impl Number {
             return None;
         }
         n.value = sign * (mantissa as f64 / POW10[frac_len]);
-        n.text[..keep].copy_from_slice(&b[..keep]);
-        n.len = keep as u8;
+        n.copy_text(b, keep);
         Some((n, i))
+    }
+
+    /// Takes the first `len` bytes of `b` (`len` ≤ [`CAP`]) as the text. When `b` is long
+    /// enough, [`CAP`] bytes are copied at once, a fixed-size copy the compiler does in two
+    /// moves instead of a call; the bytes past `len` are never read.
+    #[inline]
+    fn copy_text(&mut self, b: &[u8], len: usize) {
+        match b.first_chunk::<CAP>() {
+            Some(chunk) => self.text = *chunk,
+            None => self.text[..len].copy_from_slice(&b[..len]),
+        }
+        self.len = len as u8;
     }
 
     /// Any JSON number token: grammar check, then `str::parse` and Python's repr as needed.
