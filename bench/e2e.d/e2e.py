@@ -28,7 +28,7 @@ def parse_args():
     p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
     p.add_argument("--receivers", default="hexaboard,mosquitto_sub,python")
     p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
-                   "[3 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
+                   "[5 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
     p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
     p.add_argument("--latency-seconds", type=float, help="[10; quick 3]")
     p.add_argument("--no-latency", action="store_true")
@@ -42,7 +42,7 @@ def parse_args():
     a.latency_seconds = a.latency_seconds or (3.0 if a.quick else 10.0)
     a.receivers = a.receivers.split(",")
     a.python_rounds = a.rounds or 1
-    a.rounds = a.rounds or (1 if a.quick else 3)
+    a.rounds = a.rounds or (1 if a.quick else 5)
     return a
 
 
@@ -68,27 +68,42 @@ def progress(done, total):
 
 
 def throughput_runs(args, scratch):
+    """Rounds alternate between the receivers (hexaboard, mosquitto_sub, python, hexaboard,
+    ...), so that a change in the machine's load while the benchmark runs weighs on all of
+    them alike; each ratio is then taken round by round (see `ratios`)."""
     results, failed = [], {}
     for qos in args.qos:
-        for name in args.receivers:
-            if name in failed:
-                continue
-            rounds = []
-            for _ in range(args.python_rounds if name == "python" else args.rounds):
-                print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} ...", file=sys.stderr)
+        rounds = {name: [] for name in args.receivers}
+        for i in range(max(args.rounds, args.python_rounds)):
+            for name in args.receivers:
+                wanted = args.python_rounds if name == "python" else args.rounds
+                if name in failed or i >= wanted:
+                    continue
+                print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} (round {i + 1} of {wanted}) ...",
+                      file=sys.stderr)
                 try:
                     r = runs.throughput(runs.Receiver(name, args.hexaboard), qos, args.boards, args.count, scratch, progress)
                 except runs.ReceiverFailed as e:
                     print(f"\n    skipped: {e}", file=sys.stderr)
                     failed[name] = str(e)
-                    break
+                    continue
                 print(file=sys.stderr)
-                rounds.append(r)
-            if rounds:
-                best = sorted(rounds, key=lambda r: r["rate"])[len(rounds) // 2]
-                best["rounds"] = [{k: r[k] for k in ("rate", "cpu_us_per_msg", "lost")} for r in rounds]
+                rounds[name].append(r)
+        for name in args.receivers:
+            if rounds[name]:
+                ordered = sorted(rounds[name], key=lambda r: r["rate"])
+                best = dict(ordered[len(ordered) // 2])
+                best["rounds"] = [{k: r[k] for k in ("rate", "cpu_us_per_msg", "lost")} for r in rounds[name]]
                 results.append(best)
     return results, failed
+
+
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def latency_runs(args, scratch, failed):
@@ -121,6 +136,8 @@ def print_throughput(results, args):
 
 
 def ratios(results):
+    """hexaboard against each other receiver: the median of the ratios of rounds run one after
+    the other (round 1 with round 1, ...), which cancels most of a shared machine's drift."""
     by = {(r["receiver"], r["qos"]): r for r in results}
     out = {}
     for (name, qos), r in by.items():
@@ -130,9 +147,11 @@ def ratios(results):
             o = by.get((other, qos))
             if not o or not o["rate"]:
                 continue
-            cpu = (r["cpu_us_per_msg"] / o["cpu_us_per_msg"]
-                   if r["cpu_us_per_msg"] and o["cpu_us_per_msg"] else None)
-            out[f"hexaboard/{other} qos{qos}"] = {"rate": r["rate"] / o["rate"], "cpu_per_msg": cpu}
+            pairs = list(zip(r["rounds"], o["rounds"]))
+            rate = median(a["rate"] / b["rate"] for a, b in pairs if b["rate"])
+            cpu = median(a["cpu_us_per_msg"] / b["cpu_us_per_msg"] for a, b in pairs
+                         if a["cpu_us_per_msg"] and b["cpu_us_per_msg"])
+            out[f"hexaboard/{other} qos{qos}"] = {"rate": rate, "cpu_per_msg": cpu, "pairs": len(pairs)}
     return out
 
 
@@ -140,7 +159,8 @@ def print_ratios(rat):
     if rat:
         print()
         for key, v in rat.items():
-            print(f"{key:<30} rate {v['rate']:6.2f}x   CPU per message {fmt(v['cpu_per_msg'], '6.2f')}x")
+            print(f"{key:<30} rate {v['rate']:6.2f}x   CPU per message {fmt(v['cpu_per_msg'], '6.2f')}x"
+                  f"   (median of {v['pairs']} paired round{'s' if v['pairs'] != 1 else ''})")
 
 
 def print_latency(results, args):

@@ -5,13 +5,14 @@
 //! timestamp may legitimately send the same payload twice in a row, so only a message that is
 //! flagged DUP *and* whose digest is among the recently stored ones is a duplicate.
 //!
-//! The digests live in [`Recent`] (a fixed-capacity ring plus a counting map: bounded memory,
-//! no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the memory
-//! survives a restart. The journal is 16 bytes of magic, then one 16-byte little-endian digest
-//! per stored row, appended after the row is written: killed between the two, the redelivery
-//! is stored twice (recoverable) rather than lost (not).
+//! The digests live in [`Recent`] (a fixed-capacity ring plus two generations of sets: bounded
+//! memory, no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the
+//! memory survives a restart. The journal is 16 bytes of magic, then one 32-byte entry per
+//! stored row (see [`Journal::open`]), written *before* the row with the length the CSV will
+//! have once the row is in: killed between the two, the entry is dropped at the next start
+//! and the redelivery is stored once.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -86,31 +87,35 @@ impl MessageId {
     }
 }
 
-/// The last `capacity` digests stored, oldest first in the ring.
+/// The digests stored lately: at least the last `capacity`, at most twice as many.
+///
+/// The ring keeps the last `capacity` in order, for the journal. Lookups go to two sets, the
+/// current one and the one before; when the current set holds `capacity` digests it becomes
+/// the previous one and the oldest set is emptied. So nothing is ever removed one by one (a
+/// removal from a hash table costs a probe and leaves a tombstone), and the last `capacity`
+/// digests are always in one of the two sets. Repeats need no counting: a digest stays in its
+/// set until the whole set goes.
 #[derive(Debug)]
 pub(crate) struct Recent {
     capacity: usize,
     ring: Vec<u128>,
     /// Where the next digest goes once the ring is full (then also the oldest one).
     next: usize,
-    /// How many times each digest is in the ring: identical payloads may be stored twice.
-    /// Keyed by bytes, not `u128`, for 20-byte entries instead of 32 (`u128` is 16-aligned);
-    /// hashed with foldhash, which costs a fraction of SipHash per lookup.
-    counts: HashMap<[u8; 16], u32, foldhash::fast::RandomState>,
+    /// Keyed by bytes, not `u128`, for 16-byte entries instead of 16 plus padding; hashed
+    /// with foldhash, which costs a fraction of SipHash per lookup.
+    current: HashSet<[u8; 16], foldhash::fast::RandomState>,
+    previous: HashSet<[u8; 16], foldhash::fast::RandomState>,
 }
 
 impl Recent {
     pub(crate) fn new(capacity: usize) -> Recent {
+        let set = || HashSet::with_capacity_and_hasher(capacity, Default::default());
         Recent {
             capacity,
             ring: Vec::with_capacity(capacity),
             next: 0,
-            // Twice the capacity: removals leave tombstones, and the table is then cleaned in
-            // place (no allocation) only while it is at most half full.
-            counts: HashMap::with_capacity_and_hasher(
-                capacity.saturating_mul(2),
-                foldhash::fast::RandomState::default(),
-            ),
+            current: set(),
+            previous: set(),
         }
     }
 
@@ -123,7 +128,8 @@ impl Recent {
     }
 
     pub(crate) fn contains(&self, digest: u128) -> bool {
-        self.counts.contains_key(&digest.to_le_bytes())
+        let key = digest.to_le_bytes();
+        self.current.contains(&key) || self.previous.contains(&key)
     }
 
     pub(crate) fn insert(&mut self, digest: u128) {
@@ -133,17 +139,17 @@ impl Recent {
         if self.ring.len() < self.capacity {
             self.ring.push(digest);
         } else {
-            let oldest = std::mem::replace(&mut self.ring[self.next], digest);
-            self.next = (self.next + 1) % self.capacity;
-            let oldest = oldest.to_le_bytes();
-            if let Some(count) = self.counts.get_mut(&oldest) {
-                *count -= 1;
-                if *count == 0 {
-                    self.counts.remove(&oldest);
-                }
+            self.ring[self.next] = digest;
+            self.next += 1;
+            if self.next == self.capacity {
+                self.next = 0;
             }
         }
-        *self.counts.entry(digest.to_le_bytes()).or_insert(0) += 1;
+        if self.current.len() >= self.capacity {
+            std::mem::swap(&mut self.current, &mut self.previous);
+            self.current.clear();
+        }
+        self.current.insert(digest.to_le_bytes());
     }
 
     /// The digests, oldest first.
@@ -386,18 +392,32 @@ mod tests {
     }
 
     #[test]
-    fn the_ring_forgets_the_oldest_and_counts_repeats() {
+    fn the_last_capacity_digests_are_always_known_and_old_ones_go() {
+        let capacity = 3;
+        let mut recent = Recent::new(capacity);
+        for d in 1..=50u128 {
+            recent.insert(d);
+            let kept = (1..=d).filter(|&old| recent.contains(old)).count();
+            for last in d.saturating_sub(capacity as u128 - 1).max(1)..=d {
+                assert!(recent.contains(last), "{last} after inserting {d}");
+            }
+            assert!(kept <= 2 * capacity, "{kept} kept after inserting {d}");
+        }
+        assert!(!recent.contains(1));
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [48, 49, 50]);
+    }
+
+    #[test]
+    fn a_repeated_digest_is_known_while_its_last_copy_is() {
         let mut recent = Recent::new(3);
         for d in [1, 2, 2, 3] {
             recent.insert(d);
         }
-        assert!(!recent.contains(1));
-        assert!(recent.contains(2));
         assert_eq!(recent.iter().collect::<Vec<_>>(), [2, 2, 3]);
-        recent.insert(4);
-        assert!(recent.contains(2), "one of the two 2s is still kept");
-        recent.insert(5);
-        assert!(!recent.contains(2));
+        for d in [4, 5] {
+            recent.insert(d);
+            assert!(recent.contains(2));
+        }
         assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4, 5]);
     }
 
