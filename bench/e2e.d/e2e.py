@@ -148,10 +148,14 @@ def ratios(results):
             if not o or not o["rate"]:
                 continue
             pairs = list(zip(r["rounds"], o["rounds"]))
-            rate = median(a["rate"] / b["rate"] for a, b in pairs if b["rate"])
-            cpu = median(a["cpu_us_per_msg"] / b["cpu_us_per_msg"] for a, b in pairs
-                         if a["cpu_us_per_msg"] and b["cpu_us_per_msg"])
-            out[f"hexaboard/{other} qos{qos}"] = {"rate": rate, "cpu_per_msg": cpu, "pairs": len(pairs)}
+            rates = [a["rate"] / b["rate"] for a, b in pairs if b["rate"]]
+            cpus = [a["cpu_us_per_msg"] / b["cpu_us_per_msg"] for a, b in pairs
+                    if a["cpu_us_per_msg"] and b["cpu_us_per_msg"]]
+            out[f"hexaboard/{other} qos{qos}"] = {
+                "rate": median(rates), "cpu_per_msg": median(cpus), "pairs": len(pairs),
+                "rate_range": [min(rates), max(rates)] if rates else None,
+                "cpu_range": [min(cpus), max(cpus)] if cpus else None,
+            }
     return out
 
 
@@ -159,8 +163,10 @@ def print_ratios(rat):
     if rat:
         print()
         for key, v in rat.items():
-            print(f"{key:<30} rate {v['rate']:6.2f}x   CPU per message {fmt(v['cpu_per_msg'], '6.2f')}x"
-                  f"   (median of {v['pairs']} paired round{'s' if v['pairs'] != 1 else ''})")
+            spread = lambda r: f" ({r[0]:.2f}-{r[1]:.2f})" if r and v["pairs"] > 1 else ""
+            print(f"{key:<30} rate {v['rate']:5.2f}x{spread(v['rate_range']):<12}"
+                  f" CPU per message {fmt(v['cpu_per_msg'], '5.2f')}x{spread(v['cpu_range'])}"
+                  f"   median of {v['pairs']} paired round{'s' if v['pairs'] != 1 else ''}")
 
 
 def print_latency(results, args):
