@@ -110,27 +110,29 @@ fn journal_compaction_keeps_the_newest_n() {
     let path = dir.path().join("sensor_data.csv");
     let options = StoreOptions::default().seen_capacity(4);
     let mut store = open(&path, options.clone());
-    for t in 0..9 {
+    let journal = journal_path(&path);
+    for t in 0..64 {
         deliver(&mut store, &payload(t), false);
     }
-    // The ninth digest took the journal over 2 × 4 entries: it was rewritten with the last 4.
-    let journal = journal_path(&path);
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 64 * 32);
+    // The 65th digest took the journal over 16 × 4 entries: it was rewritten with the last 4.
+    deliver(&mut store, &payload(64), false);
     assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 4 * 32);
-    deliver(&mut store, &payload(9), false);
+    deliver(&mut store, &payload(65), false);
     assert_eq!(fs::metadata(&journal).unwrap().len(), 16 + 5 * 32);
     store.close().unwrap();
 
     let mut store = open(&path, options);
-    for t in 6..10 {
+    for t in 62..66 {
         assert_eq!(
             deliver(&mut store, &payload(t), true),
             Appended::Duplicate,
             "{t}"
         );
     }
-    assert_eq!(deliver(&mut store, &payload(5), true), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(61), true), Appended::Stored);
     store.close().unwrap();
-    assert_eq!(rows(&path), 11);
+    assert_eq!(rows(&path), 67);
 }
 
 #[test]
@@ -205,10 +207,10 @@ fn a_journal_that_cannot_be_written_is_dropped_with_a_note_and_rows_go_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sensor_data.csv");
     let mut store = open(&path, StoreOptions::default().seen_capacity(1));
-    // Compaction (after the third digest) renames a temporary file over the journal: make
-    // that impossible by putting a directory where the temporary file goes.
+    // Compaction (after the 17th digest: 16 × the capacity) renames a temporary file over
+    // the journal: make that impossible by putting a directory where the temporary file goes.
     fs::create_dir(dir.path().join("sensor_data.csv.seen.tmp")).unwrap();
-    for t in 0..3 {
+    for t in 0..17 {
         assert_eq!(deliver(&mut store, &payload(t), false), Appended::Stored);
     }
     let note = store.take_note().expect("a note about the journal");
@@ -218,10 +220,10 @@ fn a_journal_that_cannot_be_written_is_dropped_with_a_note_and_rows_go_on() {
         "{note}"
     );
     assert_eq!(store.journal_path(), None);
-    assert_eq!(deliver(&mut store, &payload(2), true), Appended::Duplicate);
-    assert_eq!(deliver(&mut store, &payload(3), false), Appended::Stored);
+    assert_eq!(deliver(&mut store, &payload(16), true), Appended::Duplicate);
+    assert_eq!(deliver(&mut store, &payload(17), false), Appended::Stored);
     store.close().unwrap();
-    assert_eq!(rows(&path), 4);
+    assert_eq!(rows(&path), 18);
 }
 
 #[test]
