@@ -80,8 +80,7 @@ impl Context {
             .args
             .lang
             .clone()
-            .or_else(|| std::env::var("HEXABOARD_LANG").ok())
-            .or_else(|| dotenv_value(self.env_file(), "HEXABOARD_LANG"));
+            .or_else(|| self.variable("HEXABOARD_LANG"));
         let lang = code
             .and_then(|c| hexaboard_core::text::Lang::from_code(&c))
             .unwrap_or_default();
@@ -93,13 +92,14 @@ impl Context {
         self.args
             .csv_file
             .clone()
-            .or_else(|| std::env::var_os("CSV_FILE").map(PathBuf::from))
-            .or_else(|| dotenv_value(self.env_file(), "CSV_FILE").map(PathBuf::from))
+            .or_else(|| self.variable("CSV_FILE").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("sensor_data.csv"))
     }
 
-    fn env_file(&self) -> &Path {
-        self.args.env_file.as_deref().unwrap_or(Path::new(".env"))
+    /// One setting from the environment or the `.env` file, read as the full settings are.
+    fn variable(&self, name: &str) -> Option<String> {
+        let env_file = self.args.env_file.as_deref().unwrap_or(Path::new(".env"));
+        Settings::variable(|name| std::env::var(name).ok(), Some(env_file), name)
     }
 
     fn flag_values(&self) -> Vec<(&'static str, String)> {
@@ -127,14 +127,4 @@ impl Context {
         .filter_map(|(name, value)| value.map(|v| (name, v)))
         .collect()
     }
-}
-
-/// One value of a `.env` file, read with dotenvy's rules; `None` when absent or unreadable
-/// (the full settings load reports a broken `.env`).
-fn dotenv_value(path: &Path, name: &str) -> Option<String> {
-    dotenvy::from_path_iter(path)
-        .ok()?
-        .filter_map(Result::ok)
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
 }

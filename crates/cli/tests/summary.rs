@@ -161,3 +161,48 @@ fn a_missing_file_is_an_error_naming_the_path() {
     let err = text(&out.stderr);
     assert!(err.contains("cannot open no_such_file.csv"), "{err}");
 }
+
+#[test]
+fn the_csv_and_the_language_come_from_dotenv_without_any_broker_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/readings.csv");
+    std::fs::copy(&data, dir.path().join("lab.csv")).unwrap();
+    // A BOM and an empty variable, as editors and hand-written files leave them.
+    std::fs::write(
+        dir.path().join(".env"),
+        "\u{feff}CSV_FILE=lab.csv\nHEXABOARD_LANG=en\nMQTT_USER=\n",
+    )
+    .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
+    command.current_dir(dir.path());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MQTT_")
+            || name.starts_with("TOPIC_")
+            || name == "CSV_FILE"
+            || name == "HEXABOARD_LANG"
+        {
+            command.env_remove(name);
+        }
+    }
+    let out = command
+        .args(["summary", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rows"], 25, "the rows of lab.csv");
+    let mut table = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
+    let out = table
+        .current_dir(dir.path())
+        .env_clear()
+        .arg("summary")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let english = hexaboard("readings.csv", &["readings.csv", "--lang", "en"]).stdout;
+    assert_eq!(
+        text(&out.stdout),
+        text(&english).replace("readings.csv", "lab.csv"),
+        "English, from HEXABOARD_LANG in .env"
+    );
+}

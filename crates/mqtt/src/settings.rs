@@ -431,6 +431,30 @@ impl Settings {
         Settings::from_sources_with(env, dotenv_path, Defaults::default())
     }
 
+    /// One variable as [`Settings::from_sources`] reads it, without needing the others (a
+    /// summary of a CSV needs no broker): `env` first, then the `.env` file at `dotenv_path`,
+    /// an empty value counting as unset in both. A `.env` that is missing or cannot be read
+    /// gives no value here; loading the whole settings reports it.
+    ///
+    /// ```
+    /// use hexaboard_mqtt::settings::Settings;
+    ///
+    /// let env = |name: &str| (name == "CSV_FILE").then(|| "lab.csv".to_owned());
+    /// assert_eq!(Settings::variable(env, None, "CSV_FILE").as_deref(), Some("lab.csv"));
+    /// assert_eq!(Settings::variable(env, None, "HEXABOARD_LANG"), None);
+    /// ```
+    pub fn variable(
+        env: impl Fn(&str) -> Option<String>,
+        dotenv_path: Option<&Path>,
+        name: &str,
+    ) -> Option<String> {
+        let set = |v: &String| !v.trim().is_empty();
+        env(name).filter(set).or_else(|| {
+            let dotenv = DotEnv::read(dotenv_path?).ok()??;
+            dotenv.values.get(name).filter(|v| set(v)).cloned()
+        })
+    }
+
     /// As [`Settings::from_sources`], with the program's own defaults.
     ///
     /// # Errors

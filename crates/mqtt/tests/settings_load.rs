@@ -291,3 +291,29 @@ fn an_ipv6_broker_is_bracketed_in_the_server_uri() {
     assert_eq!(s.broker(), "2001:db8::1");
     assert_eq!(s.server_uri(), "ssl://[2001:db8::1]:8883");
 }
+
+#[test]
+fn one_variable_is_read_like_the_whole_settings_without_needing_the_others() {
+    let (_dir, path) = dotenv("\u{feff}CSV_FILE=from_dotenv.csv\nHEXABOARD_LANG=\nMQTT_PORT=bad\n");
+    let one = |vars: &[(&str, &str)], name| Settings::variable(env(vars), Some(&path), name);
+    // No broker anywhere, a bad port: neither matters for reading one other variable.
+    assert_eq!(one(&[], "CSV_FILE").as_deref(), Some("from_dotenv.csv"));
+    assert_eq!(
+        one(&[("CSV_FILE", "from_env.csv")], "CSV_FILE").as_deref(),
+        Some("from_env.csv")
+    );
+    // Empty counts as unset, in the environment and in the file.
+    assert_eq!(
+        one(&[("CSV_FILE", " ")], "CSV_FILE").as_deref(),
+        Some("from_dotenv.csv")
+    );
+    assert_eq!(one(&[], "HEXABOARD_LANG"), None);
+    // The full load, by contrast, stops at the bad port.
+    let full = Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&path));
+    assert!(full.is_err(), "MQTT_PORT=bad fails the full load");
+    let missing = path.with_file_name("absent.env");
+    assert_eq!(
+        Settings::variable(env(&[]), Some(&missing), "CSV_FILE"),
+        None
+    );
+}
