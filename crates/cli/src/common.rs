@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use hexaboard_core::text::Text;
-use hexaboard_mqtt::settings::{Defaults, Settings};
+use hexaboard_mqtt::settings::{Defaults, Settings, SettingsError};
 use time::UtcOffset;
 
 use crate::cli::SettingsArgs;
@@ -80,7 +80,8 @@ impl Context {
             .args
             .lang
             .clone()
-            .or_else(|| self.variable("HEXABOARD_LANG"));
+            // A broken `.env` is reported by whatever reads the rest of the settings.
+            .or_else(|| self.variable("HEXABOARD_LANG").ok().flatten());
         let lang = code
             .and_then(|c| hexaboard_core::text::Lang::from_code(&c))
             .unwrap_or_default();
@@ -88,16 +89,21 @@ impl Context {
     }
 
     /// The CSV path from `--csv-file`, `CSV_FILE` or `.env`, else `sensor_data.csv`.
-    pub(crate) fn csv_file(&self) -> PathBuf {
-        self.args
-            .csv_file
-            .clone()
-            .or_else(|| self.variable("CSV_FILE").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("sensor_data.csv"))
+    ///
+    /// # Errors
+    ///
+    /// A `.env` that cannot be read or parsed (a `SettingsError`, exit code 2).
+    pub(crate) fn csv_file(&self) -> anyhow::Result<PathBuf> {
+        if let Some(path) = &self.args.csv_file {
+            return Ok(path.clone());
+        }
+        Ok(self
+            .variable("CSV_FILE")?
+            .map_or_else(|| PathBuf::from("sensor_data.csv"), PathBuf::from))
     }
 
     /// One setting from the environment or the `.env` file, read as the full settings are.
-    fn variable(&self, name: &str) -> Option<String> {
+    fn variable(&self, name: &str) -> Result<Option<String>, SettingsError> {
         let env_file = self.args.env_file.as_deref().unwrap_or(Path::new(".env"));
         Settings::variable(|name| std::env::var(name).ok(), Some(env_file), name)
     }

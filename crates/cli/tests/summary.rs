@@ -206,3 +206,32 @@ fn the_csv_and_the_language_come_from_dotenv_without_any_broker_setting() {
         "English, from HEXABOARD_LANG in .env"
     );
 }
+
+#[test]
+fn a_broken_dotenv_is_reported_instead_of_silently_summarising_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/readings.csv");
+    std::fs::copy(&data, dir.path().join("sensor_data.csv")).unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "CSV_FILE=lab.csv\nthis is not valid\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hexaboard"))
+        .current_dir(dir.path())
+        .env_clear()
+        .args(["summary", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(".env") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "",
+        "no summary of sensor_data.csv instead"
+    );
+}

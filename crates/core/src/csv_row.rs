@@ -41,7 +41,8 @@ pub const HEADER: [&str; 5] = ["Timestamp", "Board", "Temperature", "Humidity", 
 /// The quoting is the `csv` crate's. Only the board id can need it: the time and the numbers
 /// are digits, `-`, `.`, `:`, `e`, `+` and spaces, which are never quoted. A board id with no
 /// byte the crate would quote (`,` `"` CR LF) is copied as it is; any other board id, and one
-/// that needs the formula guard, takes the row through the crate's writer.
+/// that needs the formula guard, takes the row through a writer of the crate made for that
+/// row (a small allocation; such ids are rare).
 #[derive(Debug)]
 pub struct RowWriter<W: io::Write> {
     out: io::BufWriter<W>,

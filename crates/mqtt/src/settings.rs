@@ -433,26 +433,37 @@ impl Settings {
 
     /// One variable as [`Settings::from_sources`] reads it, without needing the others (a
     /// summary of a CSV needs no broker): `env` first, then the `.env` file at `dotenv_path`,
-    /// an empty value counting as unset in both. A `.env` that is missing or cannot be read
-    /// gives no value here; loading the whole settings reports it.
+    /// trimmed, an empty value counting as unset in both. A missing `.env` is no error.
     ///
     /// ```
     /// use hexaboard_mqtt::settings::Settings;
     ///
-    /// let env = |name: &str| (name == "CSV_FILE").then(|| "lab.csv".to_owned());
-    /// assert_eq!(Settings::variable(env, None, "CSV_FILE").as_deref(), Some("lab.csv"));
-    /// assert_eq!(Settings::variable(env, None, "HEXABOARD_LANG"), None);
+    /// let env = |name: &str| (name == "CSV_FILE").then(|| " lab.csv ".to_owned());
+    /// assert_eq!(Settings::variable(env, None, "CSV_FILE")?.as_deref(), Some("lab.csv"));
+    /// assert_eq!(Settings::variable(env, None, "HEXABOARD_LANG")?, None);
+    /// # Ok::<(), hexaboard_mqtt::settings::SettingsError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// The `.env` file's errors, as [`Settings::from_sources`] reports them: it cannot be read,
+    /// or a line of it cannot be parsed.
     pub fn variable(
         env: impl Fn(&str) -> Option<String>,
         dotenv_path: Option<&Path>,
         name: &str,
-    ) -> Option<String> {
-        let set = |v: &String| !v.trim().is_empty();
-        env(name).filter(set).or_else(|| {
-            let dotenv = DotEnv::read(dotenv_path?).ok()??;
-            dotenv.values.get(name).filter(|v| set(v)).cloned()
-        })
+    ) -> Result<Option<String>, SettingsError> {
+        let trimmed = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        if let Some(value) = env(name).and_then(trimmed) {
+            return Ok(Some(value));
+        }
+        let dotenv = match dotenv_path {
+            Some(path) => DotEnv::read(path)?,
+            None => None,
+        };
+        Ok(dotenv
+            .and_then(|mut d| d.values.remove(name))
+            .and_then(trimmed))
     }
 
     /// As [`Settings::from_sources`], with the program's own defaults.

@@ -294,12 +294,15 @@ fn an_ipv6_broker_is_bracketed_in_the_server_uri() {
 
 #[test]
 fn one_variable_is_read_like_the_whole_settings_without_needing_the_others() {
-    let (_dir, path) = dotenv("\u{feff}CSV_FILE=from_dotenv.csv\nHEXABOARD_LANG=\nMQTT_PORT=bad\n");
-    let one = |vars: &[(&str, &str)], name| Settings::variable(env(vars), Some(&path), name);
+    let (_dir, path) =
+        dotenv("\u{feff}CSV_FILE=\" from_dotenv.csv \"\nHEXABOARD_LANG=\nMQTT_PORT=bad\n");
+    let one = |vars: &[(&str, &str)], name| {
+        Settings::variable(env(vars), Some(&path), name).expect("a readable .env")
+    };
     // No broker anywhere, a bad port: neither matters for reading one other variable.
     assert_eq!(one(&[], "CSV_FILE").as_deref(), Some("from_dotenv.csv"));
     assert_eq!(
-        one(&[("CSV_FILE", "from_env.csv")], "CSV_FILE").as_deref(),
+        one(&[("CSV_FILE", "from_env.csv ")], "CSV_FILE").as_deref(),
         Some("from_env.csv")
     );
     // Empty counts as unset, in the environment and in the file.
@@ -308,12 +311,22 @@ fn one_variable_is_read_like_the_whole_settings_without_needing_the_others() {
         Some("from_dotenv.csv")
     );
     assert_eq!(one(&[], "HEXABOARD_LANG"), None);
-    // The full load, by contrast, stops at the bad port.
-    let full = Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&path));
-    assert!(full.is_err(), "MQTT_PORT=bad fails the full load");
+    // The value is the one the full load takes (which, here, stops at the bad port).
+    let (_dir2, good) = dotenv("CSV_FILE=\" lab.csv \"\n");
+    let full = Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&good)).unwrap();
+    let single = Settings::variable(env(&[]), Some(&good), "CSV_FILE").unwrap();
+    assert_eq!(single.as_deref().map(Path::new), Some(full.csv_file()));
+    assert!(Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&path)).is_err());
+    // A missing .env is no error; a broken one is the same error as for the full load.
     let missing = path.with_file_name("absent.env");
     assert_eq!(
-        Settings::variable(env(&[]), Some(&missing), "CSV_FILE"),
+        Settings::variable(env(&[]), Some(&missing), "CSV_FILE").unwrap(),
         None
+    );
+    let (_dir3, broken) = dotenv("CSV_FILE=lab.csv\nthis is not valid\n");
+    let error = Settings::variable(env(&[]), Some(&broken), "CSV_FILE").unwrap_err();
+    assert!(
+        matches!(error, SettingsError::DotEnvSyntax { line: 2, .. }),
+        "{error:?}"
     );
 }

@@ -63,7 +63,7 @@ mod enabled {
             .tls(false)
             .qos(Qos::AtLeastOnce)
             .client_id("hexaboard-demo-rec")
-            .csv_file(context.csv_file())
+            .csv_file(context.csv_file()?)
             .build()?;
         let mut options = RecorderOptions::new(context.offset);
         options.pipeline = pipeline_config(&recording);

@@ -13,7 +13,10 @@ use crate::common::Context;
 
 pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     let lang = context.text().lang();
-    let path = args.file.clone().unwrap_or_else(|| context.csv_file());
+    let path = match &args.file {
+        Some(file) => file.clone(),
+        None => context.csv_file()?,
+    };
     let wanted: Option<Vec<String>> = args.boards.as_ref().map(|list| {
         list.split(',')
             .map(|b| b.trim().to_owned())

@@ -29,7 +29,10 @@ struct Report {
 
 pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
     let lang = context.text().lang();
-    let path = args.file.clone().unwrap_or_else(|| context.csv_file());
+    let path = match &args.file {
+        Some(file) => file.clone(),
+        None => context.csv_file()?,
+    };
     let report = read(&path, lang)?;
     let out = match args.format {
         Format::Table => table_text(&report, lang),

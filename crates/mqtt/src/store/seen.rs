@@ -87,7 +87,8 @@ impl MessageId {
     }
 }
 
-/// The digests stored lately: at least the last `capacity`, at most twice as many.
+/// The digests stored lately: at least the last `capacity`, at most twice as many. (After a
+/// restart, the journal gives back the last `capacity`.)
 ///
 /// The ring keeps the last `capacity` in order, for the journal. Lookups go to two sets, the
 /// current one and the one before; when the current set holds `capacity` digests it becomes
@@ -170,7 +171,7 @@ const HEAD: u64 = MAGIC.len() as u64;
 /// The journal is rewritten once it holds this many times the digests kept in memory (4 MiB
 /// for the default 8,192). A rewrite makes its new file durable before renaming it over the
 /// old one, two `fsync`s on the receiving thread: rare rewrites keep them off the per-message
-/// cost (once per 131,072 messages by default).
+/// cost (by default at the 131,073rd entry, then every 122,880 messages).
 const SLACK: u64 = 16;
 
 /// The journal of stored digests, `<csv>.seen`.
