@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     // `client.loop_forever()`: messages arrive on the client's thread until Ctrl+C.
     stop.wait();
     if let Some(session) = session {
-        session.stop();
+        session.stop_at_exit();
     }
     println!("{}", text.shutdown());
     ExitCode::SUCCESS

@@ -103,7 +103,7 @@ fn main() -> ExitCode {
 
     stop.wait();
     if let Some(session) = session {
-        session.stop();
+        session.stop_at_exit();
     }
     let store = store.lock().unwrap_or_else(PoisonError::into_inner).take();
     let code = match store.map(CsvStore::close) {

@@ -71,7 +71,7 @@ fn main() -> ExitCode {
 
     stop.wait();
     if let Some(session) = session {
-        session.stop();
+        session.stop_at_exit();
     }
     println!("{}", text.shutdown());
     ExitCode::SUCCESS

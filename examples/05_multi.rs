@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 
     stop.wait();
     if let Some(session) = session {
-        session.stop();
+        session.stop_at_exit();
     }
     // The chapter's exercise 5 has no Ctrl+C handler (it ends with a traceback); this one
     // stops as the others do.

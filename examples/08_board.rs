@@ -94,7 +94,7 @@ fn main() -> ExitCode {
         run_boards(&session, &settings, &options, &stop);
     }
     announce(&session, &settings, &options.boards, "offline");
-    session.stop();
+    session.stop_at_exit();
     let bye = if ko {
         "가상 보드 종료"
     } else {

@@ -87,7 +87,7 @@ pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     reach(&report, &addrs, host, port)?;
     let (session, messages) = connect(&report, &settings)?;
     let waited = wait_for_message(&report, &settings, &messages, args.wait);
-    session.stop();
+    session.stop_at_exit();
     waited?;
     println!(
         "{}",

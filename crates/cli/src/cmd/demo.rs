@@ -118,7 +118,7 @@ mod enabled {
                 .spawn(move || {
                     let result =
                         publish_readings(&session, &mut boards, schedule, &boards_stop, |_, _| {});
-                    session.stop();
+                    session.stop_at_exit();
                     result
                 })?
         };
@@ -158,7 +158,7 @@ mod enabled {
         }
         std::thread::sleep(DRAIN);
         exit_on_store_failure(&recorder, text);
-        session.stop();
+        session.stop_at_exit();
         let totals = recorder.close()?;
         println!("{}", text.shutdown_after_saving());
         println!("{}", live::totals(text, &totals));

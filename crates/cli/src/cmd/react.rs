@@ -123,7 +123,7 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         }
         control.send_due(&session);
     }
-    session.stop();
+    session.stop_at_exit();
     println!("{}", pick(lang, "👋 종료합니다", "👋 Stopped"));
     Ok(())
 }

@@ -76,7 +76,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     }
     exit_on_store_failure(&recorder, text);
     if let Some(session) = session {
-        session.stop();
+        session.stop_at_exit();
     }
     let totals = recorder.close()?;
     println!("{}", text.shutdown_after_saving());

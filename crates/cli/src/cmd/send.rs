@@ -39,7 +39,7 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
             )
         })?;
     let sent = led::publish(&session, &args.board, &command);
-    session.stop();
+    session.stop_at_exit();
     sent?;
     let topic = LedCommand::topic(&args.board);
     let json = command.to_json();

@@ -91,7 +91,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
             std::process::exit(1);
         }
     };
-    session.stop();
+    session.stop_at_exit();
     if text.lang() == Lang::Ko {
         println!(
             "📤 발행 완료: 보드 {}개, 데이터 {published}개",

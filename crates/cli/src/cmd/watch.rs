@@ -112,7 +112,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     if redraw {
         println!();
     }
-    session.stop();
+    session.stop_at_exit();
     Ok(())
 }
 

@@ -371,6 +371,19 @@ impl Session {
         self.shutdown();
     }
 
+    /// [`Session::stop`] for a program that ends right after: the same DISCONNECT, sent and
+    /// waited for, but the client is left for the process's exit to end.
+    ///
+    /// Tearing a Paho C client down waits for the library's receive thread to leave a poll
+    /// that lasts up to a second, so Ctrl+C would take a second to give the prompt back; a
+    /// program about to exit gains nothing from that wait. Use [`Session::stop`] when the
+    /// program goes on (tests, a session per task), or the clients pile up.
+    pub fn stop_at_exit(mut self) {
+        self.shutdown();
+        // Leaves the paho client undestroyed; its threads end with the process.
+        std::mem::forget(self);
+    }
+
     fn shutdown(&mut self) {
         if self.stopped {
             return;
