@@ -21,8 +21,13 @@ fn hexaboard(data: &str, args: &[&str]) -> Output {
     if source.exists() {
         std::fs::copy(&source, dir.path().join(data)).unwrap();
     }
+    summary_in(dir.path()).args(args).output().unwrap()
+}
+
+/// `hexaboard summary` run in `dir`, without any hexaboard variable from outside.
+fn summary_in(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
-    command.current_dir(dir.path());
+    command.current_dir(dir);
     for (name, _) in std::env::vars() {
         if name.starts_with("MQTT_")
             || name.starts_with("TOPIC_")
@@ -32,7 +37,8 @@ fn hexaboard(data: &str, args: &[&str]) -> Output {
             command.env_remove(name);
         }
     }
-    command.arg("summary").args(args).output().unwrap()
+    command.arg("summary");
+    command
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -173,31 +179,14 @@ fn the_csv_and_the_language_come_from_dotenv_without_any_broker_setting() {
         "\u{feff}CSV_FILE=lab.csv\nHEXABOARD_LANG=en\nMQTT_USER=\n",
     )
     .unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
-    command.current_dir(dir.path());
-    for (name, _) in std::env::vars() {
-        if name.starts_with("MQTT_")
-            || name.starts_with("TOPIC_")
-            || name == "CSV_FILE"
-            || name == "HEXABOARD_LANG"
-        {
-            command.env_remove(name);
-        }
-    }
-    let out = command
-        .args(["summary", "--format", "json"])
+    let out = summary_in(dir.path())
+        .args(["--format", "json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["rows"], 25, "the rows of lab.csv");
-    let mut table = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
-    let out = table
-        .current_dir(dir.path())
-        .env_clear()
-        .arg("summary")
-        .output()
-        .unwrap();
+    let out = summary_in(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let english = hexaboard("readings.csv", &["readings.csv", "--lang", "en"]).stdout;
     assert_eq!(
@@ -217,10 +206,8 @@ fn a_broken_dotenv_is_reported_instead_of_silently_summarising_another_file() {
         "CSV_FILE=lab.csv\nthis is not valid\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hexaboard"))
-        .current_dir(dir.path())
-        .env_clear()
-        .args(["summary", "--lang", "en"])
+    let out = summary_in(dir.path())
+        .args(["--lang", "en"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));

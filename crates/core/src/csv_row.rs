@@ -114,8 +114,9 @@ impl<W: io::Write> RowWriter<W> {
             (reading.temperature(), reading.humidity(), reading.light());
         let light = light.as_ref().map_or(&b""[..], |l| l.as_bytes());
         self.row.clear();
-        if needs_formula_guard(board) || board.iter().any(|&b| NEEDS_QUOTES[usize::from(b)]) {
-            let board = if needs_formula_guard(board) {
+        let guard = needs_formula_guard(board);
+        if guard || board.iter().any(|&b| NEEDS_QUOTES[usize::from(b)]) {
+            let board = if guard {
                 self.guarded.clear();
                 self.guarded.push(b'\'');
                 self.guarded.extend_from_slice(board);
