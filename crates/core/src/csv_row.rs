@@ -150,6 +150,11 @@ impl<W: io::Write> RowWriter<W> {
         Ok(&self.row)
     }
 
+    /// The row last made by [`RowWriter::format_reading`] or [`RowWriter::write_reading`].
+    pub fn row(&self) -> &[u8] {
+        &self.row
+    }
+
     /// Hands buffered rows to the underlying writer and flushes it.
     ///
     /// # Errors

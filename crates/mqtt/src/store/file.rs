@@ -1,44 +1,16 @@
 //! Opening the CSV: create it with the chapter's header, or check the header of the file that
 //! is there and continue it on a fresh line.
 
-use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use hexaboard_core::csv_row::{RowWriter, HEADER};
+use time::UtcOffset;
 
 use super::error::StoreError;
 use super::seen::{read_at_most, sync_dir};
-
-/// Where rows are formatted before their one `write`: a buffer reused for every row.
-///
-/// [`RowWriter`] owns its writer and lends it only by shared reference, so the buffer sits in a
-/// `RefCell` to be read and cleared between rows.
-#[derive(Debug, Default)]
-pub(crate) struct Staging(RefCell<Vec<u8>>);
-
-impl Staging {
-    pub(crate) fn clear(&self) {
-        self.0.borrow_mut().clear();
-    }
-
-    pub(crate) fn bytes(&self) -> std::cell::Ref<'_, Vec<u8>> {
-        self.0.borrow()
-    }
-}
-
-impl io::Write for Staging {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.get_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A CSV file opened for appending.
 #[derive(Debug)]
@@ -56,7 +28,7 @@ pub(crate) struct Opened {
 const HEADER_PROBE: usize = 4096;
 
 /// Opens `path` for appending rows: see [`super::CsvStore::open`] for the rules.
-pub(crate) fn open_csv(path: &Path, rows: &mut RowWriter<Staging>) -> Result<Opened, StoreError> {
+pub(crate) fn open_csv(path: &Path) -> Result<Opened, StoreError> {
     let file = OpenOptions::new()
         .read(true)
         .append(true)
@@ -73,11 +45,13 @@ pub(crate) fn open_csv(path: &Path, rows: &mut RowWriter<Staging>) -> Result<Ope
     };
     if !opened.regular || meta.len() == 0 {
         // A device or a pipe cannot be read back: it gets the header, like a new file.
-        rows.get_ref().clear();
-        rows.write_header()
-            .and_then(|()| rows.flush())
+        // The header line, as the row writer has the csv crate write it.
+        let mut header = RowWriter::new(Vec::new(), UtcOffset::UTC);
+        let header = header
+            .write_header()
+            .and_then(|()| header.into_inner())
             .map_err(|e| StoreError::write(path, e))?;
-        write_all(&opened.file, path, &rows.get_ref().bytes())?;
+        write_all(&opened.file, path, &header)?;
         opened.created = true;
         if opened.regular {
             opened

@@ -77,7 +77,7 @@ pub use note::{ReopenReason, StoreNote};
 pub use options::{StoreOptions, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY};
 pub use seen::{journal_path, MessageId};
 
-use file::{open_csv, start_on_new_line, write_all, Opened, Staging};
+use file::{open_csv, start_on_new_line, write_all, Opened};
 use seen::{Journal, Recent};
 
 /// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
@@ -130,7 +130,8 @@ pub struct CsvStore {
     /// The CSV's length, while it is known without asking the file system (each row adds
     /// its bytes); `None` after anything that may have changed it otherwise.
     len: Option<u64>,
-    rows: RowWriter<Staging>,
+    /// Makes each row; the store writes it itself, in one `write`.
+    rows: RowWriter<std::io::Sink>,
     options: StoreOptions,
     dirty: bool,
     last_sync: Instant,
@@ -163,8 +164,8 @@ impl CsvStore {
         options: StoreOptions,
     ) -> Result<CsvStore, StoreError> {
         let path = path.as_ref().to_owned();
-        let mut rows = RowWriter::new(Staging::default(), offset);
-        let opened = open_csv(&path, &mut rows)?;
+        let rows = RowWriter::new(std::io::sink(), offset);
+        let opened = open_csv(&path)?;
         let mut recent = Recent::new(options.seen_capacity);
         let journal = if opened.regular && options.journal && options.seen_capacity > 0 {
             let csv_len = opened
@@ -249,16 +250,15 @@ impl CsvStore {
             start_on_new_line(&self.file, &self.path)?;
             self.check_line_end = false;
         }
-        self.rows.get_ref().clear();
-        self.rows
-            .write_reading(received_at, reading)
-            .and_then(|()| self.rows.flush())
-            .map_err(|e| StoreError::write(&self.path, e))?;
-        let row_len = self.rows.get_ref().bytes().len() as u64;
+        let row_len = self
+            .rows
+            .format_reading(received_at, reading)
+            .map_err(|e| StoreError::write(&self.path, e))?
+            .len() as u64;
         if id.is_remembered() {
             self.announce(id.digest(), row_len);
         }
-        let written = write_all(&self.file, &self.path, &self.rows.get_ref().bytes());
+        let written = write_all(&self.file, &self.path, self.rows.row());
         if let Err(e) = written {
             self.len = None;
             self.check_line_end = self.regular;
@@ -403,7 +403,7 @@ impl CsvStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => ReopenReason::Gone,
             Err(e) => return Err(StoreError::read(&self.path, e)),
         };
-        let opened = open_csv(&self.path, &mut self.rows)?;
+        let opened = open_csv(&self.path)?;
         // The old file's rows are already written; sync them where they now are.
         let _ = self.file.sync_data();
         let Opened {
