@@ -383,9 +383,7 @@ impl ReadingParser {
     fn accept<'a>(&self, found: fields::Scanned<'a>, topic: &'a str) -> Option<Reading<'a>> {
         let limits = &self.limits;
         let (board, board_source) = match found.board {
-            Some(board) if board.len() <= limits.max_board_len && !board.trim().is_empty() => {
-                (Cow::Borrowed(board), BoardSource::Payload)
-            }
+            Some(board) if self.board_fits(board) => (Cow::Borrowed(board), BoardSource::Payload),
             Some(_) => return None,
             None => match board_from_topic(topic) {
                 Some(level) => (Cow::Borrowed(level), BoardSource::Topic),
@@ -448,6 +446,11 @@ impl ReadingParser {
         })
     }
 
+    /// Whether a board id (without its quotes) is accepted: not blank, not over the limit.
+    fn board_fits(&self, board: &str) -> bool {
+        board.len() <= self.limits.max_board_len && !board.trim().is_empty()
+    }
+
     fn board<'a>(&self, raw: &'a str) -> Result<Cow<'a, str>, ReadingError> {
         let board = match raw.as_bytes().first() {
             Some(b'"') => unquote(raw),
@@ -460,7 +463,7 @@ impl ReadingParser {
                 })
             }
         };
-        if board.trim().is_empty() || board.len() > self.limits.max_board_len {
+        if !self.board_fits(&board) {
             return Err(ReadingError::WrongType {
                 field: Field::Board,
                 expected: if board.trim().is_empty() {

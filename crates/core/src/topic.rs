@@ -366,11 +366,9 @@ impl TryFrom<String> for TopicFilter {
     /// Keeps the string's buffer instead of copying it.
     fn try_from(text: String) -> Result<Self, Self::Error> {
         let (inner_start, wildcards) = check_filter(&text)?;
-        let inner = &text[inner_start..];
-        let single_plus = match inner.find(['+', '#']) {
-            Some(at) if wildcards == 1 && inner.as_bytes()[at] == b'+' => Some(at),
-            _ => None,
-        };
+        let inner = &text.as_bytes()[inner_start..];
+        let first = literal_run(inner);
+        let single_plus = (wildcards == 1 && inner.get(first) == Some(&b'+')).then_some(first);
         Ok(TopicFilter {
             text,
             inner_start,
