@@ -119,6 +119,11 @@ pub(crate) struct RecordArgs {
     /// Stop after this many messages (for scripts and benchmarks)
     #[arg(long, value_name = "N")]
     pub(crate) count: Option<u64>,
+    /// Milliseconds the row of a QoS 0 reading may wait in memory to be written together
+    /// with others (0: each row is written as it comes). Rows of QoS 1 readings are always
+    /// written before the reading is acknowledged
+    #[arg(long, default_value_t = 20, value_name = "MS")]
+    pub(crate) gather_ms: u64,
 }
 
 #[derive(Debug, Args)]

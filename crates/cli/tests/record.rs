@@ -160,3 +160,50 @@ fn sigterm_during_a_stream_exits_0_with_every_received_reading_in_the_csv() {
     assert!(rows >= printed, "{rows} rows, {printed} printed");
     assert!(rows < 4000, "stopped during the stream");
 }
+
+#[test]
+fn at_qos_0_rows_wait_in_memory_up_to_gather_ms_and_sigterm_writes_them() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A gather time far longer than the test: the rows can only reach the file at the stop.
+    let mut recorder = record(
+        dir.path(),
+        broker.port(),
+        &["--qos", "0", "--gather-ms", "600000"],
+    );
+    simulate(
+        dir.path(),
+        broker.port(),
+        &["--boards", "A,B", "--count", "3", "--interval", "0.05"],
+    );
+    recorder.wait_for("six readings", |out, _| {
+        out.matches("저장 완료").count() == 6
+    });
+    let csv = dir.path().join("sensor_data.csv");
+    assert_eq!(csv_lines(&csv).len(), 1, "QoS 0 rows are still gathered");
+    recorder.terminate();
+    assert!(recorder.wait().success(), "{}", recorder.stderr());
+    assert_eq!(csv_lines(&csv).len(), 1 + 6, "written at the stop");
+}
+
+#[test]
+fn at_qos_0_with_gather_ms_0_each_row_is_in_the_file_when_it_is_printed() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut recorder = record(
+        dir.path(),
+        broker.port(),
+        &["--qos", "0", "--gather-ms", "0"],
+    );
+    simulate(
+        dir.path(),
+        broker.port(),
+        &["--boards", "A,B", "--count", "3", "--interval", "0.05"],
+    );
+    recorder.wait_for("six readings", |out, _| {
+        out.matches("저장 완료").count() == 6
+    });
+    assert_eq!(csv_lines(&dir.path().join("sensor_data.csv")).len(), 1 + 6);
+    recorder.terminate();
+    assert!(recorder.wait().success(), "{}", recorder.stderr());
+}

@@ -43,7 +43,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::thread::Thread;
+use std::time::{Duration, Instant};
 
 use hexaboard_core::pipeline::{Outcome, Pipeline, PipelineConfig, ReadingOutcome};
 use hexaboard_core::status::Status;
@@ -53,7 +54,9 @@ use crate::counters::{Counters, CountersSnapshot};
 use crate::rejects::{self, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
 use crate::session::{Incoming, StopSignal};
 use crate::settings::Qos;
-use crate::store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};
+use crate::store::{
+    Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions, DEFAULT_GATHER_DELAY,
+};
 
 /// How a [`Recorder`] is set up.
 #[derive(Debug, Clone)]
@@ -62,8 +65,14 @@ pub struct RecorderOptions {
     pub offset: UtcOffset,
     /// Routing, limits, thresholds and board cap.
     pub pipeline: PipelineConfig,
-    /// Duplicate memory and sync interval of the CSV store.
+    /// Duplicate memory and sync interval of the CSV store. [`Recorder::open`] adds its own
+    /// background `fsync`, and gathers the rows of QoS 0 messages for
+    /// [`RecorderOptions::gather`].
     pub store: StoreOptions,
+    /// How long the row of a QoS 0 message may wait in memory to be written with others
+    /// (default [`DEFAULT_GATHER_DELAY`]; `None` writes every row as it comes). See
+    /// [`StoreOptions::gather_at_most_once`].
+    pub gather: Option<Duration>,
     /// The rejects file; default: the CSV path with `.rejects.jsonl` appended.
     pub rejects_path: Option<PathBuf>,
     /// Size cap of the rejects file in bytes (default 10 MiB).
@@ -77,6 +86,7 @@ impl RecorderOptions {
             offset,
             pipeline: PipelineConfig::default(),
             store: StoreOptions::default(),
+            gather: Some(DEFAULT_GATHER_DELAY),
             rejects_path: None,
             rejects_limit: DEFAULT_REJECTS_LIMIT,
         }
@@ -137,6 +147,10 @@ pub struct Recorder {
     state: Arc<Mutex<Option<State>>>,
     counters: Arc<Counters>,
     failure: Arc<OnceLock<StoreError>>,
+    /// The stop signal given to [`Recorder::handler`], set when the writer thread fails.
+    stop: Arc<OnceLock<StopSignal>>,
+    /// The thread that writes gathered rows and syncs, woken when rows start to gather.
+    writer: Option<Thread>,
     csv_path: PathBuf,
     rejects_path: PathBuf,
     created: bool,
@@ -159,14 +173,17 @@ impl Recorder {
         let store = CsvStore::open(
             &csv_path,
             options.offset,
-            options.store.sync_elsewhere(true),
+            options
+                .store
+                .sync_elsewhere(true)
+                .gather_at_most_once(options.gather),
         )?;
         let rejects_path = options
             .rejects_path
             .unwrap_or_else(|| rejects::default_path(&csv_path));
         let rejects = RejectsFile::open(&rejects_path, options.offset, options.rejects_limit)?;
         let created = store.created();
-        let recorder = Recorder {
+        let mut recorder = Recorder {
             state: Arc::new(Mutex::new(Some(State {
                 pipeline: Pipeline::new(options.pipeline),
                 store,
@@ -176,41 +193,67 @@ impl Recorder {
             }))),
             counters: Arc::new(Counters::default()),
             failure: Arc::new(OnceLock::new()),
+            stop: Arc::new(OnceLock::new()),
+            writer: None,
             csv_path,
             rejects_path,
             created,
         };
-        recorder.start_syncer();
+        recorder.writer = Some(recorder.start_writer()?);
         Ok(recorder)
     }
 
-    /// Syncs the CSV to disk at most once a second of activity, from a thread of its own:
-    /// the lock is held only to take the work, the `fsync` runs without it. The thread ends
-    /// when the recorder is closed or dropped.
-    fn start_syncer(&self) {
+    /// Starts the thread that writes gathered QoS 0 rows once they are due and syncs the CSV
+    /// to disk at most once a second of activity. The lock is held only to write the rows
+    /// and take the sync's work; the `fsync` runs without it. The thread ends when the
+    /// recorder is closed or dropped, or after a failure (which it reports and stops on).
+    fn start_writer(&self) -> Result<Thread, StoreError> {
+        /// How long the thread sleeps when no rows are gathered.
+        const IDLE: Duration = Duration::from_millis(200);
         let state = Arc::downgrade(&self.state);
         let failure = Arc::clone(&self.failure);
-        let _ = std::thread::Builder::new()
-            .name("csv-sync".into())
+        let stop = Arc::clone(&self.stop);
+        let fail = move |error: StoreError| {
+            let _ = failure.set(error);
+            if let Some(stop) = stop.get() {
+                stop.set();
+            }
+        };
+        let path = self.csv_path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("csv-writer".into())
             .spawn(move || loop {
-                std::thread::sleep(std::time::Duration::from_millis(200));
                 let Some(state) = state.upgrade() else {
                     return;
                 };
-                let work = {
+                let (work, wake_at) = {
                     let mut guard = state
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    match guard.as_mut() {
-                        Some(state) => state.store.sync_work(Instant::now()),
-                        None => return,
+                    let Some(state) = guard.as_mut() else {
+                        return;
+                    };
+                    let now = Instant::now();
+                    if let Err(error) = state.store.flush_due(now) {
+                        drop(guard);
+                        fail(error);
+                        return;
                     }
+                    let wake_at = state.store.flush_at().unwrap_or(now + IDLE);
+                    (state.store.sync_work(now), wake_at)
                 };
                 drop(state);
                 if let Some(Err(error)) = work.map(|work| work.run()) {
-                    let _ = failure.set(error);
+                    fail(error);
+                    return;
                 }
+                // Woken early by `handle_at` when rows start to gather.
+                std::thread::park_timeout(wake_at.saturating_duration_since(Instant::now()));
             });
+        match spawned {
+            Ok(handle) => Ok(handle.thread().clone()),
+            Err(source) => Err(StoreError::Thread { path, source }),
+        }
     }
 
     /// Whether the CSV was created (with its header) by this recorder.
@@ -254,6 +297,7 @@ impl Recorder {
     /// The message handler for [`crate::session::SessionBuilder::on_message`]. On a store
     /// failure it sets `stop` and never returns (see the module docs).
     pub fn handler(&self, stop: StopSignal) -> impl FnMut(Incoming<'_>) + Send + 'static {
+        let _ = self.stop.set(stop.clone());
         let recorder = self.clone();
         move |message| {
             let result = match recorder.failure.get() {
@@ -332,8 +376,19 @@ impl Recorder {
                     Qos::AtMostOnce => MessageId::at_most_once(),
                     _ => MessageId::new(topic, payload, outcome.reading.timestamp().is_some()),
                 };
+                let idle = store.flush_at().is_none();
                 let appended = store.append(received_at, &outcome.reading, id)?;
                 let record = match appended {
+                    Appended::Gathered => {
+                        if idle {
+                            // The first row of a gathering: the writer sets its clock by it.
+                            if let Some(writer) = &self.writer {
+                                writer.unpark();
+                            }
+                        }
+                        self.counters.add_stored();
+                        Record::Stored(&outcome)
+                    }
                     Appended::Stored => {
                         self.counters.add_stored();
                         Record::Stored(&outcome)
@@ -394,7 +449,11 @@ impl Recorder {
     ///
     /// The [`StoreError`] of the final sync.
     pub fn close(&self) -> Result<CountersSnapshot, StoreError> {
-        if let Some(state) = self.lock().take() {
+        let state = self.lock().take();
+        if let Some(writer) = &self.writer {
+            writer.unpark(); // to see the recorder closed and end
+        }
+        if let Some(state) = state {
             state.rejects.sync()?;
             state.store.close()?;
         }

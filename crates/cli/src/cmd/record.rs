@@ -28,6 +28,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     options.pipeline = pipeline_config(&settings);
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
+    options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
     let recorder = Recorder::open(settings.csv_file(), options)?;
     if recorder.created() {
         println!("{}", text.csv_created(recorder.csv_path()));

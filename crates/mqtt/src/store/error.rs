@@ -48,6 +48,16 @@ pub enum StoreError {
         #[source]
         source: io::Error,
     },
+    /// The thread that writes and syncs the file in the background could not be started
+    /// (the process is out of threads or memory).
+    #[error("cannot start the thread that writes `{}`: {source}", path.display())]
+    Thread {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
     /// The file exists with a header other than the chapter's; it was left untouched.
     #[error(
         "`{}` has header `{found}`, not the chapter's `Timestamp,Board,Temperature,Humidity,Light`: \
@@ -81,6 +91,7 @@ impl StoreError {
             | StoreError::Read { path, .. }
             | StoreError::Write { path, .. }
             | StoreError::Sync { path, .. }
+            | StoreError::Thread { path, .. }
             | StoreError::Header { path, .. }
             | StoreError::NotAJournal { path } => path,
         }
@@ -92,7 +103,8 @@ impl StoreError {
             StoreError::Open { source, .. }
             | StoreError::Read { source, .. }
             | StoreError::Write { source, .. }
-            | StoreError::Sync { source, .. } => Some(source),
+            | StoreError::Sync { source, .. }
+            | StoreError::Thread { source, .. } => Some(source),
             StoreError::Header { .. } | StoreError::NotAJournal { .. } => None,
         }
     }

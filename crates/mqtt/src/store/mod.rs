@@ -17,6 +17,7 @@
 //! match store.append(OffsetDateTime::now_utc(), &reading, id)? {
 //!     Appended::Stored => {}    // the row is in the file: acknowledge the message
 //!     Appended::Duplicate => {} // a redelivery of a stored message: acknowledge, store nothing
+//!     Appended::Gathered => {}  // only with StoreOptions::gather_at_most_once, at QoS 0
 //! }
 //! store.close()?;
 //! # Ok(())
@@ -31,6 +32,9 @@
 //!   and what was not acknowledged is redelivered by the broker. Power loss is covered by
 //!   `fsync`, done on [`CsvStore::sync`] / [`CsvStore::close`] and at most once per second of
 //!   activity (inside `append`, or from [`CsvStore::maybe_sync`]).
+//!   With [`StoreOptions::gather_at_most_once`], the rows of QoS 0 messages (which the broker
+//!   never sends again, so no acknowledgement waits on them) are instead gathered for at most
+//!   a few milliseconds and written together; the rows of QoS 1 and 2 messages never are.
 //! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digests of stored
 //!   messages are appended to `<csv>.seen` ([`journal_path`]) just before each row (with the
 //!   length the CSV will have once the row is in, so a crash between the two is recognised), loaded at open,
@@ -74,7 +78,9 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use error::StoreError;
 pub use note::{ReopenReason, StoreNote};
-pub use options::{StoreOptions, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY};
+pub use options::{
+    StoreOptions, DEFAULT_GATHER_DELAY, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY, GATHER_LIMIT,
+};
 pub use seen::{journal_path, MessageId};
 
 use file::{open_csv, start_on_new_line, write_all, Opened};
@@ -112,6 +118,9 @@ impl SyncWork {
 pub enum Appended {
     /// The row was handed to the operating system.
     Stored,
+    /// The row of a message delivered at most once waits in memory with others, to be
+    /// written within the gather delay ([`StoreOptions::gather_at_most_once`]).
+    Gathered,
     /// The message is a redelivery of one already stored: nothing was written.
     Duplicate,
 }
@@ -132,6 +141,10 @@ pub struct CsvStore {
     len: Option<u64>,
     /// Makes each row; the store writes it itself, in one `write`.
     rows: RowWriter<std::io::Sink>,
+    /// Rows of QoS 0 messages not yet written ([`StoreOptions::gather_at_most_once`]).
+    gathered: Vec<u8>,
+    /// When the oldest of `gathered` came.
+    gathered_since: Option<Instant>,
     options: StoreOptions,
     dirty: bool,
     last_sync: Instant,
@@ -188,6 +201,8 @@ impl CsvStore {
             check_line_end: false,
             len: None,
             rows,
+            gathered: Vec::new(),
+            gathered_since: None,
             options,
             dirty: false,
             last_sync: now,
@@ -245,16 +260,20 @@ impl CsvStore {
             self.follow_path()?;
             self.last_check = now;
         }
-        if self.check_line_end {
-            self.len = None;
-            start_on_new_line(&self.file, &self.path)?;
-            self.check_line_end = false;
+        let gather = self.options.gather.is_some() && !id.is_remembered();
+        if !gather {
+            // Rows stay in the order they came.
+            self.flush()?;
         }
+        self.end_cut_line()?;
         let row_len = self
             .rows
             .format_reading(received_at, reading)
             .map_err(|e| StoreError::write(&self.path, e))?
             .len() as u64;
+        if gather {
+            return self.gather(now);
+        }
         if id.is_remembered() {
             self.announce(id.digest(), row_len);
         }
@@ -280,6 +299,69 @@ impl CsvStore {
             self.maybe_sync(now)?;
         }
         Ok(Appended::Stored)
+    }
+
+    /// Keeps the row just formatted with the gathered ones; writes them all once there are
+    /// [`GATHER_LIMIT`] bytes.
+    fn gather(&mut self, now: Instant) -> Result<Appended, StoreError> {
+        self.gathered.extend_from_slice(self.rows.row());
+        self.gathered_since.get_or_insert(now);
+        if self.gathered.len() >= GATHER_LIMIT {
+            self.flush()?;
+        }
+        Ok(Appended::Gathered)
+    }
+
+    /// Writes the gathered rows of QoS 0 messages ([`StoreOptions::gather_at_most_once`]),
+    /// in one `write`. Nothing to do when none are waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Write`] naming the path and the OS error: the rows stay gathered (a
+    /// later flush tries them again), and no part of them is left in the file.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        if self.gathered.is_empty() {
+            return Ok(());
+        }
+        self.end_cut_line()?;
+        if let Err(e) = write_all(&self.file, &self.path, &self.gathered) {
+            self.len = None;
+            self.check_line_end = self.regular;
+            return Err(e);
+        }
+        self.len = self.len.map(|len| len + self.gathered.len() as u64);
+        self.gathered.clear();
+        self.gathered_since = None;
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// [`CsvStore::flush`] once the oldest gathered row has waited the gather delay.
+    ///
+    /// # Errors
+    ///
+    /// As [`CsvStore::flush`].
+    pub fn flush_due(&mut self, now: Instant) -> Result<(), StoreError> {
+        match self.flush_at() {
+            Some(due) if due <= now => self.flush(),
+            _ => Ok(()),
+        }
+    }
+
+    /// When the gathered rows are due to be written, if any are waiting.
+    pub fn flush_at(&self) -> Option<Instant> {
+        let delay = self.options.gather?;
+        self.gathered_since.map(|since| since + delay)
+    }
+
+    /// Ends a last line cut short by a failed write, so the next row starts on its own.
+    fn end_cut_line(&mut self) -> Result<(), StoreError> {
+        if self.check_line_end {
+            self.len = None;
+            start_on_new_line(&self.file, &self.path)?;
+            self.check_line_end = false;
+        }
+        Ok(())
     }
 
     /// Syncs written rows to disk if the last sync is at least one interval old. Call it
@@ -317,12 +399,14 @@ impl CsvStore {
         })
     }
 
-    /// Syncs written rows, and the duplicate journal, to disk.
+    /// Writes the gathered rows ([`CsvStore::flush`]) and syncs written rows, and the
+    /// duplicate journal, to disk.
     ///
     /// # Errors
     ///
     /// [`StoreError::Sync`] naming the path and the OS error.
     pub fn sync(&mut self) -> Result<(), StoreError> {
+        self.flush()?;
         self.last_sync = Instant::now();
         if self.regular {
             self.file
@@ -338,7 +422,7 @@ impl CsvStore {
         Ok(())
     }
 
-    /// Syncs and closes the file.
+    /// Writes the gathered rows, syncs and closes the file.
     ///
     /// # Errors
     ///

@@ -11,6 +11,15 @@ pub const DEFAULT_SEEN_CAPACITY: usize = 8_192;
 /// How often, at most, rows are synced to disk and the path is checked, by default.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How long, at most, the row of a QoS 0 message waits in memory before it is written, when
+/// rows are gathered ([`StoreOptions::gather_at_most_once`]): 20 ms, far below what a person
+/// watching the file notices, and long enough that a flood of messages costs one `write`
+/// per many rows.
+pub const DEFAULT_GATHER_DELAY: Duration = Duration::from_millis(20);
+
+/// How many bytes of gathered rows are written at once at most (about a thousand rows).
+pub const GATHER_LIMIT: usize = 64 * 1024;
+
 /// Options of a [`CsvStore`](super::CsvStore).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -18,6 +27,7 @@ pub struct StoreOptions {
     pub(super) journal: bool,
     pub(super) interval: Duration,
     pub(super) sync_elsewhere: bool,
+    pub(super) gather: Option<Duration>,
 }
 
 impl Default for StoreOptions {
@@ -27,6 +37,7 @@ impl Default for StoreOptions {
             journal: true,
             interval: DEFAULT_INTERVAL,
             sync_elsewhere: false,
+            gather: None,
         }
     }
 }
@@ -60,6 +71,25 @@ impl StoreOptions {
     /// the thread that receives messages, it would hold up every message meanwhile.
     pub fn sync_elsewhere(mut self, on: bool) -> StoreOptions {
         self.sync_elsewhere = on;
+        self
+    }
+
+    /// Gathers the rows of messages delivered at most once (QoS 0,
+    /// [`MessageId::at_most_once`](super::MessageId::at_most_once)) in memory and writes
+    /// them together: when [`GATHER_LIMIT`] bytes are waiting, before the row of any other
+    /// message (so rows stay in the order they came), on [`CsvStore::flush`](super::CsvStore::flush),
+    /// [`CsvStore::sync`](super::CsvStore::sync) and [`CsvStore::close`](super::CsvStore::close),
+    /// and once the oldest has waited `delay`, which the owner of the store must see to by
+    /// calling [`CsvStore::flush_due`](super::CsvStore::flush_due) (the
+    /// [`Recorder`](crate::recorder::Recorder) does, from a thread of its own). Default off:
+    /// every row is written before `append` returns.
+    ///
+    /// The broker never sends a QoS 0 message again, so nothing here decides whether it is
+    /// lost: a receiver killed with `SIGKILL` loses the rows gathered at that moment (at most
+    /// `delay` of them), as it loses what the kernel and the broker hold for it unread. The
+    /// rows of QoS 1 and 2 messages are never gathered.
+    pub fn gather_at_most_once(mut self, delay: Option<Duration>) -> StoreOptions {
+        self.gather = delay;
         self
     }
 }

@@ -1,0 +1,207 @@
+//! Rows of QoS 0 messages gathered in memory and written together: never lost on a clean
+//! stop, never out of order, never held longer than the gather delay.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use hexaboard_mqtt::core::reading::ReadingParser;
+use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
+use hexaboard_mqtt::settings::Qos;
+use hexaboard_mqtt::store::{
+    Appended, CsvStore, MessageId, StoreError, StoreOptions, GATHER_LIMIT,
+};
+use time::macros::{datetime, offset};
+use time::{OffsetDateTime, UtcOffset};
+
+const HEADER: &str = "Timestamp,Board,Temperature,Humidity,Light\r\n";
+const TOPIC: &str = "hexaboard/A/sensor/data";
+const AT: OffsetDateTime = datetime!(2025-11-25 01:30:15 UTC);
+
+fn gathering(path: &Path, delay: Duration) -> CsvStore {
+    let options = StoreOptions::default().gather_at_most_once(Some(delay));
+    CsvStore::open(path, offset!(+9), options).unwrap()
+}
+
+fn payload(light: u64) -> String {
+    format!(r#"{{"board":"A","temperature":25,"humidity":60,"light":{light}}}"#)
+}
+
+fn row(light: u64) -> String {
+    format!("2025-11-25 10:30:15,A,25,60,{light}\r\n")
+}
+
+/// Appends the reading with `light`, delivered at QoS 0 (`at_most_once`) or QoS 1.
+fn append(store: &mut CsvStore, light: u64, at_most_once: bool) -> Result<Appended, StoreError> {
+    let payload = payload(light);
+    let reading = ReadingParser::default()
+        .parse(payload.as_bytes(), TOPIC)
+        .unwrap();
+    let id = if at_most_once {
+        MessageId::at_most_once()
+    } else {
+        MessageId::new(TOPIC, payload.as_bytes(), false)
+    };
+    store.append(AT, &reading, id)
+}
+
+fn text(path: &Path) -> String {
+    String::from_utf8(fs::read(path).unwrap()).unwrap()
+}
+
+fn rows(lights: impl IntoIterator<Item = u64>) -> String {
+    HEADER.to_owned() + &lights.into_iter().map(row).collect::<String>()
+}
+
+#[test]
+fn qos0_rows_wait_in_memory_and_keep_their_place_before_a_qos1_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::from_secs(3600));
+
+    assert_eq!(append(&mut store, 1, true).unwrap(), Appended::Gathered);
+    assert_eq!(append(&mut store, 2, true).unwrap(), Appended::Gathered);
+    assert_eq!(text(&path), HEADER, "gathered rows are not written yet");
+
+    // A QoS 1 row is written before append returns, after the rows that came before it.
+    assert_eq!(append(&mut store, 3, false).unwrap(), Appended::Stored);
+    assert_eq!(text(&path), rows([1, 2, 3]));
+
+    assert_eq!(append(&mut store, 4, true).unwrap(), Appended::Gathered);
+    assert_eq!(text(&path), rows([1, 2, 3]));
+    store.flush().unwrap();
+    assert_eq!(text(&path), rows([1, 2, 3, 4]));
+    assert_eq!(store.flush_at(), None, "nothing waits after a flush");
+}
+
+#[test]
+fn flush_due_writes_once_the_oldest_row_has_waited_the_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let delay = Duration::from_millis(20);
+    let mut store = gathering(&path, delay);
+    assert_eq!(store.flush_at(), None);
+
+    let before = Instant::now();
+    append(&mut store, 1, true).unwrap();
+    let due = store.flush_at().expect("a row waits");
+    assert!(due >= before + delay && due <= Instant::now() + delay);
+    append(&mut store, 2, true).unwrap();
+    assert_eq!(store.flush_at(), Some(due), "the oldest row sets the time");
+
+    store.flush_due(due - Duration::from_millis(1)).unwrap();
+    assert_eq!(text(&path), HEADER);
+    store.flush_due(due).unwrap();
+    assert_eq!(text(&path), rows([1, 2]));
+    assert_eq!(store.flush_at(), None);
+}
+
+#[test]
+fn a_flood_is_written_whenever_the_gather_limit_is_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::from_secs(3600));
+    // Lights of five digits: every row has the same length.
+    let first = 10_000;
+    let row_len = row(first).len();
+    let count = (3 * GATHER_LIMIT / row_len) as u64;
+    let mut written_after = Vec::new();
+    for light in first..first + count {
+        let before = fs::metadata(&path).unwrap().len();
+        append(&mut store, light, true).unwrap();
+        if fs::metadata(&path).unwrap().len() != before {
+            written_after.push(light - first + 1);
+        }
+    }
+    // Each write holds the rows since the last one: the limit's worth, rounded up to a row.
+    let per_write = GATHER_LIMIT.div_ceil(row_len) as u64;
+    assert_eq!(
+        written_after,
+        [per_write, 2 * per_write],
+        "rows of {row_len} bytes, limit {GATHER_LIMIT}"
+    );
+    let on_disk = text(&path);
+    assert_eq!(
+        on_disk,
+        rows(first..first + 2 * per_write),
+        "whole rows, in order"
+    );
+    store.close().unwrap();
+    assert_eq!(
+        text(&path),
+        rows(first..first + count),
+        "close writes the rest"
+    );
+}
+
+#[test]
+fn sync_writes_gathered_rows_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::from_secs(3600));
+    append(&mut store, 7, true).unwrap();
+    store.sync().unwrap();
+    assert_eq!(text(&path), rows([7]));
+}
+
+#[test]
+fn without_gathering_a_qos0_row_is_written_before_append_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = CsvStore::open(&path, offset!(+9), StoreOptions::default()).unwrap();
+    assert_eq!(append(&mut store, 5, true).unwrap(), Appended::Stored);
+    assert_eq!(store.flush_at(), None);
+    assert_eq!(text(&path), rows([5]));
+}
+
+fn handle_qos0(recorder: &Recorder, light: u64) {
+    recorder
+        .handle_at(TOPIC, payload(light).as_bytes(), Qos::AtMostOnce, AT)
+        .unwrap();
+}
+
+#[test]
+fn a_recorder_writes_qos0_rows_by_itself_once_the_delay_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
+    options.gather = Some(Duration::from_millis(20));
+    let recorder = Recorder::open(&csv, options).unwrap();
+    handle_qos0(&recorder, 1);
+    handle_qos0(&recorder, 2);
+    // No further message and no call: the recorder's own thread writes them.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while text(&csv) != rows([1, 2]) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(text(&csv), rows([1, 2]));
+    let totals = recorder.close().unwrap();
+    assert_eq!(totals.stored, 2);
+}
+
+#[test]
+fn a_recorder_closed_writes_the_rows_still_gathered() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
+    options.gather = Some(Duration::from_secs(3600));
+    let recorder = Recorder::open(&csv, options).unwrap();
+    for light in 0..5 {
+        handle_qos0(&recorder, light);
+    }
+    assert_eq!(text(&csv), HEADER);
+    recorder.close().unwrap();
+    assert_eq!(text(&csv), rows(0..5));
+}
+
+#[test]
+fn a_recorder_without_gathering_writes_each_qos0_row_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
+    options.gather = None;
+    let recorder = Recorder::open(&csv, options).unwrap();
+    handle_qos0(&recorder, 3);
+    assert_eq!(text(&csv), rows([3]));
+    recorder.close().unwrap();
+}
