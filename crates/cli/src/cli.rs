@@ -120,9 +120,14 @@ pub(crate) struct RecordArgs {
     #[arg(long, value_name = "N")]
     pub(crate) count: Option<u64>,
     /// Milliseconds the row of a QoS 0 reading may wait in memory to be written together
-    /// with others (0: each row is written as it comes). Rows of QoS 1 readings are always
-    /// written before the reading is acknowledged
-    #[arg(long, default_value_t = 20, value_name = "MS")]
+    /// with others, when readings come faster than one per this time (0: each row is
+    /// written as it comes). Rows of QoS 1 readings are always written before the reading
+    /// is acknowledged
+    #[arg(
+        long,
+        default_value_t = hexaboard_mqtt::store::DEFAULT_GATHER_DELAY.as_millis() as u64,
+        value_name = "MS"
+    )]
     pub(crate) gather_ms: u64,
 }
 

@@ -36,6 +36,12 @@ fn a_broker_killed_and_restarted_mid_stream_loses_no_reading_and_doubles_none() 
             broker.kill().unwrap();
             std::thread::sleep(Duration::from_millis(300));
             broker.restart().unwrap();
+            // The next kill is to find record connected again (paho's first reconnect
+            // attempt may come a second or more later on a loaded machine).
+            let kills = if i == 150 { 1 } else { 2 };
+            recorder.wait_for("record reconnected", |_, err| {
+                err.matches("reconnected!").count() >= kills
+            });
         }
     }
     sender.flush(Duration::from_secs(20)).unwrap();
@@ -49,7 +55,7 @@ fn a_broker_killed_and_restarted_mid_stream_loses_no_reading_and_doubles_none() 
     assert_exactly_once(&csv, total);
     let err = recorder.stderr();
     assert!(
-        err.matches("Connection lost").count() >= 2 || err.matches("lost").count() >= 2,
+        err.matches("Connection lost").count() == 2,
         "record said the connection was lost each time:\n{err}"
     );
 }

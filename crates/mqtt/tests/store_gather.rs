@@ -59,29 +59,48 @@ fn qos0_rows_wait_in_memory_and_keep_their_place_before_a_qos1_row() {
     let path = dir.path().join("sensor_data.csv");
     let mut store = gathering(&path, Duration::from_secs(3600));
 
+    // Nothing was written lately: the first row goes at once, the next ones wait.
+    assert_eq!(append(&mut store, 0, true).unwrap(), Appended::Stored);
+    assert_eq!(text(&path), rows([0]));
     assert_eq!(append(&mut store, 1, true).unwrap(), Appended::Gathered);
     assert_eq!(append(&mut store, 2, true).unwrap(), Appended::Gathered);
-    assert_eq!(text(&path), HEADER, "gathered rows are not written yet");
+    assert_eq!(text(&path), rows([0]), "gathered rows are not written yet");
 
     // A QoS 1 row is written before append returns, after the rows that came before it.
     assert_eq!(append(&mut store, 3, false).unwrap(), Appended::Stored);
-    assert_eq!(text(&path), rows([1, 2, 3]));
+    assert_eq!(text(&path), rows([0, 1, 2, 3]));
 
     assert_eq!(append(&mut store, 4, true).unwrap(), Appended::Gathered);
-    assert_eq!(text(&path), rows([1, 2, 3]));
+    assert_eq!(text(&path), rows([0, 1, 2, 3]));
     store.flush().unwrap();
-    assert_eq!(text(&path), rows([1, 2, 3, 4]));
+    assert_eq!(text(&path), rows([0, 1, 2, 3, 4]));
     assert_eq!(store.flush_at(), None, "nothing waits after a flush");
+}
+
+#[test]
+fn a_qos0_row_after_a_quiet_time_is_written_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let delay = Duration::from_millis(2);
+    let mut store = gathering(&path, delay);
+    for light in 0..3 {
+        assert_eq!(append(&mut store, light, true).unwrap(), Appended::Stored);
+        assert_eq!(store.flush_at(), None);
+        std::thread::sleep(delay * 2);
+    }
+    assert_eq!(text(&path), rows(0..3));
 }
 
 #[test]
 fn flush_due_writes_once_the_oldest_row_has_waited_the_delay() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sensor_data.csv");
-    let delay = Duration::from_millis(20);
+    let delay = Duration::from_secs(10);
     let mut store = gathering(&path, delay);
     assert_eq!(store.flush_at(), None);
 
+    append(&mut store, 0, true).unwrap(); // written at once
+    assert_eq!(store.flush_at(), None);
     let before = Instant::now();
     append(&mut store, 1, true).unwrap();
     let due = store.flush_at().expect("a row waits");
@@ -90,9 +109,9 @@ fn flush_due_writes_once_the_oldest_row_has_waited_the_delay() {
     assert_eq!(store.flush_at(), Some(due), "the oldest row sets the time");
 
     store.flush_due(due - Duration::from_millis(1)).unwrap();
-    assert_eq!(text(&path), HEADER);
+    assert_eq!(text(&path), rows([0]));
     store.flush_due(due).unwrap();
-    assert_eq!(text(&path), rows([1, 2]));
+    assert_eq!(text(&path), rows([0, 1, 2]));
     assert_eq!(store.flush_at(), None);
 }
 
@@ -113,17 +132,18 @@ fn a_flood_is_written_whenever_the_gather_limit_is_reached() {
             written_after.push(light - first + 1);
         }
     }
-    // Each write holds the rows since the last one: the limit's worth, rounded up to a row.
+    // The first row is written at once; then each write holds the rows since the last
+    // one: the limit's worth, rounded up to a row.
     let per_write = GATHER_LIMIT.div_ceil(row_len) as u64;
     assert_eq!(
         written_after,
-        [per_write, 2 * per_write],
+        [1, 1 + per_write, 1 + 2 * per_write],
         "rows of {row_len} bytes, limit {GATHER_LIMIT}"
     );
     let on_disk = text(&path);
     assert_eq!(
         on_disk,
-        rows(first..first + 2 * per_write),
+        rows(first..first + 1 + 2 * per_write),
         "whole rows, in order"
     );
     store.close().unwrap();
@@ -139,9 +159,10 @@ fn sync_writes_gathered_rows_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sensor_data.csv");
     let mut store = gathering(&path, Duration::from_secs(3600));
-    append(&mut store, 7, true).unwrap();
+    append(&mut store, 6, true).unwrap();
+    assert_eq!(append(&mut store, 7, true).unwrap(), Appended::Gathered);
     store.sync().unwrap();
-    assert_eq!(text(&path), rows([7]));
+    assert_eq!(text(&path), rows([6, 7]));
 }
 
 #[test]
@@ -165,11 +186,12 @@ fn a_recorder_writes_qos0_rows_by_itself_once_the_delay_has_passed() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("sensor_data.csv");
     let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
-    options.gather = Some(Duration::from_millis(20));
+    options.gather = Some(Duration::from_secs(1));
     let recorder = Recorder::open(&csv, options).unwrap();
     handle_qos0(&recorder, 1);
     handle_qos0(&recorder, 2);
-    // No further message and no call: the recorder's own thread writes them.
+    assert_eq!(text(&csv), rows([1]), "the second row waits");
+    // No further message and no call: the recorder's own thread writes it.
     let deadline = Instant::now() + Duration::from_secs(10);
     while text(&csv) != rows([1, 2]) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
@@ -189,7 +211,7 @@ fn a_recorder_closed_writes_the_rows_still_gathered() {
     for light in 0..5 {
         handle_qos0(&recorder, light);
     }
-    assert_eq!(text(&csv), HEADER);
+    assert_eq!(text(&csv), rows([0]), "the first row only: the others wait");
     recorder.close().unwrap();
     assert_eq!(text(&csv), rows(0..5));
 }

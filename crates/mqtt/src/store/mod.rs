@@ -145,6 +145,8 @@ pub struct CsvStore {
     gathered: Vec<u8>,
     /// When the oldest of `gathered` came.
     gathered_since: Option<Instant>,
+    /// When rows were last written, to write at once a row that comes after a quiet time.
+    last_write: Option<Instant>,
     options: StoreOptions,
     dirty: bool,
     last_sync: Instant,
@@ -203,6 +205,7 @@ impl CsvStore {
             rows,
             gathered: Vec::new(),
             gathered_since: None,
+            last_write: None,
             options,
             dirty: false,
             last_sync: now,
@@ -260,7 +263,15 @@ impl CsvStore {
             self.follow_path()?;
             self.last_check = now;
         }
-        let gather = self.options.gather.is_some() && !id.is_remembered();
+        // A row is gathered only while rows come faster than one per delay: after a quiet
+        // time it is written at once, so at a board's usual pace nothing ever waits.
+        let gather = self.options.gather.is_some_and(|delay| {
+            !id.is_remembered()
+                && (!self.gathered.is_empty()
+                    || self
+                        .last_write
+                        .is_some_and(|at| now.saturating_duration_since(at) < delay))
+        });
         if !gather {
             // Rows stay in the order they came.
             self.flush()?;
@@ -292,6 +303,7 @@ impl CsvStore {
         }
         self.len = self.len.map(|len| len + row_len);
         self.dirty = true;
+        self.last_write = Some(now);
         if id.is_remembered() {
             self.remember(id.digest());
         }
@@ -333,6 +345,7 @@ impl CsvStore {
         self.gathered.clear();
         self.gathered_since = None;
         self.dirty = true;
+        self.last_write = Some(Instant::now());
         Ok(())
     }
 

@@ -12,10 +12,10 @@ pub const DEFAULT_SEEN_CAPACITY: usize = 8_192;
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How long, at most, the row of a QoS 0 message waits in memory before it is written, when
-/// rows are gathered ([`StoreOptions::gather_at_most_once`]): 20 ms, far below what a person
+/// rows are gathered ([`StoreOptions::gather_at_most_once`]): 10 ms, far below what a person
 /// watching the file notices, and long enough that a flood of messages costs one `write`
-/// per many rows.
-pub const DEFAULT_GATHER_DELAY: Duration = Duration::from_millis(20);
+/// per hundreds of rows.
+pub const DEFAULT_GATHER_DELAY: Duration = Duration::from_millis(10);
 
 /// How many bytes of gathered rows are written at once at most (about a thousand rows).
 pub const GATHER_LIMIT: usize = 64 * 1024;
@@ -75,8 +75,9 @@ impl StoreOptions {
     }
 
     /// Gathers the rows of messages delivered at most once (QoS 0,
-    /// [`MessageId::at_most_once`](super::MessageId::at_most_once)) in memory and writes
-    /// them together: when [`GATHER_LIMIT`] bytes are waiting, before the row of any other
+    /// [`MessageId::at_most_once`](super::MessageId::at_most_once)) that come less than
+    /// `delay` after the last write (a row after a quiet time is written at once, so at a
+    /// board's usual pace nothing waits) in memory and writes them together: when [`GATHER_LIMIT`] bytes are waiting, before the row of any other
     /// message (so rows stay in the order they came), on [`CsvStore::flush`](super::CsvStore::flush),
     /// [`CsvStore::sync`](super::CsvStore::sync) and [`CsvStore::close`](super::CsvStore::close),
     /// and once the oldest has waited `delay`, which the owner of the store must see to by
