@@ -28,7 +28,7 @@ def parse_args():
     p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
     p.add_argument("--receivers", default="hexaboard,mosquitto_sub,python")
     p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
-                   "[5 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
+                   "[11 for hexaboard and mosquitto_sub, 1 for python; quick 1]")
     p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
     p.add_argument("--latency-seconds", type=float, help="[10; quick 3]")
     p.add_argument("--no-latency", action="store_true")
@@ -42,7 +42,7 @@ def parse_args():
     a.latency_seconds = a.latency_seconds or (3.0 if a.quick else 10.0)
     a.receivers = a.receivers.split(",")
     a.python_rounds = a.rounds or 1
-    a.rounds = a.rounds or (1 if a.quick else 5)
+    a.rounds = a.rounds or (1 if a.quick else 11)
     return a
 
 
