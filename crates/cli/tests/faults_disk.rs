@@ -97,6 +97,54 @@ fn a_disk_filling_up_mid_run_stops_record_with_exit_1_and_a_rerun_stores_the_res
 }
 
 #[test]
+fn at_qos_0_a_disk_filling_up_stops_record_with_whole_rows_each_once() {
+    let Some(disk) = SmallDisk::mount() else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let broker = Mosquitto::builder()
+        .max_queued_messages(100_000)
+        .start()
+        .unwrap();
+    let csv = disk.path().join("sensor_data.csv");
+    let csv_flag = csv.display().to_string();
+    let filler = disk.path().join("filler");
+    std::fs::write(&filler, vec![0u8; 40 * 1024]).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let total = 2_000u64;
+
+    // At QoS 0 the rows of a stream are gathered and written in large pieces: the piece
+    // that does not fit is cut off again, whole.
+    let mut recorder = record_quiet(
+        work.path(),
+        broker.port(),
+        &["--csv-file", &csv_flag, "--qos", "0"],
+        &[],
+    );
+    let sender = persistent_publisher(broker.port(), "faults-disk-qos0-pub");
+    for i in 0..total {
+        publish(&sender, i);
+    }
+    sender.flush(Duration::from_secs(10)).unwrap();
+    let status = recorder.wait();
+    let stderr = recorder.stderr();
+    eprintln!("{status}, {} rows\n{stderr}", rows(&csv));
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&csv_flag) && stderr.contains("No space left on device"),
+        "the message names the file and the cause: {stderr}"
+    );
+    let stored = rows(&csv) as u64;
+    assert!(
+        stored < total,
+        "{stored} rows: the disk was full before the end"
+    );
+    assert!(counts(&csv).values().all(|n| *n == 1), "no row twice");
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.ends_with(b"\r\n"), "no half row is left at the end");
+}
+
+#[test]
 fn a_csv_on_dev_full_is_refused_at_start_with_the_path_and_the_cause() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Mosquitto::start().unwrap();

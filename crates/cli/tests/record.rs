@@ -195,6 +195,7 @@ fn at_qos_0_rows_wait_in_memory_up_to_gather_ms_and_sigterm_writes_them() {
 fn at_qos_0_with_gather_ms_0_each_row_is_in_the_file_when_it_is_printed() {
     let broker = Mosquitto::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
     let mut recorder = record(
         dir.path(),
         broker.port(),
@@ -203,12 +204,25 @@ fn at_qos_0_with_gather_ms_0_each_row_is_in_the_file_when_it_is_printed() {
     simulate(
         dir.path(),
         broker.port(),
-        &["--boards", "A,B", "--count", "3", "--interval", "0.05"],
+        &["--boards", "A,B", "--count", "20", "--interval", "0.02"],
     );
-    recorder.wait_for("six readings", |out, _| {
-        out.matches("저장 완료").count() == 6
-    });
-    assert_eq!(csv_lines(&dir.path().join("sensor_data.csv")).len(), 1 + 6);
+    // record prints a reading's line after storing it: whenever a line is out, its row is
+    // in the file (with rows gathered, the readings of A and B, sent together, would show
+    // before B's row is written).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let printed = recorder.stdout().matches("저장 완료").count();
+        let rows = csv_lines(&csv).len() - 1;
+        assert!(
+            rows >= printed,
+            "{printed} readings printed, {rows} rows in the file"
+        );
+        if printed == 40 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(csv_lines(&csv).len(), 1 + 40);
     recorder.terminate();
     assert!(recorder.wait().success(), "{}", recorder.stderr());
 }

@@ -4,8 +4,10 @@
 //! A [`Recorder`] owns the core [`Pipeline`], the [`CsvStore`] and the [`RejectsFile`]. Its
 //! [`Recorder::handler`] is given to [`SessionBuilder::on_message`](crate::session::SessionBuilder::on_message), so it runs on paho's
 //! callback thread, and paho acknowledges a QoS 1 message only after it returns: by then the
-//! row has been written to the file. A receiver killed at any moment loses nothing; the broker
-//! redelivers what was not acknowledged and the store keeps a redelivered row single.
+//! row has been written to the file. A receiver killed at any moment loses no QoS 1 reading;
+//! the broker redelivers what was not acknowledged and the store keeps a redelivered row
+//! single. The rows of QoS 0 readings, which the broker never sends again, are gathered for
+//! a few milliseconds and written together ([`RecorderOptions::gather`]).
 //!
 //! ```no_run
 //! use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
@@ -96,7 +98,8 @@ impl RecorderOptions {
 /// What happened to one message, as shown to an observer ([`Recorder::on_record`]).
 #[derive(Debug)]
 pub enum Record<'a> {
-    /// A reading, written to the CSV.
+    /// A reading, written to the CSV (at QoS 0 possibly still gathered, to be written
+    /// within the gather delay: see [`RecorderOptions::gather`]).
     Stored(&'a ReadingOutcome<'a>),
     /// A reading already stored (a redelivery): nothing written.
     Duplicate(&'a ReadingOutcome<'a>),
@@ -239,7 +242,8 @@ impl Recorder {
                         fail(error);
                         return;
                     }
-                    let wake_at = state.store.flush_at().unwrap_or(now + IDLE);
+                    let idle = now + IDLE;
+                    let wake_at = state.store.flush_at().map_or(idle, |at| at.min(idle));
                     (state.store.sync_work(now), wake_at)
                 };
                 drop(state);
@@ -276,7 +280,8 @@ impl Recorder {
         Arc::clone(&self.counters)
     }
 
-    /// Calls `observer` for every message, after it is stored and before it is acknowledged.
+    /// Calls `observer` for every message, after it is stored (or, at QoS 0, gathered) and
+    /// before it is acknowledged.
     /// It runs on paho's callback thread: keep it short (print a line, update a view).
     pub fn on_record(&self, observer: impl FnMut(&Record<'_>, OffsetDateTime) + Send + 'static) {
         if let Some(state) = self.lock().as_mut() {
@@ -301,7 +306,7 @@ impl Recorder {
         let recorder = self.clone();
         move |message| {
             let result = match recorder.failure.get() {
-                // A sync failed on the recorder's thread: rows may not be durable; stop here.
+                // A write or sync failed on the recorder's writer thread: stop here.
                 Some(_) => Err(None),
                 None => recorder
                     .handle_at(
@@ -442,22 +447,37 @@ impl Recorder {
         Ok(())
     }
 
-    /// Stops recording: flushes and syncs the CSV and the rejects file, and returns the
-    /// counts. Messages handled after this are not recorded.
+    /// Stops recording: writes the gathered rows, syncs the CSV and the rejects file, and
+    /// returns the counts. Messages handled after this are not recorded.
     ///
     /// # Errors
     ///
-    /// The [`StoreError`] of the final sync.
+    /// The first [`StoreError`] of writing and syncing the CSV, then of syncing the rejects
+    /// file (each is tried whatever the other did).
     pub fn close(&self) -> Result<CountersSnapshot, StoreError> {
         let state = self.lock().take();
         if let Some(writer) = &self.writer {
             writer.unpark(); // to see the recorder closed and end
         }
         if let Some(state) = state {
-            state.rejects.sync()?;
-            state.store.close()?;
+            let csv = state.store.close();
+            let rejects = state.rejects.sync();
+            csv.and(rejects)?;
         }
         Ok(self.counters.snapshot())
+    }
+
+    /// Writes the rows of QoS 0 readings still gathered, as far as it can: for a program that
+    /// ends on an error without [`Recorder::close`].
+    ///
+    /// # Errors
+    ///
+    /// The [`StoreError`] of [`CsvStore::flush`].
+    pub fn write_gathered(&self) -> Result<(), StoreError> {
+        match self.lock().as_mut() {
+            Some(state) => state.store.flush(),
+            None => Ok(()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<State>> {

@@ -9,7 +9,7 @@ use hexaboard_mqtt::core::reading::ReadingParser;
 use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
 use hexaboard_mqtt::settings::Qos;
 use hexaboard_mqtt::store::{
-    Appended, CsvStore, MessageId, StoreError, StoreOptions, GATHER_LIMIT,
+    Appended, CsvStore, MessageId, StoreError, StoreOptions, GATHER_LIMIT, MAX_GATHER_DELAY,
 };
 use time::macros::{datetime, offset};
 use time::{OffsetDateTime, UtcOffset};
@@ -226,4 +226,57 @@ fn a_recorder_without_gathering_writes_each_qos0_row_at_once() {
     handle_qos0(&recorder, 3);
     assert_eq!(text(&csv), rows([3]));
     recorder.close().unwrap();
+}
+
+#[test]
+fn a_qos1_row_after_gathered_rows_is_journalled_with_the_right_length() {
+    // The journal entry of a QoS 1 row holds the CSV's length once the row is in, counted
+    // by the store as it writes; were the gathered rows written before it miscounted, the
+    // entry would look unwritten at the next open and the redelivery would be stored twice.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::from_secs(3600));
+    // A QoS 1 row first, so the store counts the file's length itself from here on.
+    assert_eq!(append(&mut store, 0, false).unwrap(), Appended::Stored);
+    assert_eq!(append(&mut store, 1, true).unwrap(), Appended::Gathered);
+    assert_eq!(append(&mut store, 2, true).unwrap(), Appended::Gathered);
+    let payload = r#"{"board":"A","temperature":25,"humidity":60,"timestamp":817349420}"#;
+    let reading = ReadingParser::default()
+        .parse(payload.as_bytes(), TOPIC)
+        .unwrap();
+    let id = MessageId::new(TOPIC, payload.as_bytes(), true);
+    assert_eq!(store.append(AT, &reading, id).unwrap(), Appended::Stored);
+    drop(store); // killed, as far as the files know: no close
+
+    let mut store = gathering(&path, Duration::from_secs(3600));
+    assert_eq!(
+        store.append(AT, &reading, id).unwrap(),
+        Appended::Duplicate,
+        "the redelivery is recognised"
+    );
+    store.close().unwrap();
+    assert_eq!(text(&path).lines().count(), 1 + 4);
+}
+
+#[test]
+fn a_store_dropped_without_close_writes_its_gathered_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::from_secs(3600));
+    append(&mut store, 0, true).unwrap();
+    assert_eq!(append(&mut store, 1, true).unwrap(), Appended::Gathered);
+    drop(store);
+    assert_eq!(text(&path), rows([0, 1]));
+}
+
+#[test]
+fn a_gather_delay_beyond_an_hour_is_taken_as_an_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let mut store = gathering(&path, Duration::MAX);
+    append(&mut store, 0, true).unwrap();
+    let before = Instant::now();
+    append(&mut store, 1, true).unwrap();
+    let due = store.flush_at().expect("a row waits");
+    assert!(due >= before + MAX_GATHER_DELAY && due <= Instant::now() + MAX_GATHER_DELAY);
 }

@@ -131,6 +131,8 @@ pub(crate) fn subscriptions(settings: &Settings) -> Vec<String> {
 /// why and end the process at once (a clean disconnect cannot happen now).
 pub(crate) fn exit_on_store_failure(recorder: &Recorder, text: Text) {
     if let Some(error) = recorder.failure() {
+        // What was gathered (QoS 0) is written if the file still takes it.
+        let _ = recorder.write_gathered();
         let _ = std::io::stdout().flush();
         eprintln!("{}", text.error(error));
         std::process::exit(1);

@@ -172,7 +172,8 @@ pub(super) fn install(
         let incoming = Incoming {
             topic: msg.topic(),
             payload: msg.payload(),
-            qos: Qos::from_number(msg.qos() as u8).unwrap_or_default(),
+            // paho passes 0, 1 or 2; anything else is treated as needing the row first.
+            qos: Qos::from_number(msg.qos() as u8).unwrap_or(Qos::AtLeastOnce),
             retained: msg.retained(),
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| handler(incoming))) {

@@ -129,34 +129,43 @@ pub(crate) fn start_on_new_line_with(
 /// is cut off again, so a regular file never ends in half a row: the file is this program's
 /// alone, so its last bytes are those just written. (If the cut fails too, the caller starts
 /// the next row on a new line.)
-pub(crate) fn write_all(mut file: &File, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_all(file: &File, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_all_or_keep(file, path, bytes).map_err(|(error, _)| error)
+}
+
+/// [`write_all`], saying on failure how many of the first bytes are still in the file: 0 when
+/// nothing went in or the part that did was cut off again, more when it could not be cut off
+/// (a pipe or device, or the cut failed).
+pub(crate) fn write_all_or_keep(
+    mut file: &File,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(), (StoreError, usize)> {
     let mut written = 0;
     while written < bytes.len() {
-        match file.write(&bytes[written..]) {
-            Ok(0) => {
-                take_back(file, written);
-                return Err(StoreError::write(path, io::ErrorKind::WriteZero.into()));
+        let error = match file.write(&bytes[written..]) {
+            Ok(0) => io::ErrorKind::WriteZero.into(),
+            Ok(n) => {
+                written += n;
+                continue;
             }
-            Ok(n) => written += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                take_back(file, written);
-                return Err(StoreError::write(path, e));
-            }
-        }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => e,
+        };
+        let kept = if take_back(file, written) { 0 } else { written };
+        return Err((StoreError::write(path, error), kept));
     }
     Ok(())
 }
 
 /// Cuts the last `n` bytes off a regular file (the part of a row that went in before a write
-/// failed).
-fn take_back(file: &File, n: usize) {
+/// failed). Returns whether the file is back where it was.
+fn take_back(file: &File, n: usize) -> bool {
     if n == 0 {
-        return;
+        return true;
     }
-    if let Ok(meta) = file.metadata() {
-        if meta.is_file() {
-            let _ = file.set_len(meta.len().saturating_sub(n as u64));
-        }
+    match file.metadata() {
+        Ok(meta) if meta.is_file() => file.set_len(meta.len().saturating_sub(n as u64)).is_ok(),
+        _ => false,
     }
 }

@@ -80,10 +80,11 @@ pub use error::StoreError;
 pub use note::{ReopenReason, StoreNote};
 pub use options::{
     StoreOptions, DEFAULT_GATHER_DELAY, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY, GATHER_LIMIT,
+    MAX_GATHER_DELAY,
 };
 pub use seen::{journal_path, MessageId};
 
-use file::{open_csv, start_on_new_line, write_all, Opened};
+use file::{open_csv, start_on_new_line, write_all, write_all_or_keep, Opened};
 use seen::{Journal, Recent};
 
 /// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
@@ -316,10 +317,21 @@ impl CsvStore {
     /// Keeps the row just formatted with the gathered ones; writes them all once there are
     /// [`GATHER_LIMIT`] bytes.
     fn gather(&mut self, now: Instant) -> Result<Appended, StoreError> {
+        let row_len = self.rows.row().len();
         self.gathered.extend_from_slice(self.rows.row());
         self.gathered_since.get_or_insert(now);
         if self.gathered.len() >= GATHER_LIMIT {
-            self.flush()?;
+            if let Err(e) = self.flush() {
+                // This row is not stored, as the caller is told: take it back, unless part
+                // of it went into the file for good (then the rest follows at the next write).
+                if self.gathered.len() >= row_len {
+                    self.gathered.truncate(self.gathered.len() - row_len);
+                }
+                if self.gathered.is_empty() {
+                    self.gathered_since = None;
+                }
+                return Err(e);
+            }
         }
         Ok(Appended::Gathered)
     }
@@ -329,16 +341,25 @@ impl CsvStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Write`] naming the path and the OS error: the rows stay gathered (a
-    /// later flush tries them again), and no part of them is left in the file.
+    /// [`StoreError::Write`] naming the path and the OS error: the rows stay gathered, and a
+    /// later flush tries them again. A part that went into the file is cut off again; where
+    /// that is impossible (a pipe), it is no longer gathered, and the rest continues it.
+    /// [`StoreError::Read`] or [`StoreError::Write`] when a row cut short by an earlier
+    /// failure cannot be ended.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         if self.gathered.is_empty() {
             return Ok(());
         }
         self.end_cut_line()?;
-        if let Err(e) = write_all(&self.file, &self.path, &self.gathered) {
+        if let Err((e, kept)) = write_all_or_keep(&self.file, &self.path, &self.gathered) {
             self.len = None;
-            self.check_line_end = self.regular;
+            self.gathered.drain(..kept);
+            // With nothing kept the file ends where it did; otherwise in part of a row
+            // whose rest is the start of what is still gathered.
+            self.check_line_end = self.regular && kept == 0;
+            if self.gathered.is_empty() {
+                self.gathered_since = None;
+            }
             return Err(e);
         }
         self.len = self.len.map(|len| len + self.gathered.len() as u64);
@@ -413,13 +434,15 @@ impl CsvStore {
     }
 
     /// Writes the gathered rows ([`CsvStore::flush`]) and syncs written rows, and the
-    /// duplicate journal, to disk.
+    /// duplicate journal, to disk (also when the gathered rows cannot be written).
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sync`] naming the path and the OS error.
+    /// [`StoreError::Sync`] naming the path and the OS error, or the error of
+    /// [`CsvStore::flush`].
     pub fn sync(&mut self) -> Result<(), StoreError> {
-        self.flush()?;
+        // The rows written before stay worth syncing when the gathered ones cannot be written.
+        let flushed = self.flush();
         self.last_sync = Instant::now();
         if self.regular {
             self.file
@@ -432,14 +455,14 @@ impl CsvStore {
             }
         }
         self.dirty = false;
-        Ok(())
+        flushed
     }
 
     /// Writes the gathered rows, syncs and closes the file.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sync`] naming the path and the OS error.
+    /// As [`CsvStore::sync`].
     pub fn close(mut self) -> Result<(), StoreError> {
         self.sync()
     }
@@ -528,5 +551,13 @@ impl CsvStore {
             }
         }
         Ok(())
+    }
+}
+
+impl Drop for CsvStore {
+    /// Writes the gathered rows, as far as it can: a store dropped without
+    /// [`CsvStore::close`] (an error path) keeps what it was given.
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }

@@ -20,6 +20,10 @@ pub const DEFAULT_GATHER_DELAY: Duration = Duration::from_millis(10);
 /// How many bytes of gathered rows are written at once at most (about a thousand rows).
 pub const GATHER_LIMIT: usize = 64 * 1024;
 
+/// The longest gather delay: a longer one given to
+/// [`StoreOptions::gather_at_most_once`] is taken as this.
+pub const MAX_GATHER_DELAY: Duration = Duration::from_secs(3600);
+
 /// Options of a [`CsvStore`](super::CsvStore).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -88,9 +92,10 @@ impl StoreOptions {
     /// The broker never sends a QoS 0 message again, so nothing here decides whether it is
     /// lost: a receiver killed with `SIGKILL` loses the rows gathered at that moment (at most
     /// `delay` of them), as it loses what the kernel and the broker hold for it unread. The
-    /// rows of QoS 1 and 2 messages are never gathered.
+    /// rows of QoS 1 and 2 messages are never gathered. A delay over [`MAX_GATHER_DELAY`] is
+    /// taken as that.
     pub fn gather_at_most_once(mut self, delay: Option<Duration>) -> StoreOptions {
-        self.gather = delay;
+        self.gather = delay.map(|delay| delay.min(MAX_GATHER_DELAY));
         self
     }
 }
