@@ -185,17 +185,31 @@ def goals(results, rat, lat, soak):
     hexa = [r for r in results if r["receiver"] == "hexaboard"]
     out = []
 
-    def goal(name, values, test):
-        values = [v for v in values if v is not None]
-        out.append({"goal": name, "met": bool(values) and all(test(v) for v in values) if values else None})
+    def goal(name, values, test, show=None):
+        """values: (label, value) pairs; show formats a value for the printed line."""
+        values = [(label, v) for label, v in values if v is not None]
+        met = all(test(v) for _, v in values) if values else None
+        measured = ", ".join(f"{label} {show(v)}".strip() for label, v in values) if show and values else None
+        out.append({"goal": name, "met": met, "measured": measured})
 
-    goal("zero loss at QoS 1", [r["lost"] for r in hexa if r["qos"] == 1] + ([soak["lost"]] if soak and soak["qos"] == 1 else []), lambda v: v == 0)
-    goal("rate >= 0.98 x mosquitto_sub's", [v["rate"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v >= 0.98)
-    goal("CPU per message <= 1.25 x mosquitto_sub's", [v["cpu_per_msg"] for k, v in rat.items() if "mosquitto_sub" in k], lambda v: v <= 1.25)
-    goal(">= 3 x the chapter's Python program's rate", [v["rate"] for k, v in rat.items() if "python" in k], lambda v: v >= 3)
-    goal("peak memory <= 10 MiB", [r["peak_rss_kib"] for r in hexa] + ([soak["peak_rss_kib"]] if soak else []), lambda v: v <= 10 * MIB)
-    goal("memory flat over 1,000,000 messages (--soak)", [soak["growth_kib"]] if soak else [], lambda v: v <= MIB)
-    goal("latency p99 < 150 ms", [r["p99_ms"] for r in lat if r["receiver"] == "hexaboard"], lambda v: v < 150)
+    def qos(key):
+        return "QoS " + key[-1]
+
+    by_mosquitto = [(qos(k), v) for k, v in rat.items() if "mosquitto_sub" in k]
+    goal("zero loss at QoS 1", [("", r["lost"]) for r in hexa if r["qos"] == 1]
+         + ([("", soak["lost"])] if soak and soak["qos"] == 1 else []), lambda v: v == 0)
+    goal("rate >= 0.98 x mosquitto_sub's", [(label, v["rate"]) for label, v in by_mosquitto],
+         lambda v: v >= 0.98, lambda v: f"{v:.3f}x")
+    goal("CPU per message <= 1.25 x mosquitto_sub's", [(label, v["cpu_per_msg"]) for label, v in by_mosquitto],
+         lambda v: v <= 1.25, lambda v: f"{v:.3f}x")
+    goal(">= 3 x the chapter's Python program's rate",
+         [(qos(k), v["rate"]) for k, v in rat.items() if "python" in k], lambda v: v >= 3, lambda v: f"{v:.1f}x")
+    goal("peak memory <= 10 MiB", [("", r["peak_rss_kib"]) for r in hexa]
+         + ([("", soak["peak_rss_kib"])] if soak else []), lambda v: v <= 10 * MIB)
+    goal("memory flat over 1,000,000 messages (--soak)", [("", soak["growth_kib"])] if soak else [],
+         lambda v: v <= MIB)
+    goal("latency p99 < 150 ms", [(f"QoS {r['qos']}", r["p99_ms"]) for r in lat if r["receiver"] == "hexaboard"],
+         lambda v: v < 150, lambda v: f"{v:.1f} ms")
     return out
 
 
@@ -203,7 +217,8 @@ def print_goals(gs):
     print("\nGoals")
     for g in gs:
         state = {True: "met    ", False: "NOT MET", None: "not run"}[g["met"]]
-        print(f"  {state}  {g['goal']}")
+        measured = f"   ({g['measured']})" if g.get("measured") else ""
+        print(f"  {state}  {g['goal']}{measured}")
 
 
 def soak_run(args, scratch):
