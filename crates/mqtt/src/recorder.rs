@@ -141,6 +141,36 @@ struct State {
     rejects: RejectsFile,
     kinds_seen: HashSet<&'static str>,
     observer: Option<Observer>,
+    redeliveries: Redeliveries,
+}
+
+/// Where a broker's redeliveries can be: at the start of a connection, before the first new
+/// reading. A QoS 1 message is sent again only when its acknowledgement was lost with a
+/// connection, and then first thing on the next one (MQTT 3.1.1 §4.4 requires it there,
+/// 5.0 §4.4 forbids it anywhere else, brokers send it before anything queued); so only
+/// readings there are checked against the stored ones. Later, the same payload again is a
+/// new reading: a board whose clock counts from boot sends the payloads of its last start
+/// again after a restart, when the room has not changed.
+#[derive(Debug, Default)]
+struct Redeliveries {
+    /// The connection of the last message.
+    connection: Option<u32>,
+    /// Whether no new QoS 1 or 2 reading has come on it yet.
+    open: bool,
+}
+
+impl Redeliveries {
+    /// Whether a reading on `connection` (`None`: not known) may be a redelivery.
+    fn possible(&mut self, connection: Option<u32>) -> bool {
+        let Some(connection) = connection else {
+            return true;
+        };
+        if self.connection != Some(connection) {
+            self.connection = Some(connection);
+            self.open = true;
+        }
+        self.open
+    }
 }
 
 /// Records readings into the chapter's CSV as they arrive. Cloning gives another handle to
@@ -193,6 +223,7 @@ impl Recorder {
                 rejects,
                 kinds_seen: HashSet::new(),
                 observer: None,
+                redeliveries: Redeliveries::default(),
             }))),
             counters: Arc::new(Counters::default()),
             failure: Arc::new(OnceLock::new()),
@@ -309,7 +340,8 @@ impl Recorder {
                 // A write or sync failed on the recorder's writer thread: stop here.
                 Some(_) => Err(None),
                 None => recorder
-                    .handle_at(
+                    .handle_on(
+                        message.connection,
                         message.topic,
                         message.payload,
                         message.qos,
@@ -348,12 +380,43 @@ impl Recorder {
 
     /// [`Recorder::handle`] for a message delivered at `qos`: at QoS 0 the broker never sends
     /// a message twice, so none is checked or remembered for duplicates (one write per row).
+    /// Every reading at QoS 1 or 2 is checked: see [`Recorder::handle_on`].
     ///
     /// # Errors
     ///
     /// As [`Recorder::handle`].
     pub fn handle_at(
         &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        received_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.handle_message(None, topic, payload, qos, received_at)
+    }
+
+    /// [`Recorder::handle_at`] for a message that came on the session's connection number
+    /// `connection` ([`Incoming::connection`]): a reading is checked against the stored ones
+    /// only at the start of a connection, up to the first new QoS 1 or 2 reading, where a
+    /// broker puts what it sends again. Later the same payload is stored as a new reading.
+    ///
+    /// # Errors
+    ///
+    /// As [`Recorder::handle`].
+    pub fn handle_on(
+        &self,
+        connection: u32,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        received_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.handle_message(Some(connection), topic, payload, qos, received_at)
+    }
+
+    fn handle_message(
+        &self,
+        connection: Option<u32>,
         topic: &str,
         payload: &[u8],
         qos: Qos,
@@ -370,19 +433,28 @@ impl Recorder {
             rejects,
             kinds_seen,
             observer,
+            redeliveries,
         } = state;
         match pipeline.process(topic, payload, received_at) {
             Outcome::Reading(outcome) => {
                 // A payload carrying the board's own timestamp identifies its reading, so the
-                // same payload on the same topic again is a redelivery. (paho-mqtt does not
-                // show the DUP flag.) Without a timestamp, identical payloads may be distinct
-                // readings, and both are stored.
+                // same payload on the same topic again where redeliveries come is one.
+                // (paho-mqtt does not show the DUP flag.) Without a timestamp, identical
+                // payloads may be distinct readings, and both are stored.
                 let id = match qos {
                     Qos::AtMostOnce => MessageId::at_most_once(),
-                    _ => MessageId::new(topic, payload, outcome.reading.timestamp().is_some()),
+                    _ => {
+                        let check = redeliveries.possible(connection)
+                            && outcome.reading.timestamp().is_some();
+                        MessageId::new(topic, payload, check)
+                    }
                 };
                 let idle = store.flush_at().is_none();
                 let appended = store.append(received_at, &outcome.reading, id)?;
+                if appended == Appended::Stored && qos != Qos::AtMostOnce {
+                    // Something new: the broker has sent all it had to send again.
+                    redeliveries.open = false;
+                }
                 let record = match appended {
                     Appended::Gathered => {
                         if idle {

@@ -17,6 +17,8 @@ use session_support::{plain, publisher, quick, wait_until};
 use time::UtcOffset;
 
 const CHILD: &str = "HEXABOARD_RECORDER_CHILD";
+/// For the child: hold back the acknowledgement of the N-th stored reading for good.
+const HOLD: &str = "HEXABOARD_RECORDER_HOLD";
 
 /// Light values of the rows in `csv`, with how often each appears.
 fn lights(csv: &Path) -> BTreeMap<u64, usize> {
@@ -120,6 +122,17 @@ fn recorder_child_process() {
     };
     let (port, csv) = spec.split_once(':').unwrap();
     let recorder = Recorder::open(csv, RecorderOptions::new(UtcOffset::UTC)).unwrap();
+    if let Some(hold) = std::env::var(HOLD).ok().and_then(|n| n.parse::<u64>().ok()) {
+        let counters = recorder.counters();
+        // The observer runs after the row is written and before paho acknowledges.
+        recorder.on_record(move |_, _| {
+            if counters.snapshot().stored >= hold {
+                loop {
+                    std::thread::park();
+                }
+            }
+        });
+    }
     let stop = StopSignal::new();
     let settings = plain(port.parse().unwrap(), MqttVersion::V311, "rec-killed");
     let _session = quick(Session::builder(&settings))
@@ -133,8 +146,15 @@ fn recorder_child_process() {
 }
 
 fn start_child(port: u16, csv: &Path) -> Child {
+    start_child_holding(port, csv, None)
+}
+
+/// A recorder child; with `hold`, it never acknowledges its `hold`-th stored reading (nor
+/// handles anything after it).
+fn start_child_holding(port: u16, csv: &Path, hold: Option<u64>) -> Child {
     let spec = format!("{port}:{}", csv.display());
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
         .args([
             "--exact",
             "recorder_child_process",
@@ -142,9 +162,12 @@ fn start_child(port: u16, csv: &Path) -> Child {
             "--test-threads=1",
         ])
         .env(CHILD, spec)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stdout(std::process::Stdio::piped());
+    match hold {
+        Some(n) => command.env(HOLD, n.to_string()),
+        None => command.env_remove(HOLD),
+    };
+    let mut child = command.spawn().unwrap();
     // Wait for the child's subscription before publishing on.
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -201,4 +224,80 @@ fn a_receiver_killed_mid_stream_and_restarted_stores_every_reading_exactly_once(
     let doubled: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
     assert_eq!(seen.len() as u64, total, "readings missing");
     assert!(doubled.is_empty(), "stored twice: {doubled:?}");
+}
+
+#[test]
+fn the_same_payload_counts_as_a_redelivery_only_where_a_connection_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let recorder = Recorder::open(&csv, RecorderOptions::new(UtcOffset::UTC)).unwrap();
+    let at = time::OffsetDateTime::now_utc();
+    let deliver = |connection: u32, i: u64| {
+        recorder
+            .handle_on(
+                connection,
+                "hexaboard/K/sensor/data",
+                reading(i).as_bytes(),
+                Qos::AtLeastOnce,
+                at,
+            )
+            .unwrap();
+        let totals = recorder.counters().snapshot();
+        (totals.stored, totals.duplicates)
+    };
+    assert_eq!(deliver(1, 1), (1, 0));
+    assert_eq!(deliver(1, 2), (2, 0));
+    // A board restarted with a clock that counts from boot sends its payloads again, the
+    // room unchanged: new readings, stored.
+    assert_eq!(deliver(1, 1), (3, 0));
+    assert_eq!(deliver(1, 2), (4, 0));
+    // A new connection: the broker first sends again what was not acknowledged.
+    assert_eq!(deliver(2, 2), (4, 1), "a redelivery is not stored");
+    assert_eq!(deliver(2, 3), (5, 1));
+    // After a new reading, nothing more is sent again: the same payload is a reading.
+    assert_eq!(deliver(2, 2), (6, 1));
+    // The next connection opens with something new: nothing is taken for a redelivery.
+    assert_eq!(deliver(3, 4), (7, 1));
+    assert_eq!(deliver(3, 4), (8, 1));
+    recorder.close().unwrap();
+    let rows = lights(&csv);
+    assert_eq!(rows, BTreeMap::from([(1, 2), (2, 3), (3, 1), (4, 2)]));
+}
+
+#[test]
+fn a_reading_stored_but_not_acknowledged_comes_again_and_is_stored_once() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sensor_data.csv");
+    let rows = || {
+        std::fs::File::open(&csv)
+            .map(|f| RowReader::new(f).count() as u64)
+            .unwrap_or(0)
+    };
+    // The 5th reading is written, then the receiver hangs before paho acknowledges it.
+    let mut child = start_child_holding(broker.port(), &csv, Some(5));
+    let sender = publisher(broker.port(), MqttVersion::V311, "rec-held-pub");
+    for i in 0..10u64 {
+        sender
+            .publish_nowait(
+                "hexaboard/K/sensor/data",
+                reading(i),
+                Qos::AtLeastOnce,
+                false,
+            )
+            .unwrap();
+    }
+    sender.flush(Duration::from_secs(10)).unwrap();
+    assert!(wait_until(Duration::from_secs(10), || rows() == 5));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The broker sends the 5th again first on the next connection, then the rest.
+    let mut child = start_child(broker.port(), &csv);
+    let complete = wait_until(Duration::from_secs(10), || rows() >= 10);
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(complete, "only {} rows", rows());
+    assert_eq!(lights(&csv), (0..10).map(|i| (i, 1)).collect());
 }

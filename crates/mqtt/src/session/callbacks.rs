@@ -175,6 +175,7 @@ pub(super) fn install(
             // paho passes 0, 1 or 2; anything else is treated as needing the row first.
             qos: Qos::from_number(msg.qos() as u8).unwrap_or(Qos::AtLeastOnce),
             retained: msg.retained(),
+            connection: sh.connects.load(Ordering::SeqCst),
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| handler(incoming))) {
             sh.panics.fetch_add(1, Ordering::SeqCst);

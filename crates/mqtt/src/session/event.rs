@@ -20,6 +20,10 @@ pub struct Incoming<'a> {
     pub qos: Qos,
     /// Whether the broker sent it as a retained message (a subscription's first message).
     pub retained: bool,
+    /// Which connection of the session delivered it: 1 for the first, one more after each
+    /// reconnect. A broker sends a QoS 1 message again (its acknowledgement lost with the
+    /// connection) only at the start of a connection, before anything new.
+    pub connection: u32,
 }
 
 impl Incoming<'_> {
