@@ -45,50 +45,85 @@ impl Drop for SmallDisk {
     }
 }
 
+/// A small disk nearly full (a filler leaves room for about 150 rows and their duplicate
+/// journal entries), a broker, and a directory to run `record` in.
+struct NearlyFull {
+    disk: SmallDisk,
+    broker: Mosquitto,
+    work: tempfile::TempDir,
+}
+
+impl NearlyFull {
+    /// `None` where no tmpfs can be mounted.
+    fn set_up() -> Option<NearlyFull> {
+        let Some(disk) = SmallDisk::mount() else {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        };
+        std::fs::write(disk.path().join("filler"), vec![0u8; 40 * 1024]).unwrap();
+        let broker = Mosquitto::builder()
+            .max_queued_messages(100_000)
+            .start()
+            .unwrap();
+        let work = tempfile::tempdir().unwrap();
+        Some(NearlyFull { disk, broker, work })
+    }
+
+    fn csv(&self) -> PathBuf {
+        self.disk.path().join("sensor_data.csv")
+    }
+
+    fn record(&self, flags: &[&str]) -> live_support::Running {
+        let csv = self.csv().display().to_string();
+        let mut global = vec!["--csv-file", csv.as_str()];
+        global.extend(flags);
+        record_quiet(self.work.path(), self.broker.port(), &global, &[])
+    }
+
+    /// Publishes `total` readings to `record` run with `flags`, which must stop on the full
+    /// disk: exit 1, a message naming the file and the cause, the file ending on a whole row,
+    /// no row twice. Returns how many rows went in, and the message.
+    fn record_until_full(&self, flags: &[&str], total: u64) -> (u64, String) {
+        let csv = self.csv();
+        let mut recorder = self.record(flags);
+        let sender = persistent_publisher(self.broker.port(), "faults-disk-pub");
+        for i in 0..total {
+            publish(&sender, i);
+        }
+        sender.flush(Duration::from_secs(10)).unwrap();
+        let status = recorder.wait();
+        let stderr = recorder.stderr();
+        eprintln!("{status}, {} rows\n{stderr}", rows(&csv));
+        assert_eq!(status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&csv.display().to_string())
+                && stderr.contains("No space left on device"),
+            "the message names the file and the cause: {stderr}"
+        );
+        let stored = rows(&csv) as u64;
+        assert!(
+            0 < stored && stored < total,
+            "{stored} rows before the disk was full"
+        );
+        assert!(counts(&csv).values().all(|n| *n == 1), "no row twice");
+        let bytes = std::fs::read(&csv).unwrap();
+        assert!(bytes.ends_with(b"\r\n"), "no half row is left at the end");
+        (stored, stderr)
+    }
+}
+
 #[test]
 fn a_disk_filling_up_mid_run_stops_record_with_exit_1_and_a_rerun_stores_the_rest_once() {
-    let Some(disk) = SmallDisk::mount() else {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    let Some(setup) = NearlyFull::set_up() else {
         return;
     };
-    let broker = Mosquitto::builder()
-        .max_queued_messages(100_000)
-        .start()
-        .unwrap();
-    let csv = disk.path().join("sensor_data.csv");
-    let csv_flag = csv.display().to_string();
-    // A filler leaves room for about 150 rows (and their duplicate journal entries).
-    let filler = disk.path().join("filler");
-    std::fs::write(&filler, vec![0u8; 40 * 1024]).unwrap();
-    let work = tempfile::tempdir().unwrap();
     let total = 600u64;
-
-    let mut recorder = record_quiet(work.path(), broker.port(), &["--csv-file", &csv_flag], &[]);
-    let sender = persistent_publisher(broker.port(), "faults-disk-pub");
-    for i in 0..total {
-        publish(&sender, i);
-    }
-    sender.flush(Duration::from_secs(10)).unwrap();
-    let status = recorder.wait();
-    let stderr = recorder.stderr();
-    eprintln!("first run: {status}, {} rows\n{stderr}", rows(&csv));
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(&csv_flag) && stderr.contains("No space left on device"),
-        "the message names the file and the cause: {stderr}"
-    );
+    let (_, stderr) = setup.record_until_full(&[], total);
     assert!(stderr.contains("the disk is full"), "{stderr}");
-    let first = rows(&csv) as u64;
-    assert!(
-        0 < first && first < total,
-        "{first} rows before the disk was full"
-    );
-    assert!(counts(&csv).values().all(|n| *n == 1));
-    let bytes = std::fs::read(&csv).unwrap();
-    assert!(bytes.ends_with(b"\r\n"), "no half row is left at the end");
 
-    std::fs::remove_file(&filler).unwrap();
-    let mut again = record_quiet(work.path(), broker.port(), &["--csv-file", &csv_flag], &[]);
+    std::fs::remove_file(setup.disk.path().join("filler")).unwrap();
+    let csv = setup.csv();
+    let mut again = setup.record(&[]);
     let complete = wait_until(Duration::from_secs(15), || rows(&csv) as u64 >= total);
     signal(again.pid(), "TERM");
     assert!(again.wait().success(), "{}", again.stderr());
@@ -98,50 +133,11 @@ fn a_disk_filling_up_mid_run_stops_record_with_exit_1_and_a_rerun_stores_the_res
 
 #[test]
 fn at_qos_0_a_disk_filling_up_stops_record_with_whole_rows_each_once() {
-    let Some(disk) = SmallDisk::mount() else {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
-        return;
-    };
-    let broker = Mosquitto::builder()
-        .max_queued_messages(100_000)
-        .start()
-        .unwrap();
-    let csv = disk.path().join("sensor_data.csv");
-    let csv_flag = csv.display().to_string();
-    let filler = disk.path().join("filler");
-    std::fs::write(&filler, vec![0u8; 40 * 1024]).unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let total = 2_000u64;
-
     // At QoS 0 the rows of a stream are gathered and written in large pieces: the piece
     // that does not fit is cut off again, whole.
-    let mut recorder = record_quiet(
-        work.path(),
-        broker.port(),
-        &["--csv-file", &csv_flag, "--qos", "0"],
-        &[],
-    );
-    let sender = persistent_publisher(broker.port(), "faults-disk-qos0-pub");
-    for i in 0..total {
-        publish(&sender, i);
+    if let Some(setup) = NearlyFull::set_up() {
+        setup.record_until_full(&["--qos", "0"], 2_000);
     }
-    sender.flush(Duration::from_secs(10)).unwrap();
-    let status = recorder.wait();
-    let stderr = recorder.stderr();
-    eprintln!("{status}, {} rows\n{stderr}", rows(&csv));
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(&csv_flag) && stderr.contains("No space left on device"),
-        "the message names the file and the cause: {stderr}"
-    );
-    let stored = rows(&csv) as u64;
-    assert!(
-        stored < total,
-        "{stored} rows: the disk was full before the end"
-    );
-    assert!(counts(&csv).values().all(|n| *n == 1), "no row twice");
-    let bytes = std::fs::read(&csv).unwrap();
-    assert!(bytes.ends_with(b"\r\n"), "no half row is left at the end");
 }
 
 #[test]

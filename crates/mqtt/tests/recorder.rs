@@ -34,6 +34,25 @@ fn lights(csv: &Path) -> BTreeMap<u64, usize> {
     seen
 }
 
+/// Publishes reading `i` of board K at QoS 1, without waiting for the broker.
+fn send(sender: &Session, i: u64) {
+    sender
+        .publish_nowait(
+            "hexaboard/K/sensor/data",
+            reading(i),
+            Qos::AtLeastOnce,
+            false,
+        )
+        .unwrap();
+}
+
+/// How many rows `csv` holds (0 while it does not exist).
+fn row_count(csv: &Path) -> u64 {
+    std::fs::File::open(csv)
+        .map(|f| RowReader::new(f).count() as u64)
+        .unwrap_or(0)
+}
+
 fn reading(i: u64) -> String {
     format!(
         r#"{{"board":"K","temperature":{},"humidity":{},"light":{i},"timestamp":{}}}"#,
@@ -66,14 +85,7 @@ fn good_readings_are_stored_and_bad_payloads_kept_as_rejects() {
         b"\xff\xfe",
     ];
     for i in 0..40u64 {
-        sender
-            .publish_nowait(
-                "hexaboard/K/sensor/data",
-                reading(i),
-                Qos::AtLeastOnce,
-                false,
-            )
-            .unwrap();
+        send(&sender, i);
         if i % 10 == 3 {
             let payload = bad[(i / 10) as usize].to_vec();
             sender
@@ -195,14 +207,7 @@ fn a_receiver_killed_mid_stream_and_restarted_stores_every_reading_exactly_once(
     let mut child = start_child(broker.port(), &csv);
     let sender = publisher(broker.port(), MqttVersion::V311, "rec-killed-pub");
     for i in 0..total {
-        sender
-            .publish_nowait(
-                "hexaboard/K/sensor/data",
-                reading(i),
-                Qos::AtLeastOnce,
-                false,
-            )
-            .unwrap();
+        send(&sender, i);
         if i % 600 == 300 {
             // SIGKILL mid-stream (messages still on their way), then a new receiver with the
             // same client id.
@@ -212,11 +217,7 @@ fn a_receiver_killed_mid_stream_and_restarted_stores_every_reading_exactly_once(
         }
     }
     sender.flush(Duration::from_secs(10)).unwrap();
-    let complete = wait_until(Duration::from_secs(30), || {
-        std::fs::File::open(&csv)
-            .map(|f| RowReader::new(f).count() as u64 >= total)
-            .unwrap_or(false)
-    });
+    let complete = wait_until(Duration::from_secs(30), || row_count(&csv) >= total);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(complete, "not every reading arrived");
@@ -269,23 +270,12 @@ fn a_reading_stored_but_not_acknowledged_comes_again_and_is_stored_once() {
     let broker = Mosquitto::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("sensor_data.csv");
-    let rows = || {
-        std::fs::File::open(&csv)
-            .map(|f| RowReader::new(f).count() as u64)
-            .unwrap_or(0)
-    };
+    let rows = || row_count(&csv);
     // The 5th reading is written, then the receiver hangs before paho acknowledges it.
     let mut child = start_child_holding(broker.port(), &csv, Some(5));
     let sender = publisher(broker.port(), MqttVersion::V311, "rec-held-pub");
     for i in 0..10u64 {
-        sender
-            .publish_nowait(
-                "hexaboard/K/sensor/data",
-                reading(i),
-                Qos::AtLeastOnce,
-                false,
-            )
-            .unwrap();
+        send(&sender, i);
     }
     sender.flush(Duration::from_secs(10)).unwrap();
     assert!(wait_until(Duration::from_secs(10), || rows() == 5));
