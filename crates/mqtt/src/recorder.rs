@@ -44,7 +44,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
@@ -183,7 +183,7 @@ pub struct Recorder {
     /// The stop signal given to [`Recorder::handler`], set when the writer thread fails.
     stop: Arc<OnceLock<StopSignal>>,
     /// The thread that writes gathered rows and syncs, woken when rows start to gather.
-    writer: Option<Thread>,
+    writer: Thread,
     csv_path: PathBuf,
     rejects_path: PathBuf,
     created: bool,
@@ -216,44 +216,52 @@ impl Recorder {
             .unwrap_or_else(|| rejects::default_path(&csv_path));
         let rejects = RejectsFile::open(&rejects_path, options.offset, options.rejects_limit)?;
         let created = store.created();
-        let mut recorder = Recorder {
-            state: Arc::new(Mutex::new(Some(State {
-                pipeline: Pipeline::new(options.pipeline),
-                store,
-                rejects,
-                kinds_seen: HashSet::new(),
-                observer: None,
-                redeliveries: Redeliveries::default(),
-            }))),
+        let state = Arc::new(Mutex::new(Some(State {
+            pipeline: Pipeline::new(options.pipeline),
+            store,
+            rejects,
+            kinds_seen: HashSet::new(),
+            observer: None,
+            redeliveries: Redeliveries::default(),
+        })));
+        let failure = Arc::new(OnceLock::new());
+        let stop = Arc::new(OnceLock::new());
+        let writer = Recorder::start_writer(
+            Arc::downgrade(&state),
+            Arc::clone(&failure),
+            Arc::clone(&stop),
+            &csv_path,
+        )?;
+        Ok(Recorder {
+            state,
             counters: Arc::new(Counters::default()),
-            failure: Arc::new(OnceLock::new()),
-            stop: Arc::new(OnceLock::new()),
-            writer: None,
+            failure,
+            stop,
+            writer,
             csv_path,
             rejects_path,
             created,
-        };
-        recorder.writer = Some(recorder.start_writer()?);
-        Ok(recorder)
+        })
     }
 
     /// Starts the thread that writes gathered QoS 0 rows once they are due and syncs the CSV
     /// to disk at most once a second of activity. The lock is held only to write the rows
     /// and take the sync's work; the `fsync` runs without it. The thread ends when the
     /// recorder is closed or dropped, or after a failure (which it reports and stops on).
-    fn start_writer(&self) -> Result<Thread, StoreError> {
+    fn start_writer(
+        state: Weak<Mutex<Option<State>>>,
+        failure: Arc<OnceLock<StoreError>>,
+        stop: Arc<OnceLock<StopSignal>>,
+        path: &Path,
+    ) -> Result<Thread, StoreError> {
         /// How long the thread sleeps when no rows are gathered.
         const IDLE: Duration = Duration::from_millis(200);
-        let state = Arc::downgrade(&self.state);
-        let failure = Arc::clone(&self.failure);
-        let stop = Arc::clone(&self.stop);
         let fail = move |error: StoreError| {
             let _ = failure.set(error);
             if let Some(stop) = stop.get() {
                 stop.set();
             }
         };
-        let path = self.csv_path.clone();
         let spawned = std::thread::Builder::new()
             .name("csv-writer".into())
             .spawn(move || loop {
@@ -287,7 +295,10 @@ impl Recorder {
             });
         match spawned {
             Ok(handle) => Ok(handle.thread().clone()),
-            Err(source) => Err(StoreError::Thread { path, source }),
+            Err(source) => Err(StoreError::Thread {
+                path: path.to_owned(),
+                source,
+            }),
         }
     }
 
@@ -455,18 +466,12 @@ impl Recorder {
                     // Something new: the broker has sent all it had to send again.
                     redeliveries.open = false;
                 }
+                if appended == Appended::Gathered && idle {
+                    // The first row of a gathering: the writer sets its clock by it.
+                    self.writer.unpark();
+                }
                 let record = match appended {
-                    Appended::Gathered => {
-                        if idle {
-                            // The first row of a gathering: the writer sets its clock by it.
-                            if let Some(writer) = &self.writer {
-                                writer.unpark();
-                            }
-                        }
-                        self.counters.add_stored();
-                        Record::Stored(&outcome)
-                    }
-                    Appended::Stored => {
+                    Appended::Stored | Appended::Gathered => {
                         self.counters.add_stored();
                         Record::Stored(&outcome)
                     }
@@ -528,9 +533,7 @@ impl Recorder {
     /// file (each is tried whatever the other did).
     pub fn close(&self) -> Result<CountersSnapshot, StoreError> {
         let state = self.lock().take();
-        if let Some(writer) = &self.writer {
-            writer.unpark(); // to see the recorder closed and end
-        }
+        self.writer.unpark(); // to see the recorder closed and end
         if let Some(state) = state {
             let csv = state.store.close();
             let rejects = state.rejects.sync();

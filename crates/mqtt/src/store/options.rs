@@ -79,13 +79,15 @@ impl StoreOptions {
     }
 
     /// Gathers the rows of messages delivered at most once (QoS 0,
-    /// [`MessageId::at_most_once`](super::MessageId::at_most_once)) that come less than
-    /// `delay` after the last write (a row after a quiet time is written at once, so at a
-    /// board's usual pace nothing waits) in memory and writes them together: when [`GATHER_LIMIT`] bytes are waiting, before the row of any other
-    /// message (so rows stay in the order they came), on [`CsvStore::flush`](super::CsvStore::flush),
-    /// [`CsvStore::sync`](super::CsvStore::sync) and [`CsvStore::close`](super::CsvStore::close),
-    /// and once the oldest has waited `delay`, which the owner of the store must see to by
-    /// calling [`CsvStore::flush_due`](super::CsvStore::flush_due) (the
+    /// [`MessageId::at_most_once`](super::MessageId::at_most_once)) in memory and writes
+    /// them together, while they come less than `delay` after the last write (a row after a
+    /// quiet time is written at once, so at a board's usual pace nothing waits). Gathered
+    /// rows are written when [`GATHER_LIMIT`] bytes are waiting, before the row of any other
+    /// message (so rows stay in the order they came), on
+    /// [`CsvStore::flush`](super::CsvStore::flush), [`CsvStore::sync`](super::CsvStore::sync)
+    /// and [`CsvStore::close`](super::CsvStore::close), and once the oldest has waited
+    /// `delay`, which the owner of the store sees to by calling
+    /// [`CsvStore::flush_due`](super::CsvStore::flush_due) (the
     /// [`Recorder`](crate::recorder::Recorder) does, from a thread of its own). Default off:
     /// every row is written before `append` returns.
     ///
