@@ -55,7 +55,7 @@ fn a_broker_killed_and_restarted_mid_stream_loses_no_reading_and_doubles_none() 
     assert_exactly_once(&csv, total);
     let err = recorder.stderr();
     assert!(
-        err.matches("Connection lost").count() == 2,
+        err.matches("Connection lost").count() >= 2,
         "record said the connection was lost each time:\n{err}"
     );
 }
