@@ -341,14 +341,25 @@ fn removing_the_directory_while_recording_makes_the_next_append_fail_naming_the_
         text(&path),
         format!("{HEADER}2025-11-25 10:30:25,A,27,60,\r\n")
     );
-    // The duplicate journal is written anew beside it: magic and the two stored digests
-    // (32-byte entries).
-    assert_eq!(
-        fs::metadata(sub.join("sensor_data.csv.seen"))
-            .unwrap()
-            .len(),
-        16 + 32 * 2
-    );
+    // The duplicate journal is written anew beside it, with both stored digests: after a
+    // restart, redeliveries of both are recognised.
+    drop(store);
+    let mut store = open_watchful(&path).unwrap();
+    for payload in [
+        r#"{"board":"A","temperature":25,"humidity":60}"#,
+        r#"{"board":"A","temperature":27,"humidity":60}"#,
+    ] {
+        let reading = ReadingParser::default()
+            .parse(payload.as_bytes(), TOPIC)
+            .unwrap();
+        let id = MessageId::new(TOPIC, payload.as_bytes(), true);
+        let at = datetime!(2025-11-25 01:30:30 UTC);
+        assert_eq!(
+            store.append(at, &reading, id).unwrap(),
+            Appended::Duplicate,
+            "{payload}"
+        );
+    }
 }
 
 #[test]

@@ -35,12 +35,13 @@
 //!   With [`StoreOptions::gather_at_most_once`], the rows of QoS 0 messages (which the broker
 //!   never sends again, so no acknowledgement waits on them) are instead gathered for at most
 //!   a few milliseconds and written together; the rows of QoS 1 and 2 messages never are.
-//! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digests of stored
-//!   messages are appended to `<csv>.seen` ([`journal_path`]) just before each row (with the
-//!   length the CSV will have once the row is in, so a crash between the two is recognised), loaded at open,
-//!   and the journal is rewritten with the newest ones (temporary file, then rename) when it
-//!   holds more than twice as many as are remembered. If it cannot be written, recording goes
-//!   on and [`CsvStore::take_note`] says so.
+//! - **Nothing is stored twice** by a redelivery: see [`MessageId`]. The digest of each stored
+//!   message is written to `<csv>.seen` ([`journal_path`]) just before its row, with the
+//!   length the CSV will have once the row is in (so a crash between the two is recognised),
+//!   and the journal's digests are loaded at open. The journal is a ring of as many entries
+//!   as are remembered, mapped into memory: an entry costs no system call, and is in the
+//!   operating system's hands as soon as it is written, as a row is. If the journal cannot be
+//!   written, recording goes on and [`CsvStore::take_note`] says so.
 //! - **The chapter's bytes**: header once, CRLF line ends, an empty cell for a missing light.
 //! - **A foreign file is never touched**: a CSV with another header is refused, unchanged.
 //!
@@ -497,17 +498,9 @@ impl CsvStore {
         }
     }
 
-    /// Remembers a stored digest in memory; compacts the journal when it has grown.
+    /// Remembers a stored digest in memory (the journal has it already).
     fn remember(&mut self, digest: u128) {
         self.recent.insert(digest);
-        let Some(journal) = &mut self.journal else {
-            return;
-        };
-        if journal.needs_compaction(&self.recent) {
-            if let Err(e) = journal.compact(&self.recent) {
-                self.journal_failed(e);
-            }
-        }
     }
 
     fn journal_failed(&mut self, error: StoreError) {

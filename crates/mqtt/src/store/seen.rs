@@ -7,10 +7,10 @@
 //!
 //! The digests live in [`Recent`] (a fixed-capacity ring plus two generations of sets: bounded
 //! memory, no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the
-//! memory survives a restart. The journal is 16 bytes of magic, then one 32-byte entry per
-//! stored row (see [`Journal::open`]), written *before* the row with the length the CSV will
-//! have once the row is in: killed between the two, the entry is dropped at the next start
-//! and the redelivery is stored once.
+//! memory survives a restart. The journal is a 32-byte head, then a ring of 32-byte entries,
+//! one per stored row (see [`Journal`]), each written *before* its row with the length the CSV
+//! will have once the row is in: killed between the two, the entry is dropped at the next
+//! start and the redelivery is stored once.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -18,6 +18,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{compiler_fence, Ordering};
+
+use memmap2::{MmapMut, MmapOptions};
 
 use xxhash_rust::xxh3::Xxh3Default;
 
@@ -162,24 +165,41 @@ impl Recent {
     }
 }
 
-const MAGIC: &[u8; 16] = b"hexaboard-seen/2";
-/// One entry: the digest (16 bytes) and the CSV's length once the row is written (8 bytes),
-/// little-endian, then 8 reserved bytes.
-const RECORD: u64 = 32;
-/// Length of the magic at the start of the file.
-const HEAD: u64 = MAGIC.len() as u64;
-/// The journal is rewritten once it holds this many times the digests kept in memory (4 MiB
-/// for the default 8,192). A rewrite makes its new file durable before renaming it over the
-/// old one, two `fsync`s on the receiving thread: rare rewrites keep them off the per-message
-/// cost (by default at the 131,073rd entry, then every 122,880 messages).
-const SLACK: u64 = 16;
+const MAGIC: &[u8; 16] = b"hexaboard-seen/3";
+/// The earlier format, a list that grew by one entry per row and was rewritten now and then:
+/// read once, and written anew in this one.
+const LIST_MAGIC: &[u8; 16] = b"hexaboard-seen/2";
+/// The head: the magic, the number of slots (8 bytes, little-endian), 8 reserved bytes.
+const HEAD: u64 = 32;
+/// One entry: the digest (16 bytes), the CSV's length once the row is written (8 bytes) and
+/// the entry's sequence number (8 bytes; 0 marks a free slot), little-endian. Entries of 32
+/// bytes after a head of 32 never straddle a disk sector.
+const ENTRY: u64 = 32;
+/// Where the sequence number sits in an entry.
+const SEQ: usize = 24;
+/// In its first round the file grows by this much at a time, written with zeros, so the file
+/// system has given it room before the map is written to (a map cannot report a full disk).
+const GROWTH: u64 = 4096;
 
-/// The journal of stored digests, `<csv>.seen`.
+/// The journal of stored digests, `<csv>.seen`: a ring of as many entries as are remembered,
+/// the oldest overwritten by the newest, so its size is fixed and it never needs rewriting.
+///
+/// The file is mapped into memory: an entry is written by copying it into the map, with no
+/// system call, and is in the operating system's page cache from that moment, so it outlives
+/// the process as a `write` would (and is synced with the CSV). Where the file cannot be
+/// mapped, each entry is written with one `pwrite`.
 #[derive(Debug)]
 pub(crate) struct Journal {
     path: PathBuf,
     file: File,
-    entries: u64,
+    map: Option<MmapMut>,
+    slots: u64,
+    /// The file's length; the slots beyond it are not in the file yet.
+    len: u64,
+    /// The slot of the next entry.
+    next: u64,
+    /// The sequence number of the last entry.
+    seq: u64,
 }
 
 /// The journal's path for a CSV path: `sensor_data.csv` → `sensor_data.csv.seen`.
@@ -193,112 +213,140 @@ pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// An entry read back from the file.
+struct Found {
+    seq: u64,
+    slot: u64,
+    digest: u128,
+    end: u64,
+}
+
 impl Journal {
-    /// Opens (or creates) the journal at `path` and loads its newest digests into `recent`.
+    /// Opens (or creates) the journal at `path` and loads its digests into `recent`, oldest
+    /// first; one with as many slots as `recent` remembers digests.
     ///
     /// Each entry is written *before* its row, with the length the CSV will have once the row
-    /// is in. So the last entry tells whether a crash came between the two: if the CSV
+    /// is in. So the newest entry tells whether a crash came between the two: if the CSV
     /// (`csv_len` bytes now) is shorter than that, the row never made it, and the entry is
-    /// dropped so the message's redelivery is stored, not taken for a duplicate.
+    /// dropped so the message's redelivery is stored, not taken for a duplicate. An entry
+    /// whose writing was cut short has sequence number 0 (it is cleared first, filled, then
+    /// numbered) and is not one.
     pub(crate) fn open(
         path: PathBuf,
         recent: &mut Recent,
         csv_len: u64,
     ) -> Result<Journal, StoreError> {
+        Journal::open_as(path, recent, csv_len, true)
+    }
+
+    /// [`Journal::open`], writing entries with `pwrite` rather than through a map when
+    /// `mapped` is false.
+    fn open_as(
+        path: PathBuf,
+        recent: &mut Recent,
+        csv_len: u64,
+        mapped: bool,
+    ) -> Result<Journal, StoreError> {
         let file = OpenOptions::new()
             .read(true)
-            .append(true)
+            .write(true)
             .create(true)
+            .truncate(false)
             .open(&path)
             .map_err(|e| StoreError::open(&path, e))?;
-        let mut len = file
+        let len = file
             .metadata()
             .map_err(|e| StoreError::read(&path, e))?
             .len();
-        let mut head = [0u8; 16];
+        let mut head = [0u8; HEAD as usize];
         let got = read_at_most(&file, &mut head, 0).map_err(|e| StoreError::read(&path, e))?;
+        let magic = &head[..MAGIC.len()];
         if got < MAGIC.len() && MAGIC.starts_with(&head[..got]) {
             // New, or its creation was cut short: start it (again).
-            file.set_len(0).map_err(|e| StoreError::write(&path, e))?;
-            (&file)
-                .write_all(MAGIC)
-                .map_err(|e| StoreError::write(&path, e))?;
-            len = HEAD;
-        } else if &head != MAGIC {
+            return Journal::create(path, recent, mapped);
+        }
+        if magic == LIST_MAGIC {
+            for digest in read_list(&file, len, csv_len, recent.capacity() as u64)
+                .map_err(|e| StoreError::read(&path, e))?
+            {
+                recent.insert(digest);
+            }
+            return Journal::create(path, recent, mapped);
+        }
+        if magic != MAGIC {
             return Err(StoreError::NotAJournal { path });
         }
-        let cut = (len - HEAD) % RECORD;
-        if cut != 0 {
-            // A digest cut short by a crash: drop it, so the next ones stay aligned.
-            len -= cut;
-            file.set_len(len).map_err(|e| StoreError::write(&path, e))?;
-        }
-        if len > HEAD {
-            let mut last = [0u8; RECORD as usize];
-            file.read_exact_at(&mut last, len - RECORD)
-                .map_err(|e| StoreError::read(&path, e))?;
-            let end = u64::from_le_bytes(last[16..24].try_into().unwrap_or([0; 8]));
-            if end > csv_len {
-                len -= RECORD;
-                file.set_len(len).map_err(|e| StoreError::write(&path, e))?;
-            }
-        }
-        let entries = (len - HEAD) / RECORD;
-        let keep = entries.min(recent.capacity() as u64);
-        let start = len - keep * RECORD;
-        let mut bytes = vec![0u8; (keep * RECORD) as usize];
-        file.read_exact_at(&mut bytes, start)
+        let slots = u64::from_le_bytes(head[16..24].try_into().unwrap_or([0; 8]));
+        let usable = if got == head.len() && slots > 0 && slots <= u64::from(u32::MAX) {
+            len.min(HEAD + slots * ENTRY)
+        } else {
+            HEAD
+        };
+        let mut bytes = vec![0u8; (usable - HEAD) as usize];
+        file.read_exact_at(&mut bytes, HEAD)
             .map_err(|e| StoreError::read(&path, e))?;
-        for chunk in bytes.chunks_exact(RECORD as usize) {
-            let mut digest = [0u8; 16];
-            digest.copy_from_slice(&chunk[..16]);
-            recent.insert(u128::from_le_bytes(digest));
+        let mut found: Vec<Found> = bytes
+            .chunks_exact(ENTRY as usize)
+            .enumerate()
+            .map(|(slot, chunk)| Found {
+                seq: u64::from_le_bytes(chunk[SEQ..].try_into().unwrap_or([0; 8])),
+                slot: slot as u64,
+                digest: u128::from_le_bytes(chunk[..16].try_into().unwrap_or([0; 16])),
+                end: u64::from_le_bytes(chunk[16..SEQ].try_into().unwrap_or([0; 8])),
+            })
+            .filter(|found| found.seq != 0)
+            .collect();
+        found.sort_unstable_by_key(|found| found.seq);
+        let seq = found.last().map_or(0, |found| found.seq);
+        let unwritten = found
+            .last()
+            .filter(|newest| newest.end > csv_len)
+            .map(|newest| newest.slot);
+        if unwritten.is_some() {
+            found.pop();
         }
+        let keep = found.len().saturating_sub(recent.capacity());
+        for entry in &found[keep..] {
+            recent.insert(entry.digest);
+        }
+        if slots != recent.capacity() as u64 || usable == HEAD && len > HEAD {
+            // Another number of digests is remembered now (or the head is damaged): the
+            // journal is written anew with the ones loaded.
+            return Journal::create(path, recent, mapped);
+        }
+        if let Some(slot) = unwritten {
+            file.write_all_at(&[0; 8], HEAD + slot * ENTRY + SEQ as u64)
+                .map_err(|e| StoreError::write(&path, e))?;
+        }
+        let next = found.last().map_or(0, |newest| (newest.slot + 1) % slots);
+        let map = if mapped { map(&file, slots) } else { None };
         Ok(Journal {
             path,
             file,
-            entries,
+            map,
+            slots,
+            len,
+            next,
+            seq,
         })
     }
 
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Appends one entry (one `write`): `digest`, and `end`, the CSV's length once its row is
-    /// written. Called before the row is written; see [`Journal::open`].
-    pub(crate) fn record(&mut self, digest: u128, end: u64) -> Result<(), StoreError> {
-        (&self.file)
-            .write_all(&entry(digest, end))
-            .map_err(|e| StoreError::write(&self.path, e))?;
-        self.entries += 1;
-        Ok(())
-    }
-
-    /// Takes back the last entry: its row could not be written.
-    pub(crate) fn retract(&mut self) -> Result<(), StoreError> {
-        self.file
-            .set_len(HEAD + (self.entries - 1) * RECORD)
-            .map_err(|e| StoreError::write(&self.path, e))?;
-        self.entries -= 1;
-        Ok(())
-    }
-
-    /// Whether the journal holds more than [`SLACK`] times what is kept in memory.
-    pub(crate) fn needs_compaction(&self, recent: &Recent) -> bool {
-        self.entries > SLACK * recent.capacity() as u64
-    }
-
-    /// Rewrites the journal with just the digests in `recent`, through a temporary file renamed
-    /// over it, so a crash leaves either the old or the new journal.
-    pub(crate) fn compact(&mut self, recent: &Recent) -> Result<(), StoreError> {
-        let tmp = with_suffix(&self.path, ".tmp");
-        let mut bytes = Vec::with_capacity(HEAD as usize + recent.len() * RECORD as usize);
+    /// Writes a new journal holding `recent`'s digests (through a temporary file renamed over
+    /// the path, so a crash leaves the old journal or the new one) and opens it.
+    fn create(path: PathBuf, recent: &Recent, mapped: bool) -> Result<Journal, StoreError> {
+        let slots = recent.capacity() as u64;
+        let count = recent.len() as u64;
+        let len = grown(HEAD + count * ENTRY, slots);
+        let mut bytes = Vec::with_capacity(len as usize);
         bytes.extend_from_slice(MAGIC);
-        for digest in recent.iter() {
+        bytes.extend_from_slice(&slots.to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        for (seq, digest) in (1..).zip(recent.iter()) {
             // Every row of these is written: an end of 0 never fails the check at open.
-            bytes.extend_from_slice(&entry(digest, 0));
+            bytes.extend_from_slice(&entry(digest, 0, seq));
         }
+        bytes.resize(len as usize, 0);
+        let tmp = with_suffix(&path, ".tmp");
         let write = || -> io::Result<()> {
             let mut file = File::create(&tmp)?;
             file.write_all(&bytes)?;
@@ -308,13 +356,90 @@ impl Journal {
             let _ = fs::remove_file(&tmp);
             StoreError::write(&tmp, e)
         })?;
-        fs::rename(&tmp, &self.path).map_err(|e| StoreError::write(&self.path, e))?;
-        sync_dir(&self.path);
-        self.file = OpenOptions::new()
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| StoreError::open(&self.path, e))?;
-        self.entries = recent.len() as u64;
+        fs::rename(&tmp, &path).map_err(|e| StoreError::write(&path, e))?;
+        sync_dir(&path);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::open(&path, e))?;
+        let map = if mapped { map(&file, slots) } else { None };
+        Ok(Journal {
+            path,
+            file,
+            map,
+            slots,
+            len,
+            next: count % slots,
+            seq: count,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether entries are written through a map of the file.
+    #[cfg(test)]
+    fn is_mapped(&self) -> bool {
+        self.map.is_some()
+    }
+
+    /// Records one entry: `digest`, and `end`, the CSV's length once its row is written.
+    /// Called before the row is written; see [`Journal::open`]. No system call once the file
+    /// has its full size (before that, one in 128 entries grows it).
+    pub(crate) fn record(&mut self, digest: u128, end: u64) -> Result<(), StoreError> {
+        let at = HEAD + self.next * ENTRY;
+        if at + ENTRY > self.len {
+            self.grow(at + ENTRY)?;
+        }
+        let entry = entry(digest, end, self.seq + 1);
+        let at = at as usize;
+        match &mut self.map {
+            Some(map) => {
+                let slot = &mut map[at..at + ENTRY as usize];
+                // Cleared, filled, numbered: an entry cut short by a kill is a free slot.
+                slot[SEQ..].fill(0);
+                compiler_fence(Ordering::SeqCst);
+                slot[..SEQ].copy_from_slice(&entry[..SEQ]);
+                compiler_fence(Ordering::SeqCst);
+                slot[SEQ..].copy_from_slice(&entry[SEQ..]);
+            }
+            // One `pwrite` of 32 bytes: a kill leaves all of it or none.
+            None => self
+                .file
+                .write_all_at(&entry, at as u64)
+                .map_err(|e| StoreError::write(&self.path, e))?,
+        }
+        self.seq += 1;
+        self.next = (self.next + 1) % self.slots;
+        Ok(())
+    }
+
+    /// Takes back the last entry: its row could not be written.
+    pub(crate) fn retract(&mut self) -> Result<(), StoreError> {
+        let last = (self.next + self.slots - 1) % self.slots;
+        let at = (HEAD + last * ENTRY) as usize + SEQ;
+        match &mut self.map {
+            Some(map) => map[at..at + 8].fill(0),
+            None => self
+                .file
+                .write_all_at(&[0; 8], at as u64)
+                .map_err(|e| StoreError::write(&self.path, e))?,
+        }
+        self.seq -= 1;
+        self.next = last;
+        Ok(())
+    }
+
+    /// Makes the file at least `need` bytes long, writing zeros.
+    fn grow(&mut self, need: u64) -> Result<(), StoreError> {
+        let len = grown(need, self.slots);
+        let zeros = vec![0u8; (len - self.len) as usize];
+        self.file
+            .write_all_at(&zeros, self.len)
+            .map_err(|e| StoreError::write(&self.path, e))?;
+        self.len = len;
         Ok(())
     }
 
@@ -322,7 +447,10 @@ impl Journal {
     /// say) while recording.
     pub(crate) fn follow(&mut self, recent: &Recent) -> Result<(), StoreError> {
         match fs::metadata(&self.path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => self.compact(recent),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                *self = Journal::create(self.path.clone(), recent, self.map.is_some())?;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -332,6 +460,8 @@ impl Journal {
         self.file.try_clone().ok()
     }
 
+    /// Syncs the journal to disk. On Linux `fdatasync` writes what was written through the
+    /// map too (it is the same page cache), so the other thread's sync covers it.
     pub(crate) fn sync(&self) -> Result<(), StoreError> {
         self.file
             .sync_data()
@@ -339,10 +469,53 @@ impl Journal {
     }
 }
 
-fn entry(digest: u128, end: u64) -> [u8; RECORD as usize] {
-    let mut bytes = [0u8; RECORD as usize];
+/// The file's length once it holds `need` bytes: a whole number of growth steps, at most
+/// the length of all `slots`.
+fn grown(need: u64, slots: u64) -> u64 {
+    need.div_ceil(GROWTH)
+        .saturating_mul(GROWTH)
+        .min(HEAD + slots * ENTRY)
+}
+
+/// Maps the journal's `slots` for writing; `None` where the file system cannot.
+#[allow(unsafe_code)]
+fn map(file: &File, slots: u64) -> Option<MmapMut> {
+    let len = usize::try_from(HEAD + slots * ENTRY).ok()?;
+    // SAFETY: the map is only read and written through the returned `MmapMut`, owned by the
+    // journal, and only within the file's length (the file is grown with `write` before a
+    // slot beyond its end is used). The file is this program's, beside the CSV; were another
+    // process to cut it short while recording, writing to the part cut off would end the
+    // process with SIGBUS, which loses nothing: the entry comes before its row.
+    unsafe { MmapOptions::new().len(len).map_mut(file) }.ok()
+}
+
+/// The digests of a journal in the earlier format (a list of entries of 16 bytes of digest, 8
+/// of the CSV's length once the row is in, 8 reserved), at most the last `capacity`, oldest
+/// first, the last dropped if its row never made it into the CSV.
+fn read_list(file: &File, len: u64, csv_len: u64, capacity: u64) -> io::Result<Vec<u128>> {
+    const LIST_HEAD: u64 = 16;
+    let mut len = len - (len - LIST_HEAD) % ENTRY;
+    if len > LIST_HEAD {
+        let mut last = [0u8; ENTRY as usize];
+        file.read_exact_at(&mut last, len - ENTRY)?;
+        if u64::from_le_bytes(last[16..SEQ].try_into().unwrap_or([0; 8])) > csv_len {
+            len -= ENTRY;
+        }
+    }
+    let keep = ((len - LIST_HEAD) / ENTRY).min(capacity);
+    let mut bytes = vec![0u8; (keep * ENTRY) as usize];
+    file.read_exact_at(&mut bytes, len - keep * ENTRY)?;
+    Ok(bytes
+        .chunks_exact(ENTRY as usize)
+        .map(|chunk| u128::from_le_bytes(chunk[..16].try_into().unwrap_or([0; 16])))
+        .collect())
+}
+
+fn entry(digest: u128, end: u64, seq: u64) -> [u8; ENTRY as usize] {
+    let mut bytes = [0u8; ENTRY as usize];
     bytes[..16].copy_from_slice(&digest.to_le_bytes());
-    bytes[16..24].copy_from_slice(&end.to_le_bytes());
+    bytes[16..SEQ].copy_from_slice(&end.to_le_bytes());
+    bytes[SEQ..].copy_from_slice(&seq.to_le_bytes());
     bytes
 }
 
@@ -425,6 +598,165 @@ mod tests {
             assert!(recent.contains(2));
         }
         assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4, 5]);
+    }
+
+    /// A journal for `capacity` digests in a new directory, written through a map or not.
+    fn journal(dir: &tempfile::TempDir, capacity: usize, mapped: bool) -> (Journal, Recent) {
+        reopen(dir, capacity, mapped, u64::MAX)
+    }
+
+    fn reopen(
+        dir: &tempfile::TempDir,
+        capacity: usize,
+        mapped: bool,
+        csv_len: u64,
+    ) -> (Journal, Recent) {
+        let mut recent = Recent::new(capacity);
+        let path = dir.path().join("sensor_data.csv.seen");
+        let journal = Journal::open_as(path, &mut recent, csv_len, mapped).unwrap();
+        assert_eq!(journal.is_mapped(), mapped);
+        (journal, recent)
+    }
+
+    fn file_len(dir: &tempfile::TempDir) -> u64 {
+        fs::metadata(dir.path().join("sensor_data.csv.seen"))
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn entries_outlive_the_journal_mapped_or_not_and_come_back_oldest_first() {
+        for mapped in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut journal, _) = journal(&dir, 4, mapped);
+            for d in 1..=10u128 {
+                journal.record(d, 100 + d as u64).unwrap();
+            }
+            drop(journal);
+            // A ring of 4: the file stays at the head and 4 entries.
+            assert_eq!(file_len(&dir), HEAD + 4 * ENTRY, "mapped: {mapped}");
+            let (mut journal, recent) = reopen(&dir, 4, mapped, 110);
+            assert_eq!(recent.iter().collect::<Vec<_>>(), [7, 8, 9, 10]);
+            // Going on after a reopen overwrites the oldest.
+            journal.record(11, 111).unwrap();
+            drop(journal);
+            let (_, recent) = reopen(&dir, 4, !mapped, 111);
+            assert_eq!(recent.iter().collect::<Vec<_>>(), [8, 9, 10, 11]);
+        }
+    }
+
+    #[test]
+    fn the_newest_entry_is_dropped_when_its_row_is_not_in_the_csv() {
+        for mapped in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut journal, _) = journal(&dir, 4, mapped);
+            journal.record(1, 50).unwrap();
+            journal.record(2, 100).unwrap();
+            drop(journal);
+            let (mut journal, recent) = reopen(&dir, 4, mapped, 99);
+            assert_eq!(recent.iter().collect::<Vec<_>>(), [1]);
+            journal.record(3, 120).unwrap();
+            drop(journal);
+            let (_, recent) = reopen(&dir, 4, mapped, 120);
+            assert_eq!(recent.iter().collect::<Vec<_>>(), [1, 3], "2 stays dropped");
+        }
+    }
+
+    #[test]
+    fn a_retracted_entry_is_gone_and_its_slot_reused() {
+        for mapped in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut journal, _) = journal(&dir, 2, mapped);
+            journal.record(1, 0).unwrap();
+            journal.record(2, 0).unwrap();
+            journal.retract().unwrap();
+            journal.record(3, 0).unwrap();
+            journal.record(4, 0).unwrap();
+            drop(journal);
+            let (_, recent) = reopen(&dir, 2, mapped, 0);
+            assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4]);
+        }
+    }
+
+    #[test]
+    fn an_entry_cut_short_is_a_free_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut journal, _) = journal(&dir, 4, true);
+        for d in 1..=3u128 {
+            journal.record(d, 0).unwrap();
+        }
+        drop(journal);
+        // Killed after clearing the third entry's number, before numbering it again.
+        let file = OpenOptions::new()
+            .write(true)
+            .open(dir.path().join("sensor_data.csv.seen"))
+            .unwrap();
+        file.write_all_at(&[0; 8], HEAD + 2 * ENTRY + SEQ as u64)
+            .unwrap();
+        let (_, recent) = reopen(&dir, 4, true, 0);
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn the_file_grows_with_zeros_a_step_at_a_time_up_to_its_full_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut journal, _) = journal(&dir, 1000, true);
+        assert_eq!(file_len(&dir), GROWTH);
+        // The 127th entry ends at 32 + 127 × 32 = 4,096 bytes; the 128th needs a second step.
+        for d in 0..127 {
+            journal.record(d, 0).unwrap();
+        }
+        assert_eq!(file_len(&dir), GROWTH);
+        journal.record(127, 0).unwrap();
+        assert_eq!(file_len(&dir), 2 * GROWTH);
+        for d in 128..1000 {
+            journal.record(d, 0).unwrap();
+        }
+        assert_eq!(file_len(&dir), HEAD + 1000 * ENTRY);
+        drop(journal);
+        let (_, recent) = reopen(&dir, 1000, true, 0);
+        assert_eq!(
+            recent.iter().collect::<Vec<_>>(),
+            (0..1000).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn another_capacity_rewrites_the_journal_with_the_digests_it_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut journal, _) = journal(&dir, 4, true);
+        for d in 1..=4u128 {
+            journal.record(d, 0).unwrap();
+        }
+        drop(journal);
+        let (mut journal, recent) = reopen(&dir, 2, true, 0);
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4]);
+        journal.record(5, 0).unwrap();
+        drop(journal);
+        let (_, recent) = reopen(&dir, 8, true, 0);
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [4, 5]);
+    }
+
+    #[test]
+    fn a_journal_in_the_earlier_list_format_is_read_and_written_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = LIST_MAGIC.to_vec();
+        for (d, end) in [(1u128, 10u64), (2, 20), (3, 30), (4, 40)] {
+            bytes.extend_from_slice(&d.to_le_bytes());
+            bytes.extend_from_slice(&end.to_le_bytes());
+            bytes.extend_from_slice(&[0; 8]);
+        }
+        bytes.extend_from_slice(&[9; 5]); // an entry cut short
+        let path = dir.path().join("sensor_data.csv.seen");
+        fs::write(&path, bytes).unwrap();
+        // The CSV is 35 bytes long: the fourth row never made it.
+        let (mut journal, recent) = reopen(&dir, 2, true, 35);
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(&fs::read(&path).unwrap()[..16], MAGIC);
+        journal.record(5, 0).unwrap();
+        drop(journal);
+        let (_, recent) = reopen(&dir, 2, true, 0);
+        assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 5]);
     }
 
     #[test]
