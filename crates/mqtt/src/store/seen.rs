@@ -93,33 +93,36 @@ impl MessageId {
 /// The digests stored lately: at least the last `capacity`, at most twice as many. (After a
 /// restart, the journal gives back the last `capacity`.)
 ///
-/// The ring keeps the last `capacity` in order, for the journal. Lookups go to two sets, the
-/// current one and the one before; when the current set holds `capacity` digests it becomes
-/// the previous one and the oldest set is emptied. So nothing is ever removed one by one (a
-/// removal from a hash table costs a probe and leaves a tombstone), and the last `capacity`
-/// digests are always in one of the two sets. Repeats need no counting: a digest stays in its
-/// set until the whole set goes.
+/// The ring keeps the last `capacity` in order. Only a message flagged as a redelivery is
+/// ever looked up, and redeliveries come in bursts at the start of a connection, so the ring
+/// is not indexed while messages are new: storing a digest is one sequential write, where
+/// keeping a hash set up to date cost a cache miss at a random place for every message. The
+/// first lookup builds the index (a set of the ring's digests, in about a tenth of a
+/// millisecond for 8,192); digests stored while it exists are added to it, and once
+/// `capacity` digests have been added it is dropped (the next lookup builds it anew), so it
+/// never holds twice `capacity`. Nothing is ever removed one by one.
 #[derive(Debug)]
 pub(crate) struct Recent {
     capacity: usize,
     ring: Vec<u128>,
     /// Where the next digest goes once the ring is full (then also the oldest one).
     next: usize,
-    /// Keyed by bytes, not `u128`, for 16-byte entries instead of 16 plus padding; hashed
-    /// with foldhash, which costs a fraction of SipHash per lookup.
-    current: HashSet<[u8; 16], foldhash::fast::RandomState>,
-    previous: HashSet<[u8; 16], foldhash::fast::RandomState>,
+    /// The ring's digests, and those stored since it was built, while redeliveries are
+    /// being looked up. Keyed by bytes, not `u128`, for 16-byte entries instead of 16 plus
+    /// padding; hashed with foldhash, which costs a fraction of SipHash per lookup.
+    index: Option<HashSet<[u8; 16], foldhash::fast::RandomState>>,
+    /// Digests added to the index since it was built.
+    added: usize,
 }
 
 impl Recent {
     pub(crate) fn new(capacity: usize) -> Recent {
-        let set = || HashSet::with_capacity_and_hasher(capacity, Default::default());
         Recent {
             capacity,
             ring: Vec::with_capacity(capacity),
             next: 0,
-            current: set(),
-            previous: set(),
+            index: None,
+            added: 0,
         }
     }
 
@@ -131,9 +134,16 @@ impl Recent {
         self.ring.len()
     }
 
-    pub(crate) fn contains(&self, digest: u128) -> bool {
-        let key = digest.to_le_bytes();
-        self.current.contains(&key) || self.previous.contains(&key)
+    /// Whether `digest` is among the stored ones.
+    pub(crate) fn contains(&mut self, digest: u128) -> bool {
+        let ring = &self.ring;
+        self.index
+            .get_or_insert_with(|| {
+                let mut set = HashSet::with_capacity_and_hasher(2 * ring.len(), Default::default());
+                set.extend(ring.iter().map(|digest| digest.to_le_bytes()));
+                set
+            })
+            .contains(&digest.to_le_bytes())
     }
 
     pub(crate) fn insert(&mut self, digest: u128) {
@@ -149,11 +159,15 @@ impl Recent {
                 self.next = 0;
             }
         }
-        if self.current.len() >= self.capacity {
-            std::mem::swap(&mut self.current, &mut self.previous);
-            self.current.clear();
+        if let Some(index) = &mut self.index {
+            self.added += 1;
+            if self.added >= self.capacity {
+                self.index = None;
+                self.added = 0;
+            } else {
+                index.insert(digest.to_le_bytes());
+            }
         }
-        self.current.insert(digest.to_le_bytes());
     }
 
     /// The digests, oldest first.
@@ -162,6 +176,12 @@ impl Recent {
             .iter()
             .chain(&self.ring[..self.next])
             .copied()
+    }
+
+    /// Whether the index is built.
+    #[cfg(test)]
+    fn is_indexed(&self) -> bool {
+        self.index.is_some()
     }
 }
 
@@ -584,6 +604,26 @@ mod tests {
         }
         assert!(!recent.contains(1));
         assert_eq!(recent.iter().collect::<Vec<_>>(), [48, 49, 50]);
+    }
+
+    #[test]
+    fn the_index_is_built_by_a_lookup_and_dropped_after_capacity_more_digests() {
+        let mut recent = Recent::new(4);
+        for d in 1..=10u128 {
+            recent.insert(d);
+        }
+        assert!(!recent.is_indexed(), "new messages are never looked up");
+        assert!(recent.contains(8));
+        assert!(!recent.contains(6));
+        assert!(recent.is_indexed());
+        for d in 11..=13u128 {
+            recent.insert(d);
+            assert!(recent.is_indexed());
+            assert!(recent.contains(d) && recent.contains(7));
+        }
+        recent.insert(14);
+        assert!(!recent.is_indexed());
+        assert!(recent.contains(11) && !recent.contains(10));
     }
 
     #[test]
