@@ -44,6 +44,9 @@ class Receiver:
         if self.name == "hexaboard":
             command = [self.hexaboard, "record", "--quiet"]
             self.output, self.header_lines = env["CSV_FILE"], 1
+        elif self.name == "paho_bare":
+            command = [os.path.join(os.path.dirname(self.hexaboard), "paho-bare")]
+            self.output, self.header_lines = os.path.join(workdir, "stdout"), 0
         elif self.name == "mosquitto_sub":
             command = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", TOPIC,
                        "-q", str(qos), "-i", env["MQTT_CLIENT_ID"]]
