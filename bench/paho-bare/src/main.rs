@@ -49,7 +49,10 @@ fn main() -> anyhow::Result<()> {
     let connect = mqtt::ConnectOptionsBuilder::new_v3()
         .clean_session(false)
         .finalize();
-    client.connect(connect).wait().with_context(|| uri.clone())?;
+    client
+        .connect(connect)
+        .wait()
+        .with_context(|| uri.clone())?;
     client.subscribe(&topic, qos).wait()?;
 
     let (stop, stopped) = mpsc::channel();
