@@ -150,7 +150,8 @@ fn observer(
     max_boards: usize,
 ) -> impl FnMut(&Record<'_>, time::OffsetDateTime) + Send + 'static {
     move |record, received_at| {
-        let at = live::local(received_at, offset);
+        // Local time only where a line is printed: this runs for every message.
+        let at = || live::local(received_at, offset);
         if let Record::Stored(outcome) | Record::Duplicate(outcome) = record {
             if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
                 eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
@@ -158,12 +159,13 @@ fn observer(
         }
         match record {
             Record::Stored(outcome) if verbose => {
+                let at = at();
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "{}", text.saved_reading(at.time(), &outcome.reading));
                 let _ = writeln!(out, "{}", text.saved(at));
             }
             Record::Status { board, status } if verbose => {
-                let (h, m, s) = at.time().as_hms();
+                let (h, m, s) = at().time().as_hms();
                 let board = sanitize_for_terminal(board);
                 let mut out = std::io::stdout().lock();
                 let _ = if text.lang() == Lang::Ko {
@@ -185,7 +187,7 @@ fn observer(
             record,
             Record::Stored(_) | Record::Duplicate(_) | Record::Rejected { .. }
         );
-        if sensor {
+        if sensor && count.is_some() {
             let n = sensor_messages.fetch_add(1, Ordering::Relaxed) + 1;
             if count.is_some_and(|limit| n >= limit) {
                 stop.set();
