@@ -658,6 +658,14 @@ mod tests {
         (journal, recent)
     }
 
+    /// A mapped journal for `capacity` digests in `dir`, holding `digests`, closed.
+    fn written(dir: &tempfile::TempDir, capacity: usize, digests: impl IntoIterator<Item = u128>) {
+        let (mut journal, _) = journal(dir, capacity, true);
+        for digest in digests {
+            journal.record(digest, 0).unwrap();
+        }
+    }
+
     fn file_len(dir: &tempfile::TempDir) -> u64 {
         fs::metadata(dir.path().join("sensor_data.csv.seen"))
             .unwrap()
@@ -721,11 +729,7 @@ mod tests {
     #[test]
     fn an_entry_cut_short_is_a_free_slot() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut journal, _) = journal(&dir, 4, true);
-        for d in 1..=3u128 {
-            journal.record(d, 0).unwrap();
-        }
-        drop(journal);
+        written(&dir, 4, 1..=3);
         // Killed after clearing the third entry's number, before numbering it again.
         let file = OpenOptions::new()
             .write(true)
@@ -764,11 +768,7 @@ mod tests {
     #[test]
     fn another_capacity_rewrites_the_journal_with_the_digests_it_held() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut journal, _) = journal(&dir, 4, true);
-        for d in 1..=4u128 {
-            journal.record(d, 0).unwrap();
-        }
-        drop(journal);
+        written(&dir, 4, 1..=4);
         let (mut journal, recent) = reopen(&dir, 2, true, 0);
         assert_eq!(recent.iter().collect::<Vec<_>>(), [3, 4]);
         journal.record(5, 0).unwrap();
