@@ -64,7 +64,9 @@ fn stop_during_a_flood_with(sig: &str) {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("sensor_data.csv");
-    let total = 4000u64;
+    // Enough that the flood outlasts the stop on a fast machine too: there, 4,000 readings
+    // were all stored in the time record took to stop.
+    let total = 20_000u64;
 
     let mut recorder = record_quiet(dir.path(), broker.port(), &[], &[]);
     let sender = persistent_publisher(broker.port(), &format!("faults-{sig}-pub"));
@@ -81,7 +83,10 @@ fn stop_during_a_flood_with(sig: &str) {
     let in_csv = rows(&csv) as u64;
     assert_eq!(stored, in_csv, "every stored reading is a row");
     assert_eq!((received, rejected, duplicates), (stored, 0, 0));
-    assert!(stored < total, "stopped during the flood");
+    assert!(
+        stored < total,
+        "stopped during the flood: stored {stored} of {total}"
+    );
     eprintln!("SIG{sig}: stored {stored} of {total} before stopping; all {in_csv} rows in the CSV");
 
     sender.flush(Duration::from_secs(10)).unwrap();
