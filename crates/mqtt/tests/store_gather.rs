@@ -280,3 +280,24 @@ fn a_gather_delay_beyond_an_hour_is_taken_as_an_hour() {
     let due = store.flush_at().expect("a row waits");
     assert!(due >= before + MAX_GATHER_DELAY && due <= Instant::now() + MAX_GATHER_DELAY);
 }
+
+#[test]
+fn rows_gathered_while_the_file_is_deleted_go_to_the_new_file_at_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    let options = StoreOptions::default()
+        .gather_at_most_once(Some(Duration::from_secs(3600)))
+        .interval(Duration::ZERO);
+    let mut store = CsvStore::open(&path, offset!(+9), options).unwrap();
+    assert_eq!(append(&mut store, 0, true).unwrap(), Appended::Stored);
+    assert_eq!(append(&mut store, 1, true).unwrap(), Appended::Gathered);
+    fs::remove_file(&path).unwrap();
+    assert_eq!(append(&mut store, 2, true).unwrap(), Appended::Gathered);
+    store.flush().unwrap();
+    assert_eq!(text(&path), rows([1, 2]), "a new file, with the header");
+    let note = store
+        .take_note()
+        .expect("a note that the file was started anew");
+    assert!(note.to_string().contains("sensor_data.csv"), "{note}");
+    store.close().unwrap();
+}

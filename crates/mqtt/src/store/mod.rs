@@ -48,8 +48,9 @@
 //! # The file moved, deleted or replaced while recording
 //!
 //! Every second of activity (each [`StoreOptions::interval`]) the store compares the path's
-//! inode with the open file's. When the file was renamed away (log rotation), deleted, or
-//! replaced by another file, the store does what the chapter's program does on every message:
+//! inode with the open file's, before writing a row (gathered rows: before writing them).
+//! When the file was renamed away (log rotation), deleted, or replaced by another file, the
+//! store does what the chapter's program does on every message:
 //! it opens the path again, creating it with the header when it is missing, continuing it when
 //! it has the chapter's header, refusing it otherwise. [`CsvStore::take_note`] then returns a
 //! [`StoreNote::Reopened`]. Rows written between the change and the check (at most one
@@ -260,19 +261,24 @@ impl CsvStore {
         if id.is_dup() && self.recent.contains(id.digest()) {
             return Ok(Appended::Duplicate);
         }
-        let now = Instant::now();
-        if self.regular && now.duration_since(self.last_check) >= self.options.interval {
-            self.follow_path()?;
-            self.last_check = now;
+        if self.options.gather.is_some() && !id.is_remembered() && !self.gathered.is_empty() {
+            // A gathering goes on: nothing here needs the clock (the path is checked when
+            // the rows are written, in `flush`).
+            self.end_cut_line()?;
+            self.rows
+                .format_reading(received_at, reading)
+                .map_err(|e| StoreError::write(&self.path, e))?;
+            return self.gather(None);
         }
+        let now = Instant::now();
+        self.check_path(now)?;
         // A row is gathered only while rows come faster than one per delay: after a quiet
         // time it is written at once, so at a board's usual pace nothing ever waits.
         let gather = self.options.gather.is_some_and(|delay| {
             !id.is_remembered()
-                && (!self.gathered.is_empty()
-                    || self
-                        .last_write
-                        .is_some_and(|at| now.saturating_duration_since(at) < delay))
+                && self
+                    .last_write
+                    .is_some_and(|at| now.saturating_duration_since(at) < delay)
         });
         if !gather {
             // Rows stay in the order they came.
@@ -285,7 +291,7 @@ impl CsvStore {
             .map_err(|e| StoreError::write(&self.path, e))?
             .len() as u64;
         if gather {
-            return self.gather(now);
+            return self.gather(Some(now));
         }
         if id.is_remembered() {
             self.announce(id.digest(), row_len);
@@ -316,11 +322,13 @@ impl CsvStore {
     }
 
     /// Keeps the row just formatted with the gathered ones; writes them all once there are
-    /// [`GATHER_LIMIT`] bytes.
-    fn gather(&mut self, now: Instant) -> Result<Appended, StoreError> {
+    /// [`GATHER_LIMIT`] bytes. `now` starts a gathering (`None`: one is under way).
+    fn gather(&mut self, now: Option<Instant>) -> Result<Appended, StoreError> {
         let row_len = self.rows.row().len();
         self.gathered.extend_from_slice(self.rows.row());
-        self.gathered_since.get_or_insert(now);
+        if let Some(now) = now {
+            self.gathered_since.get_or_insert(now);
+        }
         if self.gathered.len() >= GATHER_LIMIT {
             if let Err(e) = self.flush() {
                 // This row is not stored, as the caller is told: take it back, unless part
@@ -346,11 +354,14 @@ impl CsvStore {
     /// later flush tries them again. A part that went into the file is cut off again; where
     /// that is impossible (a pipe), it is no longer gathered, and the rest continues it.
     /// [`StoreError::Read`] or [`StoreError::Write`] when a row cut short by an earlier
-    /// failure cannot be ended.
+    /// failure cannot be ended. The rows go to the file the path names: once per
+    /// [`StoreOptions::interval`] the path is looked at first, with the errors of
+    /// [`CsvStore::open`] when the file was moved or replaced and cannot be opened again.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         if self.gathered.is_empty() {
             return Ok(());
         }
+        self.check_path(Instant::now())?;
         self.end_cut_line()?;
         if let Err((e, kept)) = write_all_or_keep(&self.file, &self.path, &self.gathered) {
             self.len = None;
@@ -387,6 +398,16 @@ impl CsvStore {
     pub fn flush_at(&self) -> Option<Instant> {
         let delay = self.options.gather?;
         self.gathered_since.map(|since| since + delay)
+    }
+
+    /// Opens the path again if it no longer names the open file, looking at most once per
+    /// interval of activity.
+    fn check_path(&mut self, now: Instant) -> Result<(), StoreError> {
+        if self.regular && now.saturating_duration_since(self.last_check) >= self.options.interval {
+            self.follow_path()?;
+            self.last_check = now;
+        }
+        Ok(())
     }
 
     /// Ends a last line cut short by a failed write, so the next row starts on its own.
