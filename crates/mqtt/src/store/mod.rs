@@ -261,25 +261,28 @@ impl CsvStore {
         if id.is_dup() && self.recent.contains(id.digest()) {
             return Ok(Appended::Duplicate);
         }
-        if self.options.gather.is_some() && !id.is_remembered() && !self.gathered.is_empty() {
-            // A gathering goes on: nothing here needs the clock (the path is checked when
-            // the rows are written, in `flush`).
-            self.end_cut_line()?;
-            self.rows
-                .format_reading(received_at, reading)
-                .map_err(|e| StoreError::write(&self.path, e))?;
-            return self.gather(None);
-        }
-        let now = Instant::now();
-        self.check_path(now)?;
-        // A row is gathered only while rows come faster than one per delay: after a quiet
-        // time it is written at once, so at a board's usual pace nothing ever waits.
-        let gather = self.options.gather.is_some_and(|delay| {
-            !id.is_remembered()
-                && self
-                    .last_write
-                    .is_some_and(|at| now.saturating_duration_since(at) < delay)
-        });
+        // A row joins a gathering under way without reading the clock (the path is checked
+        // when the rows are written, in `flush`). Otherwise it is gathered only while rows
+        // come faster than one per delay: after a quiet time it is written at once, so at a
+        // board's usual pace nothing ever waits.
+        let ongoing =
+            self.options.gather.is_some() && !id.is_remembered() && !self.gathered.is_empty();
+        let start = if ongoing {
+            None
+        } else {
+            let now = Instant::now();
+            self.check_path(now)?;
+            Some(now)
+        };
+        let gather = ongoing
+            || start.is_some_and(|now| {
+                self.options.gather.is_some_and(|delay| {
+                    !id.is_remembered()
+                        && self
+                            .last_write
+                            .is_some_and(|at| now.saturating_duration_since(at) < delay)
+                })
+            });
         if !gather {
             // Rows stay in the order they came.
             self.flush()?;
@@ -290,9 +293,10 @@ impl CsvStore {
             .format_reading(received_at, reading)
             .map_err(|e| StoreError::write(&self.path, e))?
             .len() as u64;
-        if gather {
-            return self.gather(Some(now));
-        }
+        // Only a row written now goes on from here, and it has read the clock.
+        let Some(now) = start.filter(|_| !gather) else {
+            return self.gather(start);
+        };
         if id.is_remembered() {
             self.announce(id.digest(), row_len);
         }
@@ -313,7 +317,8 @@ impl CsvStore {
         self.dirty = true;
         self.last_write = Some(now);
         if id.is_remembered() {
-            self.remember(id.digest());
+            // The journal has it already.
+            self.recent.insert(id.digest());
         }
         if !self.options.sync_elsewhere {
             self.maybe_sync(now)?;
@@ -517,11 +522,6 @@ impl CsvStore {
         if let Err(e) = result {
             self.journal_failed(e);
         }
-    }
-
-    /// Remembers a stored digest in memory (the journal has it already).
-    fn remember(&mut self, digest: u128) {
-        self.recent.insert(digest);
     }
 
     fn journal_failed(&mut self, error: StoreError) {
