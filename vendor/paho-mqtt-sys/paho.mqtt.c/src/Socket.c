@@ -838,22 +838,16 @@ SOCKET Socket_getReadySocket(int more_work, int timeout, mutex_type mutex, int* 
 		/* check interrupt socket to see if we were interrupted: read it only when poll says so */
 		if (*rc > 0)
 		{
-			int i;
-			for (i = 0; i < mod_s.saved.nfds; ++i)
+			struct pollfd* fd = bsearch(&sockfd[0], mod_s.saved.fds_read, (size_t)mod_s.saved.nfds,
+					sizeof(mod_s.saved.fds_read[0]), cmpsockfds);
+			if (fd && (fd->revents & POLLIN))
 			{
-				if (mod_s.saved.fds_read[i].fd == sockfd[0])
+				static char dbuf[64];
+				int irc = recv(sockfd[0], dbuf, sizeof(dbuf), 0);
+				if (irc > 0)
 				{
-					if (mod_s.saved.fds_read[i].revents & POLLIN)
-					{
-						static char dbuf[64];
-						int irc = recv(sockfd[0], dbuf, sizeof(dbuf), 0);
-						if (irc > 0)
-						{
-							*interrupted = 1;
-							Log(TRACE_MINIMUM, -1, "Poll was interrupted, rc %d", irc);
-						}
-					}
-					break;
+					*interrupted = 1;
+					Log(TRACE_MINIMUM, -1, "Poll was interrupted, rc %d", irc);
 				}
 			}
 		}
