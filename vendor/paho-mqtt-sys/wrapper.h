@@ -1,2 +1,0 @@
-#include <MQTTAsync.h>
-
