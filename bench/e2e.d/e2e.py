@@ -28,13 +28,17 @@ def parse_args():
     p.add_argument("--count", type=int, help="readings per board [50,000; quick 5,000]")
     p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
     p.add_argument("--receivers", default="hexaboard,paho_bare,mosquitto_sub,python",
-                   help="any of hexaboard, paho_bare, mosquitto_sub, python [all four]")
+                   help="any of hexaboard, paho_bare, mosquitto_sub, python [all four]; "
+                   "--vs adds hexaboard_vs")
     p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
-                   "[11 for hexaboard, paho_bare and mosquitto_sub, 1 for python; quick 1]")
+                   "[11 for all but python, 1 for python; quick 1]")
     p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
     p.add_argument("--latency-seconds", type=float, help="[10; quick 3]")
     p.add_argument("--no-latency", action="store_true")
     p.add_argument("--hexaboard", default=os.path.join(ROOT, "target/release/hexaboard"))
+    p.add_argument("--vs", metavar="PATH", help="a second hexaboard binary, measured as receiver "
+                   "hexaboard_vs in the same rounds as hexaboard: the ratios hexaboard/hexaboard_vs "
+                   "compare the two builds")
     p.add_argument("--out", default=os.path.join(ROOT, "bench/out"))
     a = p.parse_args()
     a.boards = a.boards or (2 if a.quick else 4)
@@ -44,6 +48,14 @@ def parse_args():
     a.latency_qos = [q for q in a.qos if q == 1] or a.qos[:1] if a.quick else a.qos
     a.latency_seconds = a.latency_seconds or (3.0 if a.quick else 10.0)
     a.receivers = a.receivers.split(",")
+    if a.vs:
+        a.vs = os.path.abspath(a.vs)
+        if "hexaboard" not in a.receivers:
+            p.error("--vs compares with hexaboard: keep hexaboard among --receivers")
+        if "hexaboard_vs" not in a.receivers:
+            a.receivers.insert(a.receivers.index("hexaboard") + 1, "hexaboard_vs")
+    elif "hexaboard_vs" in a.receivers:
+        p.error("the receiver hexaboard_vs needs --vs PATH")
     a.python_rounds = a.rounds or 1
     a.rounds = a.rounds or (1 if a.quick else 11)
     return a
@@ -71,21 +83,22 @@ def progress(done, total):
 
 
 def throughput_runs(args, scratch):
-    """Rounds alternate between the receivers (hexaboard, mosquitto_sub, python, hexaboard,
-    ...), so that a change in the machine's load while the benchmark runs weighs on all of
-    them alike; each ratio is then taken round by round (see `ratios`)."""
+    """Rounds alternate between the receivers (hexaboard, paho_bare, mosquitto_sub, python,
+    then the same in reverse order, ...), so that a change in the machine's load while the
+    benchmark runs weighs on all of them alike, and none always runs first; each ratio is then
+    taken round by round (see `ratios`)."""
     results, failed = [], {}
     for qos in args.qos:
         rounds = {name: [] for name in args.receivers}
         for i in range(max(args.rounds, args.python_rounds)):
-            for name in args.receivers:
+            for name in args.receivers if i % 2 == 0 else reversed(args.receivers):
                 wanted = args.python_rounds if name == "python" else args.rounds
                 if name in failed or i >= wanted:
                     continue
                 print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} (round {i + 1} of {wanted}) ...",
                       file=sys.stderr)
                 try:
-                    r = runs.throughput(runs.Receiver(name, args.hexaboard), qos, args.boards, args.count, scratch, progress)
+                    r = runs.throughput(runs.Receiver(name, args.hexaboard, args.vs), qos, args.boards, args.count, scratch, progress)
                 except runs.ReceiverFailed as e:
                     print(f"\n    skipped: {e}", file=sys.stderr)
                     failed[name] = str(e)
@@ -117,7 +130,7 @@ def latency_runs(args, scratch, failed):
                 continue
             print(f"  {name:<14} QoS {qos}: {args.latency_rate:,.0f} msg/s for {args.latency_seconds:g} s ...", file=sys.stderr)
             try:
-                results.append(runs.latency(runs.Receiver(name, args.hexaboard), qos, args.latency_rate,
+                results.append(runs.latency(runs.Receiver(name, args.hexaboard, args.vs), qos, args.latency_rate,
                                             args.latency_seconds, scratch))
             except runs.ReceiverFailed as e:
                 print(f"    skipped: {e}", file=sys.stderr)
@@ -138,9 +151,10 @@ def print_throughput(results, args):
               f"{fmt(r['peak_rss_kib'] and r['peak_rss_kib'] / MIB, '8.1f'):>8} MiB")
 
 
-# Receiver pairs compared: hexaboard against each other receiver, and paho_bare against
-# mosquitto_sub (what the paho library costs before anything hexaboard does).
-PAIRS = [("hexaboard", "paho_bare"), ("hexaboard", "mosquitto_sub"), ("hexaboard", "python"),
+# Receiver pairs compared: hexaboard against each other receiver (hexaboard_vs: the build given
+# with --vs), and paho_bare against mosquitto_sub (what the paho library costs before anything
+# hexaboard does).
+PAIRS = [("hexaboard", "hexaboard_vs"), ("hexaboard", "paho_bare"), ("hexaboard", "mosquitto_sub"), ("hexaboard", "python"),
          ("paho_bare", "mosquitto_sub")]
 
 

@@ -19,11 +19,13 @@ QUIET = 5.0
 
 
 class Receiver:
-    """How to start one receiver and where its rows land."""
+    """How to start one receiver and where its rows land. `vs` is the second hexaboard binary
+    that `hexaboard_vs` runs (`bench/e2e --vs`)."""
 
-    def __init__(self, name, hexaboard=None):
+    def __init__(self, name, hexaboard=None, vs=None):
         self.name = name
         self.hexaboard = hexaboard
+        self.vs = vs
 
     def start(self, broker, qos, workdir):
         env = dict(os.environ)
@@ -41,8 +43,9 @@ class Receiver:
             env.pop(name, None)
         self.stdout = open(os.path.join(workdir, "stdout"), "wb")
         self.stderr = open(os.path.join(workdir, "stderr"), "wb")
-        if self.name == "hexaboard":
-            command = [self.hexaboard, "record", "--quiet"]
+        if self.name in ("hexaboard", "hexaboard_vs"):
+            binary = self.hexaboard if self.name == "hexaboard" else self.vs
+            command = [binary, "record", "--quiet"]
             self.output, self.header_lines = env["CSV_FILE"], 1
         elif self.name == "paho_bare":
             command = [os.path.join(os.path.dirname(self.hexaboard), "paho-bare")]
