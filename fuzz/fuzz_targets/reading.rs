@@ -1,5 +1,5 @@
-//! Sensor payloads: parsing never panics; what parses is a sane reading, formats as a CSV row,
-//! and the fast scanner agrees with serde_json (checked inside the parser's own tests too).
+//! Sensor payloads: parsing never panics; what parses is a sane reading and formats as a CSV
+//! row.
 #![no_main]
 
 use hexaboard_core::csv_row::RowWriter;

@@ -74,7 +74,7 @@ impl Number {
     /// `None` when the token is not of the plain shape, including when a byte that could
     /// continue a JSON number follows it (`25e3`, `25.`, `2-`).
     #[inline]
-    pub(crate) fn parse_plain_prefix(b: &[u8]) -> Option<(Number, usize)> {
+    fn parse_plain_prefix(b: &[u8]) -> Option<(Number, usize)> {
         const POW10: [f64; 16] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
         ];
@@ -329,7 +329,7 @@ impl serde::Serialize for Number {
 }
 
 /// Bytes that can appear in a JSON number token.
-pub(crate) static IN_NUMBER: [bool; 256] = {
+static IN_NUMBER: [bool; 256] = {
     let mut table = [false; 256];
     let mut c = b'0';
     while c <= b'9' {
@@ -343,11 +343,6 @@ pub(crate) static IN_NUMBER: [bool; 256] = {
     table[b'E' as usize] = true;
     table
 };
-
-/// Whether `b` is a JSON number token.
-pub(crate) fn is_json_number(b: &[u8]) -> bool {
-    scan(b).is_some()
-}
 
 /// The value of a plain decimal with at most 15 significant digits, computed exactly: the
 /// digits as an integer (exact below 2^53) divided by a power of ten (exact up to 10^22), one

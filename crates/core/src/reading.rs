@@ -371,49 +371,6 @@ impl ReadingParser {
                 limit: self.limits.max_payload,
             });
         }
-        if let Some(reading) = fields::scan_flat(payload).and_then(|s| self.accept(s, topic)) {
-            return Ok(reading);
-        }
-        self.parse_general(payload, topic)
-    }
-
-    /// The reading of a payload [`fields::scan_flat`] read, if every check passes; `None`
-    /// leaves the payload to [`ReadingParser::parse_general`], which says what is wrong.
-    #[inline]
-    fn accept<'a>(&self, found: fields::Scanned<'a>, topic: &'a str) -> Option<Reading<'a>> {
-        let limits = &self.limits;
-        let (board, board_source) = match found.board {
-            Some(board) if self.board_fits(board) => (Cow::Borrowed(board), BoardSource::Payload),
-            Some(_) => return None,
-            None => match board_from_topic(topic) {
-                Some(level) => (Cow::Borrowed(level), BoardSource::Topic),
-                None => (Cow::Borrowed(UNKNOWN_BOARD), BoardSource::Unknown),
-            },
-        };
-        let within = |n: &Number, range: &RangeInclusive<f64>| range.contains(&n.value());
-        let optional = |n: Option<Number>, range| match n {
-            Some(n) if !within(&n, range) => None,
-            n => Some(n),
-        };
-        Some(Reading {
-            board,
-            board_source,
-            temperature: found
-                .temperature
-                .filter(|n| within(n, &limits.temperature))?,
-            humidity: found.humidity.filter(|n| within(n, &limits.humidity))?,
-            light: optional(found.light, &limits.light)?,
-            timestamp: optional(found.timestamp, &limits.timestamp)?,
-        })
-    }
-
-    /// [`ReadingParser::parse`] for any payload, through `serde_json`: the reference, and the
-    /// source of every error.
-    fn parse_general<'a>(
-        &self,
-        payload: &'a [u8],
-        topic: &'a str,
-    ) -> Result<Reading<'a>, ReadingError> {
         let text = std::str::from_utf8(payload).map_err(|e| ReadingError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
@@ -710,6 +667,61 @@ mod tests {
         ];
         for (payload, expected) in table {
             assert_eq!(error(payload), expected, "payload {payload}");
+        }
+    }
+
+    #[test]
+    fn unusual_payloads_are_read_as_json_reads_them() {
+        // What a reading became (board, temperature, humidity, timestamp), or the error.
+        let outcome = |payload: &str| match parse(payload) {
+            Ok(r) => format!(
+                "{} {} {} {:?}",
+                r.board(),
+                r.temperature(),
+                r.humidity(),
+                r.timestamp().map(|t| t.to_string())
+            ),
+            Err(e) => e.to_string(),
+        };
+        let table = [
+            (r#"{"board":"\u0041","temperature":1,"humidity":2}"#, "A 1 2 None"),
+            (r#"{"board": "거실", "temperature": 25, "humidity": 60}"#, "거실 25 60 None"),
+            (r#"{"x":{"y":1},"temperature":1,"humidity":2}"#, "B 1 2 None"),
+            (r#"{"light":null,"temperature":1,"humidity":2}"#, "B 1 2 None"),
+            (r#"{"temperature":"25","humidity":2}"#, "B 25 2 None"),
+            (r#"{"temperature":2.5e1,"humidity":2}"#, "B 25.0 2 None"),
+            (r#"{"board":7,"temperature":1,"humidity":2}"#, "7 1 2 None"),
+            (
+                r#"{"temperature":1,"humidity":2,"timestamp":817349415}"#,
+                "B 1 2 Some(\"817349415\")",
+            ),
+            (
+                r#"{"temperature":1,"humidity":2,"timestamp":12345678901234567}"#,
+                "`timestamp` is 12345678901234567 s, outside the range 0..8589934592 s a sensor can report",
+            ),
+            (
+                r#"{"temperature":1,"humidity":2,}"#,
+                "payload is not valid JSON: trailing comma at line 1, column 31",
+            ),
+            (
+                r#"{"temperature":01,"humidity":2}"#,
+                "payload is not valid JSON: invalid number at line 1, column 17",
+            ),
+            (
+                r#"{"temperature":1,"humidity":2} x"#,
+                "payload is not valid JSON: trailing characters at line 1, column 32",
+            ),
+            (
+                "{\"temperature\":1,\"humidity\":\"a\u{1}\"}",
+                "payload is not valid JSON: control character (\\u0000-\\u001F) found while parsing a string at line 1, column 30",
+            ),
+            (
+                r#"{"temperature":25-,"humidity":2}"#,
+                "payload is not valid JSON: expected `,` or `}` at line 1, column 18",
+            ),
+        ];
+        for (payload, expected) in table {
+            assert_eq!(outcome(payload), expected, "payload {payload}");
         }
     }
 
