@@ -16,6 +16,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::json_error::JsonError;
+
 /// A command for a board's LED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -42,7 +44,7 @@ pub enum ControlError {
     Color(String),
     /// A payload that is not a command.
     #[error("not an LED command: {0}")]
-    Payload(String),
+    Payload(#[source] JsonError),
 }
 
 impl LedCommand {
@@ -79,7 +81,7 @@ impl LedCommand {
     /// [`ControlError::Payload`] with the JSON error, or [`ControlError::Brightness`].
     pub fn parse(payload: &[u8]) -> Result<LedCommand, ControlError> {
         let command: LedCommand =
-            serde_json::from_slice(payload).map_err(|e| ControlError::Payload(e.to_string()))?;
+            serde_json::from_slice(payload).map_err(|e| ControlError::Payload(e.into()))?;
         if let LedCommand::LedOn { brightness, .. } = command {
             if brightness > 100 {
                 return Err(ControlError::Brightness(u32::from(brightness)));

@@ -9,6 +9,7 @@
 //! | module | concept |
 //! | --- | --- |
 //! | [`topic`] | MQTT topic filters and names (MQTT 3.1.1 / 5, section 4.7), shared subscriptions |
+//! | [`json_error`] | a `serde_json` error kept as the cause of a core error |
 //! | [`number`] | a sensor number with the text the board sent |
 //! | [`reading`] | a sensor payload parsed into a typed [`reading::Reading`] |
 //! | [`board_time`] | what the board's `timestamp` means (Unix, MicroPython 2000 epoch, unsynced) |
@@ -25,6 +26,7 @@
 pub mod board_time;
 pub mod control;
 pub mod csv_row;
+pub mod json_error;
 pub mod judge;
 pub mod number;
 pub mod pipeline;

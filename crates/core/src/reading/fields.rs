@@ -1,12 +1,59 @@
-//! Finding a payload's five fields with `serde_json`, each kept as its raw JSON text.
+//! The five fields of a sensor payload: their names ([`Field`]), and their raw JSON text found
+//! by `serde_json`.
 //!
 //! The raw text (`"A"` with its quotes, `25.50` as sent) lets the parser read a number the way
 //! the chapter's Python does ([`crate::number::Number`] keeps `25` as `25`) and name exactly
 //! what a board sent wrong, while `serde_json` checks the JSON itself: nesting, escapes,
 //! duplicate keys, UTF-8.
 
+use std::fmt;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+/// A field of a sensor payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// `board`: the board id.
+    Board,
+    /// `temperature` in °C.
+    Temperature,
+    /// `humidity` in %.
+    Humidity,
+    /// `light`: optional, the course firmware does not send it.
+    Light,
+    /// `timestamp`: the board's clock, seconds.
+    Timestamp,
+}
+
+impl Field {
+    /// The JSON key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Board => "board",
+            Field::Temperature => "temperature",
+            Field::Humidity => "humidity",
+            Field::Light => "light",
+            Field::Timestamp => "timestamp",
+        }
+    }
+
+    /// The unit written after a value in messages (` °C`), empty for the board and light.
+    pub(super) fn unit(self) -> &'static str {
+        match self {
+            Field::Temperature => " °C",
+            Field::Humidity => " %",
+            Field::Timestamp => " s",
+            Field::Board | Field::Light => "",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The raw JSON text of each known field (`"A"` with its quotes, `25`, ...); `None` when the
 /// key is absent or `null`.
