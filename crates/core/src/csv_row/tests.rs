@@ -12,6 +12,11 @@ fn reading(board: &str, t: &str, h: &str, light: Option<&str>) -> Reading<'stati
     Reading::new(board.to_owned(), n(t), n(h), light.map(n), None)
 }
 
+/// 2025-11-25 01:30 UTC and `second` seconds (10:30 in the rows, written at +09:00).
+fn at(second: i64) -> OffsetDateTime {
+    datetime!(2025-11-25 01:30:00 UTC) + time::Duration::seconds(second)
+}
+
 fn written(rows: &[(OffsetDateTime, Reading<'_>)]) -> String {
     let mut w = RowWriter::new(Vec::new(), offset!(+9));
     w.write_header().unwrap();
@@ -37,10 +42,7 @@ fn board_ids_are_quoted_only_where_python_quotes_them() {
         ("@x,y", "\"'@x,y\""),
     ];
     for (board, cell) in table {
-        let text = written(&[(
-            datetime!(2025-11-25 01:30:15 UTC),
-            reading(board, "25", "60", Some("800")),
-        )]);
+        let text = written(&[(at(15), reading(board, "25", "60", Some("800")))]);
         let row = text.split_once("\r\n").unwrap().1;
         assert_eq!(
             row,
@@ -53,18 +55,9 @@ fn board_ids_are_quoted_only_where_python_quotes_them() {
 #[test]
 fn rows_match_the_chapters_csv_byte_for_byte() {
     let text = written(&[
-        (
-            datetime!(2025-11-25 01:30:15 UTC),
-            reading("A", "25", "60", Some("800")),
-        ),
-        (
-            datetime!(2025-11-25 01:30:20 UTC),
-            reading("A", "26", "61", Some("810")),
-        ),
-        (
-            datetime!(2025-11-25 01:30:25 UTC),
-            reading("B", "24.5", "58.0", None),
-        ),
+        (at(15), reading("A", "25", "60", Some("800"))),
+        (at(20), reading("A", "26", "61", Some("810"))),
+        (at(25), reading("B", "24.5", "58.0", None)),
     ]);
     assert_eq!(
         text,
@@ -103,10 +96,7 @@ fn the_cached_second_changes_with_time_and_offset() {
 #[test]
 fn a_long_board_id_keeps_every_byte_behind_its_guard() {
     let board = format!("@{}", "x".repeat(100));
-    let text = written(&[(
-        datetime!(2025-11-25 01:30:15 UTC),
-        reading(&board, "1", "2", None),
-    )]);
+    let text = written(&[(at(15), reading(&board, "1", "2", None))]);
     let row = text.split("\r\n").nth(1).unwrap();
     assert_eq!(row, format!("2025-11-25 10:30:15,'{board},1,2,"));
 }
@@ -114,14 +104,8 @@ fn a_long_board_id_keeps_every_byte_behind_its_guard() {
 #[test]
 fn board_ids_that_spreadsheets_would_run_are_guarded() {
     let text = written(&[
-        (
-            datetime!(2025-11-25 01:30:15 UTC),
-            reading("=HYPERLINK(\"x\")", "-3", "60", None),
-        ),
-        (
-            datetime!(2025-11-25 01:30:15 UTC),
-            reading("a,b", "1", "2", None),
-        ),
+        (at(15), reading("=HYPERLINK(\"x\")", "-3", "60", None)),
+        (at(15), reading("a,b", "1", "2", None)),
     ]);
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
@@ -134,14 +118,8 @@ fn board_ids_that_spreadsheets_would_run_are_guarded() {
 #[test]
 fn rows_read_back_with_line_numbers_and_empty_cells() {
     let text = written(&[
-        (
-            datetime!(2025-11-25 01:30:15 UTC),
-            reading("A", "25", "60", Some("800")),
-        ),
-        (
-            datetime!(2025-11-25 01:30:25 UTC),
-            reading("B", "24.5", "58", None),
-        ),
+        (at(15), reading("A", "25", "60", Some("800"))),
+        (at(25), reading("B", "24.5", "58", None)),
     ]);
     let rows: Vec<Row> = RowReader::new(text.as_bytes())
         .map(Result::unwrap)

@@ -2,33 +2,43 @@
 
 use super::*;
 
-fn text(s: &str) -> String {
-    Number::parse_json(s).unwrap().as_str().to_owned()
+/// Checks that each token reads as a number printed as the expected text.
+fn assert_texts(table: &[(&str, &str)]) {
+    for (token, expected) in table {
+        let text = Number::parse_json(token).map(|n| n.as_str().to_owned());
+        assert_eq!(text.as_deref(), Ok(*expected), "text of {token}");
+    }
+}
+
+/// Checks that each text is refused with `error`.
+fn assert_refused(texts: &[&str], error: NumberError) {
+    for text in texts {
+        assert_eq!(Number::parse_json(text), Err(error), "{text:?}");
+    }
 }
 
 #[test]
 fn whole_numbers_print_as_the_board_sent_them() {
-    assert_eq!(text("25"), "25");
-    assert_eq!(text("-3"), "-3");
-    assert_eq!(text("0"), "0");
-    assert_eq!(text("-0"), "0");
+    assert_texts(&[("25", "25"), ("-3", "-3"), ("0", "0"), ("-0", "0")]);
 }
 
 #[test]
 fn fractions_print_as_python_prints_the_float() {
-    assert_eq!(text("25.5"), "25.5");
-    assert_eq!(text("25.0"), "25.0");
-    assert_eq!(text("25.50"), "25.5");
-    assert_eq!(text("25.000"), "25.0");
-    assert_eq!(text("-0.0"), "-0.0");
-    assert_eq!(text("0.0001"), "0.0001");
-    assert_eq!(text("0.1"), "0.1");
+    assert_texts(&[
+        ("25.5", "25.5"),
+        ("25.0", "25.0"),
+        ("25.50", "25.5"),
+        ("25.000", "25.0"),
+        ("-0.0", "-0.0"),
+        ("0.0001", "0.0001"),
+        ("0.1", "0.1"),
+    ]);
 }
 
 #[test]
 fn exponents_and_extremes_follow_python_repr() {
     // Each expected text is what CPython 3 prints for repr(json.loads(token)).
-    let table = [
+    assert_texts(&[
         ("2.5e1", "25.0"),
         ("1E2", "100.0"),
         ("0.00001", "1e-05"),
@@ -43,34 +53,25 @@ fn exponents_and_extremes_follow_python_repr() {
         ("5e-324", "5e-324"),
         ("0e10", "0.0"),
         ("-2.50e0", "-2.5"),
-    ];
-    for (token, expected) in table {
-        assert_eq!(text(token), expected, "repr of {token}");
-    }
+    ]);
 }
 
 #[test]
 fn text_that_is_not_a_json_number_is_refused() {
-    for bad in [
-        "", "-", "+1", "01", "1.", ".5", "1e", "1e+", "0x10", " 1", "1 ", "25°C",
-    ] {
-        assert_eq!(
-            Number::parse_json(bad),
-            Err(NumberError::NotANumber),
-            "{bad:?}"
-        );
-    }
+    assert_refused(
+        &[
+            "", "-", "+1", "01", "1.", ".5", "1e", "1e+", "0x10", " 1", "1 ", "25°C",
+        ],
+        NumberError::NotANumber,
+    );
 }
 
 #[test]
 fn overflow_and_nan_spellings_are_non_finite() {
-    for bad in ["1e999", "-1e400", "NaN", "inf", "-Infinity"] {
-        assert_eq!(
-            Number::parse_json(bad),
-            Err(NumberError::NonFinite),
-            "{bad:?}"
-        );
-    }
+    assert_refused(
+        &["1e999", "-1e400", "NaN", "inf", "-Infinity"],
+        NumberError::NonFinite,
+    );
 }
 
 #[test]
