@@ -108,23 +108,39 @@ pub fn judge(temperature: f64, humidity: f64, thresholds: &Thresholds) -> Judgem
 
 /// The temperature band of `temperature` (°C).
 pub fn judge_temperature(temperature: f64, thresholds: &Thresholds) -> TempComfort {
-    if temperature < thresholds.too_cold_below {
-        TempComfort::TooCold
-    } else if temperature > thresholds.too_hot_above {
-        TempComfort::TooHot
-    } else {
-        TempComfort::Comfortable
-    }
+    band(
+        temperature,
+        (thresholds.too_cold_below, thresholds.too_hot_above),
+        [
+            TempComfort::TooCold,
+            TempComfort::Comfortable,
+            TempComfort::TooHot,
+        ],
+    )
 }
 
 /// The humidity band of `humidity` (%).
 pub fn judge_humidity(humidity: f64, thresholds: &Thresholds) -> HumidityComfort {
-    if humidity < thresholds.too_dry_below {
-        HumidityComfort::TooDry
-    } else if humidity > thresholds.too_humid_above {
-        HumidityComfort::TooHumid
+    band(
+        humidity,
+        (thresholds.too_dry_below, thresholds.too_humid_above),
+        [
+            HumidityComfort::TooDry,
+            HumidityComfort::Comfortable,
+            HumidityComfort::TooHumid,
+        ],
+    )
+}
+
+/// Which of `[below, within, above]` `value` falls in: below `low`, above `high`, or between
+/// them, both bounds comfortable (the chapter's `if t < 18 ... elif t > 28`).
+fn band<T>(value: f64, (low, high): (f64, f64), [below, within, above]: [T; 3]) -> T {
+    if value < low {
+        below
+    } else if value > high {
+        above
     } else {
-        HumidityComfort::Comfortable
+        within
     }
 }
 

@@ -5,23 +5,41 @@ use hexaboard_core::judge::{
     HumidityComfort, Judgement, TempComfort, ThresholdAlert, Thresholds,
 };
 
+/// Checks that `judged` puts each value of `table` in its band, with the default thresholds.
+fn assert_bands<T: PartialEq + std::fmt::Debug>(
+    judged: impl Fn(f64, &Thresholds) -> T,
+    table: &[(f64, T)],
+) {
+    for (value, band) in table {
+        assert_eq!(judged(*value, &Thresholds::default()), *band, "{value}");
+    }
+}
+
 #[test]
 fn temperature_bounds_18_and_28_are_comfortable() {
-    let bands = Thresholds::default();
-    assert_eq!(judge_temperature(17.9, &bands), TempComfort::TooCold);
-    assert_eq!(judge_temperature(18.0, &bands), TempComfort::Comfortable);
-    assert_eq!(judge_temperature(28.0, &bands), TempComfort::Comfortable);
-    assert_eq!(judge_temperature(28.1, &bands), TempComfort::TooHot);
-    assert_eq!(judge_temperature(-5.0, &bands), TempComfort::TooCold);
+    assert_bands(
+        judge_temperature,
+        &[
+            (17.9, TempComfort::TooCold),
+            (18.0, TempComfort::Comfortable),
+            (28.0, TempComfort::Comfortable),
+            (28.1, TempComfort::TooHot),
+            (-5.0, TempComfort::TooCold),
+        ],
+    );
 }
 
 #[test]
 fn humidity_bounds_30_and_70_are_comfortable() {
-    let bands = Thresholds::default();
-    assert_eq!(judge_humidity(29.9, &bands), HumidityComfort::TooDry);
-    assert_eq!(judge_humidity(30.0, &bands), HumidityComfort::Comfortable);
-    assert_eq!(judge_humidity(70.0, &bands), HumidityComfort::Comfortable);
-    assert_eq!(judge_humidity(70.1, &bands), HumidityComfort::TooHumid);
+    assert_bands(
+        judge_humidity,
+        &[
+            (29.9, HumidityComfort::TooDry),
+            (30.0, HumidityComfort::Comfortable),
+            (70.0, HumidityComfort::Comfortable),
+            (70.1, HumidityComfort::TooHumid),
+        ],
+    );
 }
 
 #[test]
