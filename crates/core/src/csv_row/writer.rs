@@ -1,4 +1,5 @@
-//! [`RowWriter`]: readings written as the chapter's CSV rows, quoted by the `csv` crate.
+//! [`RowWriter`]: readings written as the chapter's CSV rows, laid out and quoted by the
+//! `csv` crate's writer.
 
 use std::io::{self, Write as _};
 
@@ -14,13 +15,16 @@ use crate::reading::Reading;
 /// them to the underlying writer. [`RowWriter::format_reading`] makes a row without writing it,
 /// for callers that write each row themselves.
 ///
-/// The quoting is the `csv` crate's, in the dialect of Python's `csv.writer`: a cell is quoted
-/// only when it holds `,`, `"`, CR or LF, which only a board id can.
+/// Every row is laid out by the `csv` crate's writer (`csv_core`, the engine inside
+/// `csv::Writer`), in the dialect of Python's `csv.writer`: comma, CRLF, a cell quoted only
+/// when it holds `,`, `"`, CR or LF, which only a board id can. One writer serves every row,
+/// so a row allocates nothing.
 #[derive(Debug)]
 pub struct RowWriter<W: io::Write> {
     out: io::BufWriter<W>,
     offset: UtcOffset,
     clock: SecondCache,
+    csv: csv_core::Writer,
     /// The row being made, reused for every row.
     row: Vec<u8>,
     /// Reused for a board id written with its formula guard `'`, whatever its length.
@@ -38,6 +42,10 @@ impl<W: io::Write> RowWriter<W> {
             out: io::BufWriter::with_capacity(BUFFER, inner),
             offset,
             clock: SecondCache::default(),
+            csv: csv_core::WriterBuilder::new()
+                .terminator(csv_core::Terminator::CRLF)
+                .quote_style(csv_core::QuoteStyle::Necessary)
+                .build(),
             row: Vec::with_capacity(128),
             guarded: Vec::new(),
         }
@@ -49,9 +57,10 @@ impl<W: io::Write> RowWriter<W> {
     ///
     /// The underlying writer's error.
     pub fn write_header(&mut self) -> io::Result<()> {
-        let mut csv = csv_writer(&mut self.out);
-        csv.write_record(HEADER).map_err(into_io)?;
-        csv.flush()
+        self.row.clear();
+        push_record(&mut self.csv, &mut self.row, HEADER.map(str::as_bytes));
+        self.out.write_all(&self.row)?;
+        self.out.flush()
     }
 
     /// Writes one reading received at `received_at`.
@@ -75,7 +84,7 @@ impl<W: io::Write> RowWriter<W> {
     ///
     /// # Errors
     ///
-    /// None in practice: the row is made in memory.
+    /// None: the row is made in memory (the `Result` is that of [`RowWriter::write_reading`]).
     pub fn format_reading(
         &mut self,
         received_at: OffsetDateTime,
@@ -95,17 +104,14 @@ impl<W: io::Write> RowWriter<W> {
             board
         };
         self.row.clear();
-        let mut csv = csv_writer(&mut self.row);
-        csv.write_record([
+        let cells = [
             stamp,
             board,
             temperature.as_bytes(),
             humidity.as_bytes(),
             light,
-        ])
-        .map_err(into_io)?;
-        csv.flush()?;
-        drop(csv);
+        ];
+        push_record(&mut self.csv, &mut self.row, cells);
         Ok(&self.row)
     }
 
@@ -140,14 +146,27 @@ impl<W: io::Write> RowWriter<W> {
     }
 }
 
-/// The `csv` crate's writer for the chapter's dialect (what Python's `csv.writer` writes):
-/// comma, quotes only where needed, CRLF.
-fn csv_writer<W: io::Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .buffer_capacity(256)
-        .from_writer(out)
+/// Lays `cells` out as one record at the end of `row`, CRLF included.
+fn push_record<const N: usize>(csv: &mut csv_core::Writer, row: &mut Vec<u8>, cells: [&[u8]; N]) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            // A closing quote and the comma.
+            with_room(row, 2, |out| csv.delimiter(out).1);
+        }
+        // `csv_core` writes at most two quotes and each byte twice.
+        with_room(row, 2 + 2 * cell.len(), |out| csv.field(cell, out).2);
+    }
+    // A closing quote (or the `""` of an empty record) and CRLF.
+    with_room(row, 4, |out| csv.terminator(out).1);
+}
+
+/// Lets `write` fill up to `room` bytes at the end of `row` and keeps the bytes it says it
+/// wrote. Given the room `csv_core` documents, each step writes all it has.
+fn with_room(row: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> usize) {
+    let len = row.len();
+    row.resize(len + room, 0);
+    let written = write(&mut row[len..]);
+    row.truncate(len + written);
 }
 
 fn needs_formula_guard(cell: &[u8]) -> bool {
@@ -155,17 +174,4 @@ fn needs_formula_guard(cell: &[u8]) -> bool {
         cell.first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     )
-}
-
-/// The `csv` writer's error as an I/O error: the underlying writer's own error when it is
-/// one (its kind tells a full disk from the rest), else the `csv` error wrapped whole.
-fn into_io(e: csv::Error) -> io::Error {
-    if !e.is_io_error() {
-        return io::Error::other(e);
-    }
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        // `is_io_error` said it is one.
-        _ => io::Error::from(io::ErrorKind::Other),
-    }
 }
