@@ -49,6 +49,7 @@ pub use parser::{board_from_topic, ReadingParser};
 /// The board id used when neither the payload nor the topic names one, as the chapter does
 /// (`data.get("board", "Unknown")`).
 pub const UNKNOWN_BOARD: &str = "Unknown";
+
 /// Where a reading's board id came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoardSource {
@@ -59,6 +60,7 @@ pub enum BoardSource {
     /// Neither: the board is [`UNKNOWN_BOARD`].
     Unknown,
 }
+
 /// A sensor reading. It borrows the board id from the payload when it can.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading<'a> {

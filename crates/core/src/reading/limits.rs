@@ -5,6 +5,7 @@ use std::ops::RangeInclusive;
 /// Largest payload accepted by default: 64 KiB. A reading is under 100 bytes; anything near
 /// this size is a broken or hostile publisher.
 pub const DEFAULT_MAX_PAYLOAD: usize = 64 * 1024;
+
 /// Physical limits a reading must respect, and the payload size limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {

@@ -194,6 +194,7 @@ impl AsRef<str> for TopicFilter {
         &self.text
     }
 }
+
 /// Whether the first level of a valid filter is `+` or `#` (they always fill their level).
 fn starts_with_wildcard(filter: &str) -> bool {
     matches!(filter.as_bytes().first(), Some(b'+' | b'#'))
