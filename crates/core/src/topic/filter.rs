@@ -34,9 +34,10 @@ impl TopicFilter {
     ///
     /// # Errors
     ///
-    /// Returns a [`TopicError`] when the filter is empty, longer than [`MAX_TOPIC_LEN`] bytes,
-    /// contains NUL, has a `+` or `#` that does not fill its level, has a `#` that is not the
-    /// last level, or is a shared subscription with an empty or wildcard group or no filter.
+    /// Returns a [`TopicError`] when the filter is empty, longer than
+    /// [`MAX_TOPIC_LEN`](super::MAX_TOPIC_LEN) bytes, contains NUL, has a `+` or `#` that does
+    /// not fill its level, has a `#` that is not the last level, or is a shared subscription
+    /// with an empty or wildcard group or no filter.
     pub fn new(filter: &str) -> Result<TopicFilter, TopicError> {
         TopicFilter::try_from(filter.to_owned())
     }

@@ -16,8 +16,8 @@ impl TopicName {
     ///
     /// # Errors
     ///
-    /// Returns a [`TopicError`] when the name is empty, longer than [`MAX_TOPIC_LEN`] bytes,
-    /// or contains NUL, `+` or `#`.
+    /// Returns a [`TopicError`] when the name is empty, longer than
+    /// [`MAX_TOPIC_LEN`](super::MAX_TOPIC_LEN) bytes, or contains NUL, `+` or `#`.
     pub fn new(name: &str) -> Result<TopicName, TopicError> {
         check_name(name)?;
         Ok(TopicName {
