@@ -17,7 +17,9 @@ use hexaboard_core::judge::{HumidityComfort, Judgement, TempComfort};
 use hexaboard_core::pipeline::ReadingOutcome;
 use hexaboard_core::stats::{Registry, Trend};
 use hexaboard_core::status::Status;
-use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+use hexaboard_core::text::{Lang, Text};
+
+use crate::table;
 
 /// Gaps kept per board for its usual interval.
 const GAPS_KEPT: usize = 20;
@@ -136,7 +138,7 @@ impl LiveTable {
                 (dash(), dash())
             };
             rows.push([
-                sanitize_for_terminal(board).into_owned(),
+                board.clone(),
                 t,
                 h,
                 avg,
@@ -148,23 +150,7 @@ impl LiveTable {
                 last,
             ]);
         }
-        let mut widths = [0usize; 10];
-        for row in &rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(display_width(cell));
-            }
-        }
-        let mut out = String::new();
-        for row in &rows {
-            let mut line = String::new();
-            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(width - display_width(cell) + 2));
-                }
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        let mut out = table::render(&rows, &[]);
         if self.boards.is_empty() {
             let _ = writeln!(out, "{}", text.waiting_for_data().to_string().trim_end());
         }
@@ -256,20 +242,4 @@ impl Words {
             (Some(a), None) | (None, Some(a)) => a.to_owned(),
         }
     }
-}
-
-/// Columns a terminal gives `s`: East Asian wide characters (Hangul) take two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let wide = matches!(c as u32,
-                0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
 }

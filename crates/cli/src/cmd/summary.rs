@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use crate::cli::{Format, SummaryArgs};
 use crate::cmd::words::{self, pick};
-use crate::cmd::{csv_file, table};
+use crate::cmd::csv_file;
 use crate::common::Context;
+use crate::table;
 
 /// What reading the file gave, besides the rows.
 #[derive(Debug, Serialize)]
