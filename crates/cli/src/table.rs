@@ -20,7 +20,12 @@ pub(crate) fn width(text: &str) -> usize {
 pub(crate) fn render<R: AsRef<[String]>>(rows: &[R], right: &[usize]) -> String {
     let rows: Vec<Vec<_>> = rows
         .iter()
-        .map(|row| row.as_ref().iter().map(|c| sanitize_for_terminal(c)).collect())
+        .map(|row| {
+            row.as_ref()
+                .iter()
+                .map(|c| sanitize_for_terminal(c))
+                .collect()
+        })
         .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)

@@ -16,7 +16,6 @@ mod watch;
 mod chart;
 mod csv_file;
 mod led;
-mod words;
 
 use crate::cli::Command;
 use crate::common::Context;

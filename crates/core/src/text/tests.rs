@@ -63,7 +63,11 @@ fn every_message_is_written_in_both_languages() {
     let all = all();
     assert!(all.len() > 100, "{} texts", all.len());
     for t in all {
-        assert!(!t.ko.is_empty() && !t.en.is_empty(), "{}: an empty text", t.name);
+        assert!(
+            !t.ko.is_empty() && !t.en.is_empty(),
+            "{}: an empty text",
+            t.name
+        );
         assert!(
             !t.en.chars().any(is_hangul),
             "{}: the English text is Korean: {:?}",
@@ -100,5 +104,8 @@ fn a_line_without_arguments_is_its_text() {
     let ko = Text::default();
     assert_eq!(ko.lang(), super::Lang::Ko);
     assert_eq!(ko.server_start().to_string(), "MQTT 서버 시작...");
-    assert_eq!(format!("{:?}", ko.reconnecting()), "Line(\"🔄 재연결 중...\")");
+    assert_eq!(
+        format!("{:?}", ko.reconnecting()),
+        "Line(\"🔄 재연결 중...\")"
+    );
 }
