@@ -7,6 +7,7 @@ mod cmd;
 mod common;
 mod live;
 mod live_table;
+mod table;
 
 use std::process::ExitCode;
 

@@ -25,7 +25,6 @@ mod enabled {
     use std::time::{Duration, Instant};
 
     use hexaboard_core::sim::VirtualBoard;
-    use hexaboard_core::text::{Lang, Text};
     use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
     use hexaboard_mqtt::session::{Session, StopSignal};
     use hexaboard_mqtt::settings::{Qos, Settings};
@@ -56,7 +55,7 @@ mod enabled {
         let text = context.text();
         let stop = StopSignal::install()?;
         let port = broker::start()?;
-        say_where(text, port);
+        eprintln!("{}", text.demo_broker(port));
 
         let recording = Settings::builder("127.0.0.1")
             .port(port)
@@ -161,23 +160,8 @@ mod enabled {
         session.stop_at_exit();
         let totals = recorder.close()?;
         println!("{}", text.shutdown_after_saving());
-        println!("{}", live::totals(text, &totals));
+        println!("{}", text.totals(&totals.in_words(text)));
         println!("{}", text.data_location(recorder.csv_path()));
         Ok(())
-    }
-
-    /// Says on stderr that the demo uses its own broker, not the one of the settings.
-    fn say_where(text: Text, port: u16) {
-        if text.lang() == Lang::Ko {
-            eprintln!(
-                "🧪 데모: 내장 브로커 127.0.0.1:{port} 사용 (.env의 MQTT_BROKER 등 접속 설정은 \
-                 쓰지 않음)"
-            );
-        } else {
-            eprintln!(
-                "🧪 Demo: using its own broker on 127.0.0.1:{port} (the connection settings of \
-                 .env, such as MQTT_BROKER, are not used)"
-            );
-        }
     }
 }

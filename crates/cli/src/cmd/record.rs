@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+use hexaboard_core::text::{sanitize_for_terminal, Text};
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Settings, Source};
@@ -81,7 +81,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     }
     let totals = recorder.close()?;
     println!("{}", text.shutdown_after_saving());
-    println!("{}", live::totals(text, &totals));
+    println!("{}", text.totals(&totals.in_words(text)));
     println!("{}", text.data_location(recorder.csv_path()));
     Ok(())
 }
@@ -97,15 +97,7 @@ pub(crate) fn recording_settings(context: &Context, text: Text) -> anyhow::Resul
     let mut with_id = context.clone();
     with_id.args.client_id = Some(id.clone());
     let settings = with_id.settings(Defaults::recording())?;
-    if text.lang() == Lang::Ko {
-        eprintln!(
-            "🔑 클라이언트 ID: {id} (이 컴퓨터와 CSV 파일에서 정함; 바꾸려면 MQTT_CLIENT_ID)"
-        );
-    } else {
-        eprintln!(
-            "🔑 Client id: {id} (from this machine and the CSV file; set MQTT_CLIENT_ID to choose)"
-        );
-    }
+    eprintln!("{}", text.client_id_chosen(&id));
     Ok(settings)
 }
 
@@ -154,7 +146,7 @@ fn observer(
         let at = || live::local(received_at, offset);
         if let Record::Stored(outcome) | Record::Duplicate(outcome) = record {
             if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
-                eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
+                eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
             }
         }
         match record {
@@ -165,14 +157,8 @@ fn observer(
                 let _ = writeln!(out, "{}", text.saved(at));
             }
             Record::Status { board, status } if verbose => {
-                let (h, m, s) = at().time().as_hms();
-                let board = sanitize_for_terminal(board);
-                let mut out = std::io::stdout().lock();
-                let _ = if text.lang() == Lang::Ko {
-                    writeln!(out, "[{h:02}:{m:02}:{s:02}] 보드 {board} 상태: {status}")
-                } else {
-                    writeln!(out, "[{h:02}:{m:02}:{s:02}] Board {board} status: {status}")
-                };
+                let line = text.board_status(at().time(), board, *status);
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
             }
             Record::Rejected {
                 topic,
@@ -204,14 +190,7 @@ fn status_lines(recorder: &Recorder, stop: &StopSignal, every: Duration, text: T
         let now = counters.snapshot();
         let elapsed = last.0.elapsed().as_secs_f64().max(1e-9);
         let rate = (now.received - last.1) as f64 / elapsed;
-        if text.lang() == Lang::Ko {
-            eprintln!(
-                "수신 {}, 저장 {}, 거부 {}, 중복 {}, 초당 {rate:.1}건",
-                now.received, now.stored, now.rejected, now.duplicates
-            );
-        } else {
-            eprintln!("{now}, {rate:.1}/s");
-        }
+        eprintln!("{}", text.counts_per_second(&now.in_words(text), rate));
         last = (Instant::now(), now.received);
     }
 }

@@ -7,7 +7,6 @@ use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::{LedAction, SendArgs};
 use crate::cmd::led;
-use crate::cmd::words::pick;
 use crate::common::{Context, UsageError};
 
 pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
@@ -22,7 +21,7 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
         }
     };
     let settings = context.settings(Defaults::examples())?;
-    let lang = context.text().lang();
+    let text = context.text();
     let session = Session::builder(&settings)
         .retry(RetryPolicy::none())
         .on_event(|event| {
@@ -43,19 +42,6 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     sent?;
     let topic = LedCommand::topic(&args.board);
     let json = command.to_json();
-    println!(
-        "{}",
-        pick(
-            lang,
-            &format!(
-                "📤 보드 {}에 보냈습니다 ({topic}, QoS 1, 브로커 확인 완료): {json}",
-                args.board
-            ),
-            &format!(
-                "📤 Sent to board {} ({topic}, QoS 1, acknowledged by the broker): {json}",
-                args.board
-            ),
-        )
-    );
+    println!("{}", text.command_sent(&args.board, &topic, &json));
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_core::sim::VirtualBoard;
-use hexaboard_core::text::{Lang, Text};
+use hexaboard_core::text::Text;
 use hexaboard_mqtt::session::{ConnectError, PublishError, Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 use time::UtcOffset;
@@ -54,7 +54,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         builder = builder.on_message(move |message| {
             let board = message.topic.split('/').nth(1).unwrap_or("?");
             match LedCommand::parse(message.payload) {
-                Ok(command) => println!("{}", live::led_line(text, board, &command)),
+                Ok(command) => println!("{}", text.led(board, command)),
                 Err(error) => eprintln!("{}", text.rejected(message.topic, &error)),
             }
         });
@@ -92,17 +92,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         }
     };
     session.stop_at_exit();
-    if text.lang() == Lang::Ko {
-        println!(
-            "📤 발행 완료: 보드 {}개, 데이터 {published}개",
-            boards.len()
-        );
-    } else {
-        println!(
-            "📤 Published {published} readings from {} boards",
-            boards.len()
-        );
-    }
+    println!("{}", text.published(boards.len(), published));
     Ok(())
 }
 

@@ -54,7 +54,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
             ) {
                 Outcome::Reading(outcome) => {
                     if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
-                        eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
+                        eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
                     }
                     table.on_reading(&outcome, now);
                 }
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
         if stale && !resubscribed {
             resubscribed = true;
             match session.resubscribe() {
-                Ok(()) => eprintln!("{}", stale_resubscribed(text)),
+                Ok(()) => eprintln!("{}", text.stale_resubscribed()),
                 Err(error) => eprintln!("{}", text.error(&error)),
             }
         } else if !stale {
@@ -114,14 +114,4 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     }
     session.stop_at_exit();
     Ok(())
-}
-
-/// The line printed when a silent board made watch subscribe again.
-fn stale_resubscribed(text: hexaboard_core::text::Text) -> &'static str {
-    match text.lang() {
-        hexaboard_core::text::Lang::Ko => "🔄 응답 없는 보드가 있어 구독을 다시 했습니다",
-        hexaboard_core::text::Lang::En => {
-            "🔄 a board went silent: subscribed again, in case the broker lost the subscription"
-        }
-    }
 }
