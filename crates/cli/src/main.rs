@@ -20,7 +20,8 @@ fn main() -> ExitCode {
     match cmd::run(cli.command, &context) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // The error and its causes, each said once, escaped.
+            eprintln!("error: {}", hexaboard_core::text::Report(error.as_ref()));
             ExitCode::from(common::exit_code(&error))
         }
     }

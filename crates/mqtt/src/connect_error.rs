@@ -32,19 +32,32 @@ pub enum ConnectErrorKind {
 #[non_exhaustive]
 pub enum ConnectError {
     /// paho-mqtt could not use the settings (an option or file it refused).
-    #[error("cannot use the MQTT settings: {cause}")]
+    #[error("cannot use the MQTT settings{}", setting.map(|s| format!(": {s}")).unwrap_or_default())]
     Settings {
+        /// The variable whose value paho-mqtt refused, when one is to blame.
+        setting: Option<&'static str>,
         /// What paho-mqtt said.
-        cause: String,
+        #[source]
+        source: paho::Error,
+    },
+
+    /// A thread of the session could not be started (the process is out of threads or
+    /// memory).
+    #[error("cannot start the MQTT session's threads")]
+    Thread {
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
     },
 
     /// The broker's name cannot be resolved to an address.
-    #[error("cannot resolve host `{host}` ({cause}): check MQTT_BROKER and the network")]
+    #[error("cannot resolve host `{host}`: check MQTT_BROKER and the network")]
     Dns {
         /// The host name.
         host: String,
         /// What the resolver said.
-        cause: String,
+        #[source]
+        source: std::io::Error,
         /// Whether the resolver said to try again later (no network yet, DNS server down).
         temporary: bool,
     },

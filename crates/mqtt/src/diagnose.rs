@@ -49,12 +49,12 @@ const X509_V_ERR_IP_ADDRESS_MISMATCH: i32 = 64;
 /// `elapsed` is how long the failed attempt took; close to `timeout` means no answer came.
 pub(crate) fn explain(
     settings: &Settings,
-    err: &paho::Error,
+    err: paho::Error,
     elapsed: Duration,
     timeout: Duration,
 ) -> ConnectError {
     let version = settings.mqtt_version().to_string();
-    if let Some(e) = from_connack(err, settings.client_id(), &version) {
+    if let Some(e) = from_connack(&err, settings.client_id(), &version) {
         return e;
     }
     match err {
@@ -67,14 +67,15 @@ pub(crate) fn explain(
         | paho::Error::Utf8(_)
         | paho::Error::SslNotSupported => {
             return ConnectError::Settings {
-                cause: err.to_string(),
+                setting: None,
+                source: err,
             }
         }
         _ => {}
     }
     let timed_out = matches!(err, paho::Error::Timeout | paho::Error::TcpConnectTimeout)
         || elapsed + Duration::from_millis(300) >= timeout;
-    network(settings, err, timed_out, timeout)
+    network(settings, &err, timed_out, timeout)
 }
 
 /// Looks at name, TCP and TLS in turn.
@@ -88,14 +89,12 @@ fn network(
     let port = settings.port();
     let addrs = match (host.as_str(), port).to_socket_addrs() {
         Ok(addrs) => addrs.collect::<Vec<_>>(),
-        Err(e) => {
-            let cause = e.to_string();
+        Err(source) => {
+            let cause = source.to_string();
             let temporary = cause.contains("Temporary") || cause.contains("try again");
             return ConnectError::Dns {
                 host,
-                cause: cause
-                    .trim_start_matches("failed to lookup address information: ")
-                    .to_owned(),
+                source,
                 temporary,
             };
         }

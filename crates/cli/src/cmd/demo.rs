@@ -153,7 +153,7 @@ mod enabled {
 
         boards_stop.set();
         if let Ok(Err(error)) = boards.join() {
-            eprintln!("{}", text.error(&error));
+            eprintln!("{}", text.error(&hexaboard_core::text::Report(&error)));
         }
         std::thread::sleep(DRAIN);
         exit_on_store_failure(&recorder, text);

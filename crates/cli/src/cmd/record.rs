@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_core::text::{sanitize_for_terminal, Report, Text};
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Settings, Source};
@@ -60,7 +60,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
         Ok(session) => Some(session),
         Err(ConnectError::Stopped) => None,
         Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
+            eprintln!("{}", text.connect_failed(&Report(&error)));
             std::process::exit(1);
         }
     };
@@ -126,7 +126,7 @@ pub(crate) fn exit_on_store_failure(recorder: &Recorder, text: Text) {
         // What was gathered (QoS 0) is written if the file still takes it.
         let _ = recorder.write_gathered();
         let _ = std::io::stdout().flush();
-        eprintln!("{}", text.error(error));
+        eprintln!("{}", text.error(&Report(error)));
         std::process::exit(1);
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_core::sim::VirtualBoard;
-use hexaboard_core::text::Text;
+use hexaboard_core::text::{Report, Text};
 use hexaboard_mqtt::session::{ConnectError, PublishError, Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 use time::UtcOffset;
@@ -63,7 +63,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         Ok(session) => session,
         Err(ConnectError::Stopped) => return Ok(()),
         Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
+            eprintln!("{}", text.connect_failed(&Report(&error)));
             std::process::exit(1);
         }
     };
@@ -87,7 +87,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
     let published = match published {
         Ok(n) => n,
         Err(error) => {
-            eprintln!("{}", text.error(&error));
+            eprintln!("{}", text.error(&Report(&error)));
             std::process::exit(1);
         }
     };

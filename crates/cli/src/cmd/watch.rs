@@ -71,7 +71,10 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
         Ok(session) => session,
         Err(ConnectError::Stopped) => return Ok(()),
         Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
+            eprintln!(
+                "{}",
+                text.connect_failed(&hexaboard_core::text::Report(&error))
+            );
             std::process::exit(1);
         }
     };
@@ -92,7 +95,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
             resubscribed = true;
             match session.resubscribe() {
                 Ok(()) => eprintln!("{}", text.stale_resubscribed()),
-                Err(error) => eprintln!("{}", text.error(&error)),
+                Err(error) => eprintln!("{}", text.error(&hexaboard_core::text::Report(&error))),
             }
         } else if !stale {
             resubscribed = false;

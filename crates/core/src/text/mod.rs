@@ -64,7 +64,8 @@
 //!
 //! Besides the parts: `lang.rs` holds [`Lang`], `line.rs` [`Text`] and [`Line`],
 //! `catalogue.rs` the macro the parts are written with, `escape.rs` the escaping of text from
-//! the network, `format.rs` the small formatting helpers (times, Python's `{:.1f}`).
+//! the network, `report.rs` an error and its causes in one line ([`Report`]), `format.rs` the
+//! small formatting helpers (times, Python's `{:.1f}`).
 //!
 //! # Adding a message
 //!
@@ -122,6 +123,7 @@ mod escape;
 mod format;
 mod lang;
 mod line;
+mod report;
 
 mod analysis;
 mod boards;
@@ -137,3 +139,4 @@ mod tests;
 pub use escape::{sanitize_for_terminal, Escaped};
 pub use lang::Lang;
 pub use line::{Line, Text};
+pub use report::Report;

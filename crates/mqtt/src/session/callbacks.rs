@@ -311,7 +311,7 @@ pub(super) fn reconnect_loop(
             match result {
                 Ok(_) => break,
                 Err(e) => {
-                    let cause = diagnose::explain(settings, &e, started.elapsed(), connect_timeout);
+                    let cause = diagnose::explain(settings, e, started.elapsed(), connect_timeout);
                     wait = (wait * 2).min(RECONNECT_MAX);
                     shared.emit(SessionEvent::ReconnectFailed {
                         attempt,

@@ -33,8 +33,9 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         .max_buffered_messages(i32::try_from(b.max_in_flight + 100).unwrap_or(i32::MAX))
         .send_while_disconnected(true)
         .create_client()
-        .map_err(|e| ConnectError::Settings {
-            cause: e.to_string(),
+        .map_err(|source| ConnectError::Settings {
+            setting: None,
+            source,
         })?;
 
     let (round_tx, round_rx) = mpsc::channel();
@@ -56,9 +57,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             .spawn(move || {
                 callbacks::watch_subscriptions(&shared, &round_rx, &first_tx, suback_timeout)
             })
-            .map_err(|e| ConnectError::Settings {
-                cause: format!("cannot start a thread: {e}"),
-            })?
+            .map_err(|source| ConnectError::Thread { source })?
     };
     let fail = |cli: paho::AsyncClient, watcher: JoinHandle<()>, e: ConnectError| {
         shared.closing.store(true, Ordering::SeqCst);
@@ -88,7 +87,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             .wait_for(b.connect_timeout + Duration::from_secs(5));
         let err = match result {
             Ok(rsp) => break rsp,
-            Err(e) => diagnose::explain(&settings, &e, started.elapsed(), b.connect_timeout),
+            Err(e) => diagnose::explain(&settings, e, started.elapsed(), b.connect_timeout),
         };
         let wait = match b.retry.wait_after(attempt) {
             Some(wait) if !err.is_fatal() => wait,
@@ -166,9 +165,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         Ok(t) => t,
         Err(e) => {
             let _ = cli.disconnect(None).wait_for(DISCONNECT_TIMEOUT);
-            let e = ConnectError::Settings {
-                cause: format!("cannot start a thread: {e}"),
-            };
+            let e = ConnectError::Thread { source: e };
             return fail(cli, watcher, e);
         }
     };
@@ -236,8 +233,9 @@ fn connect_options(
 /// TLS options: the CA file or the system's CAs, host name check, client certificate; both
 /// checks off when insecure.
 fn ssl_options(settings: &Settings) -> Result<paho::SslOptions, ConnectError> {
-    let bad = |what: &str, e: paho::Error| ConnectError::Settings {
-        cause: format!("{what}: {e}"),
+    let bad = |setting: &'static str, source: paho::Error| ConnectError::Settings {
+        setting: Some(setting),
+        source,
     };
     let mut ssl = paho::SslOptionsBuilder::new();
     if settings.tls_insecure() {

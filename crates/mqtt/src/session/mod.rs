@@ -339,10 +339,10 @@ impl Session {
                         timeout: self.publish_timeout,
                     })
                 }
-                Err(e) => {
+                Err(source) => {
                     return Err(PublishError::Failed {
                         topic: filter.clone(),
-                        cause: e.to_string(),
+                        source,
                     })
                 }
             }
