@@ -1,9 +1,8 @@
 //! What the live commands (`record`, `watch`, `simulate`, `demo`) share: session events in
-//! the chosen language, a stable client id for the persistent session, local times, the
-//! totals line, and what an LED board would do with a command.
+//! the chosen language, local times, the totals line, and what an LED board would do with a
+//! command.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hexaboard_core::control::LedCommand;
@@ -37,47 +36,6 @@ pub(crate) fn event_printer(text: Text) -> impl Fn(SessionEvent) + Send + Sync +
         SessionEvent::Stopped => {}
         other => eprintln!("{}", sanitize_for_terminal(&other.to_string())),
     }
-}
-
-/// A client id that stays the same between runs on this machine for this CSV file, so the
-/// broker keeps the persistent session: `hexaboard-rec-` and 8 hex digits (22 characters of
-/// `[0-9a-z-]`, which every broker accepts).
-pub(crate) fn stable_client_id(csv: &Path) -> String {
-    let csv = std::path::absolute(csv).unwrap_or_else(|_| csv.to_owned());
-    let mut hash = Fnv::default();
-    hash.write(host_name().trim().as_bytes());
-    hash.write(&[0]);
-    hash.write(csv.as_os_str().as_encoded_bytes());
-    format!(
-        "hexaboard-rec-{:08x}",
-        hash.0 as u32 ^ (hash.0 >> 32) as u32
-    )
-}
-
-/// FNV-1a, 64 bits: a hash whose value never changes between builds (std's does not promise
-/// that).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_default()
 }
 
 /// `at` as local wall-clock time at `offset`.
@@ -181,14 +139,5 @@ mod tests {
         assert_eq!(led_line(ko, "B", &LedCommand::LedOff), "💡 보드 B LED 끔");
         let en = Text::new(Lang::from_code("en").unwrap());
         assert_eq!(led_line(en, "B", &on), "💡 Board B LED: blue (0,0,255) 80%");
-    }
-
-    #[test]
-    fn the_client_id_is_stable_and_portable() {
-        let a = stable_client_id(Path::new("/tmp/x.csv"));
-        assert_eq!(a, stable_client_id(Path::new("/tmp/x.csv")));
-        assert_ne!(a, stable_client_id(Path::new("/tmp/y.csv")));
-        assert_eq!(a.len(), 22);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     }
 }

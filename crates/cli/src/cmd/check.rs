@@ -11,7 +11,7 @@ use std::time::Duration;
 use hexaboard_core::text::sanitize_for_terminal;
 use hexaboard_core::{Lang, ReadingParser};
 use hexaboard_mqtt::session::{ConnectError, RetryPolicy, Session, SessionEvent};
-use hexaboard_mqtt::settings::{Defaults, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults};
 
 use crate::cli::CheckArgs;
 use crate::cmd::words::pick;
@@ -56,7 +56,7 @@ const DATA: (&str, &str) = ("데이터", "data");
 pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     let lang = context.text().lang();
     let report = Report { lang };
-    let settings = match context.settings(Defaults::examples()) {
+    let settings = match context.connection(&Defaults::examples()) {
         Ok(settings) => settings,
         Err(e) => {
             let name = pick(lang, SETTINGS.0, SETTINGS.1);
@@ -172,7 +172,7 @@ fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow
 
 type Messages = mpsc::Receiver<(String, Vec<u8>)>;
 
-fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Messages)> {
+fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Session, Messages)> {
     let lang = report.lang;
     let (tx, rx) = mpsc::channel();
     let granted = Arc::new(Mutex::new(Vec::new()));
@@ -196,8 +196,8 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
                 }
             }
         });
-    for filter in settings.sensor_topics() {
-        builder = builder.subscribe(filter.as_str(), settings.qos());
+    for filter in settings.sensor_filters() {
+        builder = builder.subscribe(filter.clone(), settings.qos());
     }
     let how = if settings.tls_enabled() {
         pick(
@@ -228,19 +228,23 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
     connected();
     let granted = granted.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let list: Vec<String> = settings
-        .sensor_topics()
+        .sensor_filters()
         .iter()
-        .map(
-            |filter| match granted.iter().find(|(f, _)| f == filter).map(|(_, q)| *q) {
+        .map(|filter| {
+            match granted
+                .iter()
+                .find(|(f, _)| f == filter.as_str())
+                .map(|(_, q)| *q)
+            {
                 Some(q) => pick(
                     lang,
                     &format!("{filter} (QoS {} 허용)", q.number()),
                     &format!("{filter} (QoS {} granted)", q.number()),
                 )
                 .to_owned(),
-                None => filter.clone(),
-            },
-        )
+                None => filter.to_string(),
+            }
+        })
         .collect();
     report.passed(5, SUBSCRIBE, &list.join(", "));
     Ok((session, rx))
@@ -248,12 +252,13 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
 
 fn wait_for_message(
     report: &Report,
-    settings: &Settings,
+    settings: &ConnectionSettings,
     messages: &Messages,
     wait: u64,
 ) -> anyhow::Result<()> {
     let lang = report.lang;
-    let topics = settings.sensor_topics().join(", ");
+    let topics = settings.sensor_filters().iter().map(|f| f.as_str());
+    let topics = topics.collect::<Vec<_>>().join(", ");
     let Ok((topic, payload)) = messages.recv_timeout(Duration::from_secs(wait)) else {
         return Err(report.failed(
             6,
