@@ -174,6 +174,12 @@ fn describe_names_every_variable_with_its_source() {
     let s = Settings::from_sources(env(&[("HEXABOARD_LANG", "en")]), Some(&path)).unwrap();
     let lines = s.describe();
     assert_eq!(lines.len(), hexaboard_mqtt::settings::VARIABLES.len());
+    let names: Vec<&str> = lines.iter().map(|l| l.name).collect();
+    let table: Vec<&str> = hexaboard_mqtt::settings::VARIABLES
+        .iter()
+        .map(|v| v.name())
+        .collect();
+    assert_eq!(names, table);
     assert_eq!(
         lines[0].to_string(),
         format!("MQTT_BROKER = localhost (from {})", path.display())
