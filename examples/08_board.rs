@@ -34,8 +34,9 @@ use hexaboard::core::control::LedCommand;
 use hexaboard::core::reading::board_from_topic;
 use hexaboard::core::sim::VirtualBoard;
 use hexaboard::core::text::Text;
+use hexaboard::core::topic::TopicFilter;
 use hexaboard::mqtt::session::{Session, StopSignal};
-use hexaboard::mqtt::settings::Settings;
+use hexaboard::mqtt::settings::ConnectionSettings;
 use time::{OffsetDateTime, UtcOffset};
 
 const USAGE: &str = "usage: 08_board [--interval SECONDS] [--count N] [--boards A,B] \
@@ -61,7 +62,7 @@ fn main() -> ExitCode {
         }
     };
     let (settings, text) = match common::settings() {
-        Ok(loaded) => loaded,
+        Ok((settings, text)) => (settings.connection, text),
         Err(code) => return code,
     };
     let stop = common::stop_signal();
@@ -72,7 +73,12 @@ fn main() -> ExitCode {
         .stop_signal(&stop);
     if options.led {
         for board in &options.boards {
-            builder = builder.subscribe(LedCommand::topic(board), settings.qos());
+            // The board ids were checked with the arguments: each makes a valid filter.
+            let Ok(filter) = TopicFilter::new(&LedCommand::topic(board)) else {
+                eprintln!("❌ --boards {board}\n{USAGE}");
+                return ExitCode::from(common::EXIT_SETTINGS);
+            };
+            builder = builder.subscribe(filter, settings.qos());
         }
         builder = builder.on_message(move |msg| {
             // The catalogue escapes the board id and the error (which quotes the payload).
@@ -103,7 +109,12 @@ fn main() -> ExitCode {
 }
 
 /// Publishes a reading of every board each interval, `count` times or until Ctrl+C.
-fn run_boards(session: &Session, settings: &Settings, options: &Options, stop: &StopSignal) {
+fn run_boards(
+    session: &Session,
+    settings: &ConnectionSettings,
+    options: &Options,
+    stop: &StopSignal,
+) {
     let mut boards: Vec<VirtualBoard> = options
         .boards
         .iter()
@@ -128,7 +139,7 @@ fn run_boards(session: &Session, settings: &Settings, options: &Options, stop: &
 }
 
 /// Publishes `online` or `offline` on every board's status topic, as plain text.
-fn announce(session: &Session, settings: &Settings, boards: &[String], status: &str) {
+fn announce(session: &Session, settings: &ConnectionSettings, boards: &[String], status: &str) {
     for board in boards {
         let topic = format!("hexaboard/{board}/status");
         publish(session, settings, &topic, status.to_owned());
@@ -137,7 +148,7 @@ fn announce(session: &Session, settings: &Settings, boards: &[String], status: &
 
 /// Publishes and prints `📤 [topic] payload`; a failure is printed and the board goes on
 /// (the session reconnects by itself).
-fn publish(session: &Session, settings: &Settings, topic: &str, payload: String) {
+fn publish(session: &Session, settings: &ConnectionSettings, topic: &str, payload: String) {
     println!("📤 [{topic}] {payload}");
     if let Err(error) = session.publish(topic, payload, settings.qos(), false) {
         eprintln!("⚠️ {error}");

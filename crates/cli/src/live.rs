@@ -1,7 +1,6 @@
 //! What the live commands (`record`, `watch`, `simulate`, `demo`) share: session events in
-//! the chosen language, a stable client id for the persistent session, and local times.
+//! the chosen language, and local times.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hexaboard_core::text::{sanitize_for_terminal, Text};
@@ -34,63 +33,8 @@ pub(crate) fn event_printer(text: Text) -> impl Fn(SessionEvent) + Send + Sync +
     }
 }
 
-/// A client id that stays the same between runs on this machine for this CSV file, so the
-/// broker keeps the persistent session: `hexaboard-rec-` and 8 hex digits (22 characters of
-/// `[0-9a-z-]`, which every broker accepts).
-pub(crate) fn stable_client_id(csv: &Path) -> String {
-    let csv = std::path::absolute(csv).unwrap_or_else(|_| csv.to_owned());
-    let mut hash = Fnv::default();
-    hash.write(host_name().trim().as_bytes());
-    hash.write(&[0]);
-    hash.write(csv.as_os_str().as_encoded_bytes());
-    format!(
-        "hexaboard-rec-{:08x}",
-        hash.0 as u32 ^ (hash.0 >> 32) as u32
-    )
-}
-
-/// FNV-1a, 64 bits: a hash whose value never changes between builds (std's does not promise
-/// that).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_default()
-}
-
 /// `at` as local wall-clock time at `offset`.
 pub(crate) fn local(at: OffsetDateTime, offset: UtcOffset) -> PrimitiveDateTime {
     let at = at.to_offset(offset);
     PrimitiveDateTime::new(at.date(), at.time())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_client_id_is_stable_and_portable() {
-        let a = stable_client_id(Path::new("/tmp/x.csv"));
-        assert_eq!(a, stable_client_id(Path::new("/tmp/x.csv")));
-        assert_ne!(a, stable_client_id(Path::new("/tmp/y.csv")));
-        assert_eq!(a.len(), 22);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-    }
 }

@@ -24,7 +24,7 @@ use paho_mqtt as paho;
 use std::sync::{Arc, Mutex};
 
 use crate::connect_error::{from_connack, ConnectError};
-use crate::settings::Settings;
+use crate::settings::ConnectionSettings;
 
 /// The longest a TCP connect of the diagnosis waits.
 const TCP_PROBE: Duration = Duration::from_secs(3);
@@ -48,7 +48,7 @@ const X509_V_ERR_IP_ADDRESS_MISMATCH: i32 = 64;
 ///
 /// `elapsed` is how long the failed attempt took; close to `timeout` means no answer came.
 pub(crate) fn explain(
-    settings: &Settings,
+    settings: &ConnectionSettings,
     err: paho::Error,
     elapsed: Duration,
     timeout: Duration,
@@ -80,7 +80,7 @@ pub(crate) fn explain(
 
 /// Looks at name, TCP and TLS in turn.
 fn network(
-    settings: &Settings,
+    settings: &ConnectionSettings,
     err: &paho::Error,
     timed_out: bool,
     timeout: Duration,
@@ -196,7 +196,7 @@ fn set_timeouts(stream: &TcpStream, timeout: Duration) {
 }
 
 /// A handshake with the session's own trust settings.
-fn tls_probe(settings: &Settings, stream: TcpStream, timeout: Duration) -> Probe {
+fn tls_probe(settings: &ConnectionSettings, stream: TcpStream, timeout: Duration) -> Probe {
     let host = settings.broker().to_owned();
     let port = settings.port();
     set_timeouts(&stream, timeout);
@@ -318,7 +318,7 @@ fn tls_probe_insecure(stream: TcpStream, timeout: Duration) -> bool {
 
 /// A connector with the session's trust: the CA file or the system's CAs, and the client
 /// certificate for mutual TLS.
-fn connector(settings: &Settings) -> Result<SslConnector, openssl::error::ErrorStack> {
+fn connector(settings: &ConnectionSettings) -> Result<SslConnector, openssl::error::ErrorStack> {
     let mut builder = SslConnector::builder(SslMethod::tls_client())?;
     if let Some(ca) = settings.ca_file() {
         // Only this CA, as paho's trust store: a fresh store without the system's CAs.

@@ -12,18 +12,22 @@
 //! ```no_run
 //! use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
 //! use hexaboard_mqtt::session::{Session, StopSignal};
-//! use hexaboard_mqtt::settings::{Defaults, Settings};
+//! use hexaboard_mqtt::settings::{Defaults, Sources};
 //!
 //! let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
-//! let settings = Settings::from_env_with(Defaults::recording())?;
-//! let recorder = Recorder::open(settings.csv_file(), RecorderOptions::new(offset))?;
+//! let sources = Sources::from_env()?;
+//! let app = sources.app()?;
+//! let connection = sources.connection(&Defaults::recording(app.csv_file()))?;
+//! let recorder = Recorder::open(app.csv_file(), RecorderOptions::new(offset))?;
 //! let stop = StopSignal::install()?;
-//! let session = Session::builder(&settings)
-//!     .subscribe("hexaboard/+/sensor/data", settings.qos())
+//! let mut builder = Session::builder(&connection)
 //!     .persistent(true)
 //!     .on_message(recorder.handler(stop.clone()))
-//!     .stop_signal(&stop)
-//!     .connect()?;
+//!     .stop_signal(&stop);
+//! for filter in connection.sensor_filters() {
+//!     builder = builder.subscribe(filter.clone(), connection.qos());
+//! }
+//! let session = builder.connect()?;
 //! stop.wait();
 //! if let Some(error) = recorder.failure() {
 //!     eprintln!("{error}");

@@ -12,7 +12,7 @@ use std::time::Duration;
 use hexaboard_core::text::Text;
 use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{ConnectError, RetryPolicy, Session, SessionEvent};
-use hexaboard_mqtt::settings::{Defaults, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults};
 
 use crate::cli::CheckArgs;
 use crate::common::{Context, UsageError};
@@ -58,7 +58,7 @@ const DATA: usize = 6;
 pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let report = Report { text };
-    let settings = match context.settings(Defaults::examples()) {
+    let settings = match context.connection(&Defaults::examples()) {
         Ok(settings) => settings,
         Err(e) => {
             let name = report.name(SETTINGS);
@@ -119,7 +119,7 @@ fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow
 
 type Messages = mpsc::Receiver<(String, Vec<u8>)>;
 
-fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Messages)> {
+fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Session, Messages)> {
     let text = report.text;
     let (tx, rx) = mpsc::channel();
     let granted = Arc::new(Mutex::new(Vec::new()));
@@ -143,8 +143,8 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
                 }
             }
         });
-    for filter in settings.sensor_topics() {
-        builder = builder.subscribe(filter.as_str(), settings.qos());
+    for filter in settings.sensor_filters() {
+        builder = builder.subscribe(filter.clone(), settings.qos());
     }
     let server = settings.server_uri();
     let (tls, login) = (settings.tls_enabled(), settings.user().is_some());
@@ -162,14 +162,18 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
     connected();
     let granted = granted.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let list: Vec<String> = settings
-        .sensor_topics()
+        .sensor_filters()
         .iter()
-        .map(
-            |filter| match granted.iter().find(|(f, _)| f == filter).map(|(_, q)| *q) {
-                Some(q) => text.check_granted(filter, q.number()).to_string(),
-                None => filter.clone(),
-            },
-        )
+        .map(|filter| {
+            match granted
+                .iter()
+                .find(|(f, _)| f == filter.as_str())
+                .map(|(_, q)| *q)
+            {
+                Some(q) => text.check_granted(filter.as_str(), q.number()).to_string(),
+                None => filter.to_string(),
+            }
+        })
         .collect();
     report.passed(SUBSCRIBE, list.join(", "));
     Ok((session, rx))
@@ -177,12 +181,13 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
 
 fn wait_for_message(
     report: &Report,
-    settings: &Settings,
+    settings: &ConnectionSettings,
     messages: &Messages,
     wait: u64,
 ) -> anyhow::Result<()> {
     let text = report.text;
-    let topics = settings.sensor_topics().join(", ");
+    let topics = settings.sensor_filters().iter().map(|f| f.as_str());
+    let topics = topics.collect::<Vec<_>>().join(", ");
     let Ok((topic, payload)) = messages.recv_timeout(Duration::from_secs(wait)) else {
         return Err(report.failed(DATA, text.check_no_message(wait, &topics)));
     };

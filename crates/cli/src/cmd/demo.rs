@@ -27,7 +27,7 @@ mod enabled {
     use hexaboard_core::sim::VirtualBoard;
     use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
     use hexaboard_mqtt::session::{Session, StopSignal};
-    use hexaboard_mqtt::settings::{Qos, Settings};
+    use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 
     use crate::cli::DemoArgs;
     use crate::cmd::broker;
@@ -57,16 +57,15 @@ mod enabled {
         let port = broker::start()?;
         eprintln!("{}", text.demo_broker(port));
 
-        let recording = Settings::builder("127.0.0.1")
+        let recording = ConnectionSettings::builder("127.0.0.1")
             .port(port)
             .tls(false)
             .qos(Qos::AtLeastOnce)
             .client_id("hexaboard-demo-rec")
-            .csv_file(context.csv_file()?)
             .build()?;
         let mut options = RecorderOptions::new(context.offset);
         options.pipeline = pipeline_config(&recording);
-        let recorder = Recorder::open(recording.csv_file(), options)?;
+        let recorder = Recorder::open(context.csv_file()?, options)?;
         if recorder.created() {
             eprintln!("{}", text.csv_created(recorder.csv_path()));
         }
@@ -96,7 +95,7 @@ mod enabled {
 
         let boards_stop = StopSignal::new();
         let boards = {
-            let settings = Settings::builder("127.0.0.1")
+            let settings = ConnectionSettings::builder("127.0.0.1")
                 .port(port)
                 .tls(false)
                 .client_id("hexaboard-demo-sim")

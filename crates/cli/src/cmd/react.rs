@@ -15,6 +15,7 @@ use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
 use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_core::topic::TopicFilter;
 use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{Session, SessionEvent, StopSignal};
 use hexaboard_mqtt::settings::Defaults;
@@ -39,14 +40,14 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let settings = context.settings(Defaults::examples())?;
+    let settings = context.connection(&Defaults::examples())?;
     let text = context.text();
     let stop = StopSignal::install()?;
     let topic = format!("hexaboard/{}/sensor/data", args.from);
 
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let session = Session::builder(&settings)
-        .subscribe(topic.as_str(), settings.qos())
+        .subscribe(TopicFilter::new(&topic)?, settings.qos())
         .stop_signal(&stop)
         .on_event(|event| match event {
             SessionEvent::Warning(w) => eprintln!("⚠️ {w}"),

@@ -7,14 +7,16 @@
 //! where the data is.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hexaboard_core::text::{sanitize_for_terminal, Report, Text};
+use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
-use hexaboard_mqtt::settings::{Defaults, Settings, Source};
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
@@ -23,13 +25,14 @@ use crate::live;
 
 pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let settings = recording_settings(context, text)?;
+    let app = context.app()?;
+    let settings = recording_settings(context, app.csv_file(), text)?;
     let mut options = RecorderOptions::new(context.offset);
     options.pipeline = pipeline_config(&settings);
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
-    let recorder = Recorder::open(settings.csv_file(), options)?;
+    let recorder = Recorder::open(app.csv_file(), options)?;
     if recorder.created() {
         println!("{}", text.csv_created(recorder.csv_path()));
     }
@@ -88,34 +91,35 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
 
 /// The recording settings, with a stable client id derived from this machine and the CSV
 /// path when `MQTT_CLIENT_ID` is not set (said once on stderr).
-pub(crate) fn recording_settings(context: &Context, text: Text) -> anyhow::Result<Settings> {
-    let settings = context.settings(Defaults::recording())?;
+pub(crate) fn recording_settings(
+    context: &Context,
+    csv_file: &Path,
+    text: Text,
+) -> anyhow::Result<ConnectionSettings> {
+    let settings = context.connection(&Defaults::recording(csv_file))?;
     if settings.source("MQTT_CLIENT_ID") != Some(&Source::Default) {
         return Ok(settings);
     }
-    let id = live::stable_client_id(settings.csv_file());
-    let mut with_id = context.clone();
-    with_id.args.client_id = Some(id.clone());
-    let settings = with_id.settings(Defaults::recording())?;
-    eprintln!("{}", text.client_id_chosen(&id));
+    let id = settings.client_id();
+    eprintln!("{}", text.client_id_chosen(id));
     Ok(settings)
 }
 
 /// The pipeline routing of the settings' sensor and status filters.
-pub(crate) fn pipeline_config(settings: &Settings) -> hexaboard_core::pipeline::PipelineConfig {
+pub(crate) fn pipeline_config(
+    settings: &ConnectionSettings,
+) -> hexaboard_core::pipeline::PipelineConfig {
     hexaboard_core::pipeline::PipelineConfig {
-        sensor_filters: settings.sensor_filters(),
-        status_filters: settings.status_filter().into_iter().collect(),
+        sensor_filters: settings.sensor_filters().to_vec(),
+        status_filters: vec![settings.status_filter().clone()],
         ..Default::default()
     }
 }
 
 /// The sensor filters and the status filter of the settings.
-pub(crate) fn subscriptions(settings: &Settings) -> Vec<String> {
-    let mut filters = settings.sensor_topics().to_vec();
-    if !settings.status_topic().is_empty() {
-        filters.push(settings.status_topic().to_owned());
-    }
+pub(crate) fn subscriptions(settings: &ConnectionSettings) -> Vec<TopicFilter> {
+    let mut filters = settings.sensor_filters().to_vec();
+    filters.push(settings.status_filter().clone());
     filters
 }
 

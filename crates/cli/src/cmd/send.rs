@@ -20,7 +20,7 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
                 .map_err(|e| UsageError(format!("--brightness: {e}")))?
         }
     };
-    let settings = context.settings(Defaults::examples())?;
+    let settings = context.connection(&Defaults::examples())?;
     let text = context.text();
     let session = Session::builder(&settings)
         .retry(RetryPolicy::none())

@@ -9,6 +9,7 @@ use hexaboard_core::control::LedCommand;
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_core::sim::VirtualBoard;
 use hexaboard_core::text::{Report, Text};
+use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::{ConnectError, PublishError, Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 use time::UtcOffset;
@@ -30,7 +31,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         ))
     })?;
     let text = context.text();
-    let settings = context.settings(Defaults::examples())?;
+    let settings = context.connection(&Defaults::examples())?;
     let stop = StopSignal::install()?;
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
@@ -49,7 +50,8 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
     }
     if args.led {
         for id in &ids {
-            builder = builder.subscribe(LedCommand::topic(id), Qos::AtLeastOnce);
+            let filter = TopicFilter::new(&LedCommand::topic(id))?;
+            builder = builder.subscribe(filter, Qos::AtLeastOnce);
         }
         builder = builder.on_message(move |message| {
             let board = message.topic.split('/').nth(1).unwrap_or("?");

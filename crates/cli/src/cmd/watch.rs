@@ -30,7 +30,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
         .into());
     }
     let text = context.text();
-    let settings = context.settings(Defaults::examples())?;
+    let settings = context.connection(&Defaults::examples())?;
     let config = pipeline_config(&settings);
     let max_boards = config.max_boards;
     let state = Arc::new(Mutex::new(State {

@@ -10,7 +10,7 @@ use paho_mqtt as paho;
 use super::callbacks::{self, Shared};
 use super::{ConnectError, Session, SessionBuilder, SessionEvent, DISCONNECT_TIMEOUT};
 use crate::diagnose;
-use crate::settings::{MqttVersion, Settings, Source};
+use crate::settings::{ConnectionSettings, MqttVersion};
 
 /// The connect of [`SessionBuilder::connect`].
 pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
@@ -19,7 +19,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
     for w in settings.warnings() {
         shared.emit(SessionEvent::Warning(w));
     }
-    if b.persistent && settings.source("MQTT_CLIENT_ID") == Some(&Source::Default) {
+    if b.persistent && settings.client_id_is_random() {
         shared.emit(SessionEvent::Warning(format!(
             "MQTT_CLIENT_ID is not set: the persistent session of the generated id `{}` is lost \
              when the program ends; set MQTT_CLIENT_ID to keep it",
@@ -122,7 +122,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             let filter = b
                 .subscriptions
                 .first()
-                .map(|s| s.0.clone())
+                .map(|s| s.0.as_str().to_owned())
                 .unwrap_or_default();
             let _ = cli.disconnect(None).wait_for(DISCONNECT_TIMEOUT);
             return fail(
@@ -184,7 +184,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
 
 /// paho's connect options for the settings.
 fn connect_options(
-    settings: &Settings,
+    settings: &ConnectionSettings,
     persistent: &bool,
     session_expiry: Duration,
     keep_alive: Duration,
@@ -232,7 +232,7 @@ fn connect_options(
 
 /// TLS options: the CA file or the system's CAs, host name check, client certificate; both
 /// checks off when insecure.
-fn ssl_options(settings: &Settings) -> Result<paho::SslOptions, ConnectError> {
+fn ssl_options(settings: &ConnectionSettings) -> Result<paho::SslOptions, ConnectError> {
     let bad = |setting: &'static str, source: paho::Error| ConnectError::Settings {
         setting: Some(setting),
         source,

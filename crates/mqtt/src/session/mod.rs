@@ -2,13 +2,14 @@
 //! and stop, over paho-mqtt's `AsyncClient`.
 //!
 //! ```no_run
+//! use hexaboard_mqtt::core::topic::TopicFilter;
 //! use hexaboard_mqtt::session::{Session, StopSignal};
-//! use hexaboard_mqtt::settings::{Qos, Settings};
+//! use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 //!
-//! let settings = Settings::builder("localhost").port(1883).build()?;
+//! let settings = ConnectionSettings::builder("localhost").port(1883).build()?;
 //! let stop = StopSignal::install()?;
 //! let session = Session::builder(&settings)
-//!     .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+//!     .subscribe(TopicFilter::new("hexaboard/+/sensor/data")?, Qos::AtLeastOnce)
 //!     .on_event(|event| eprintln!("{event}"))
 //!     .on_message(|msg| println!("{} {}", msg.topic, msg.payload_str()))
 //!     .stop_signal(&stop)
@@ -55,6 +56,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use hexaboard_core::topic::TopicFilter;
 use paho_mqtt as paho;
 
 pub use crate::connect_error::{ConnectError, ConnectErrorKind};
@@ -62,7 +64,7 @@ pub use event::{Incoming, SessionEvent};
 pub use publish::{Pending, PublishError};
 pub use stop::{StopSignal, StopSignalError};
 
-use crate::settings::{Qos, Settings};
+use crate::settings::{ConnectionSettings, Qos};
 use callbacks::{EventFn, MessageFn, Shared};
 
 /// The default connect timeout.
@@ -140,8 +142,8 @@ impl Default for RetryPolicy {
 /// [`connect`](Self::connect).
 #[must_use]
 pub struct SessionBuilder {
-    settings: Settings,
-    subscriptions: Vec<(String, Qos)>,
+    settings: ConnectionSettings,
+    subscriptions: Vec<(TopicFilter, Qos)>,
     persistent: bool,
     session_expiry: Duration,
     connect_timeout: Duration,
@@ -185,10 +187,11 @@ impl SessionBuilder {
         self
     }
 
-    /// Subscribes to `filter` at `qos` (call again for more). `$share/group/filter` works
-    /// as it is. The sensor and status topics of the settings are not added by themselves.
-    pub fn subscribe(mut self, filter: impl Into<String>, qos: Qos) -> Self {
-        self.subscriptions.push((filter.into(), qos));
+    /// Subscribes to `filter` at `qos` (call again for more). A `$share/group/filter`
+    /// filter works as it is. The sensor and status filters of the settings are not added by
+    /// themselves.
+    pub fn subscribe(mut self, filter: TopicFilter, qos: Qos) -> Self {
+        self.subscriptions.push((filter, qos));
         self
     }
 
@@ -281,7 +284,7 @@ pub struct Session {
     window: Mutex<std::collections::VecDeque<paho::DeliveryToken>>,
     max_in_flight: usize,
     publish_timeout: Duration,
-    subscriptions: Vec<(String, Qos)>,
+    subscriptions: Vec<(TopicFilter, Qos)>,
     stopped: bool,
 }
 
@@ -297,7 +300,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Options for a session to the broker of `settings` (cloned).
-    pub fn builder(settings: &Settings) -> SessionBuilder {
+    pub fn builder(settings: &ConnectionSettings) -> SessionBuilder {
         SessionBuilder {
             settings: settings.clone(),
             subscriptions: Vec::new(),
@@ -327,7 +330,7 @@ impl Session {
         for (filter, qos) in &self.subscriptions {
             if callbacks::in_callback() {
                 return Err(PublishError::InCallback {
-                    topic: filter.clone(),
+                    topic: filter.as_str().to_owned(),
                 });
             }
             let token = self.cli.subscribe(filter.as_str(), i32::from(qos.number()));
@@ -335,13 +338,13 @@ impl Session {
                 Ok(_) => {}
                 Err(paho::Error::Timeout) => {
                     return Err(PublishError::Timeout {
-                        topic: filter.clone(),
+                        topic: filter.as_str().to_owned(),
                         timeout: self.publish_timeout,
                     })
                 }
                 Err(source) => {
                     return Err(PublishError::Failed {
-                        topic: filter.clone(),
+                        topic: filter.as_str().to_owned(),
                         source,
                     })
                 }
