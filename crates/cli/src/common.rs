@@ -1,32 +1,15 @@
 //! What every subcommand shares: settings from flags, the environment and `.env` (read once);
-//! the local UTC offset, read before any thread starts; the language; and the exit-code
-//! contract.
+//! the local UTC offset, read before any thread starts; and the language.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hexaboard_core::text::Text;
-use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Defaults, SettingsError, Sources};
+use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Defaults, Sources};
 use time::UtcOffset;
 
 use crate::cli::SettingsFlags;
-
-/// A mistake in the command line or the settings: exit code 2, not 1.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct UsageError(pub(crate) String);
-
-/// Exit code for an error: 2 for usage and configuration errors, 1 for runtime failures.
-pub(crate) fn exit_code(error: &anyhow::Error) -> u8 {
-    let usage = error
-        .chain()
-        .any(|cause| cause.is::<UsageError>() || cause.is::<SettingsError>());
-    if usage {
-        2
-    } else {
-        1
-    }
-}
+use crate::failure::UsageError;
 
 /// Start-up facts, gathered once before any thread runs, and the settings' sources, read
 /// once when first needed.

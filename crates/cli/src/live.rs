@@ -1,11 +1,60 @@
-//! What the live commands (`record`, `watch`, `simulate`, `demo`) share: session events in
-//! the chosen language, and local times.
+//! What the live commands (`record`, `watch`, `simulate`, `demo`) share: a session that
+//! subscribes to the settings' filters, its events in the chosen language, the screen of a
+//! live table, and local times.
 
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hexaboard_core::text::{sanitize_for_terminal, Text};
-use hexaboard_mqtt::session::SessionEvent;
+use hexaboard_mqtt::session::{ConnectError, Session, SessionBuilder, SessionEvent, StopSignal};
+use hexaboard_mqtt::settings::ConnectionSettings;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::failure::Failure;
+
+/// Clears the screen and moves the cursor home (plain ANSI).
+const CLEAR_HOME: &str = "\x1b[2J\x1b[H";
+
+/// A session for a receiver: subscribed to every filter of `settings` at its QoS, its events
+/// printed on stderr, ended by `stop`.
+pub(crate) fn subscriber(
+    settings: &ConnectionSettings,
+    text: Text,
+    stop: &StopSignal,
+) -> SessionBuilder {
+    let mut builder = Session::builder(settings)
+        .on_event(event_printer(text))
+        .stop_signal(stop);
+    for filter in settings.subscriptions() {
+        builder = builder.subscribe(filter, settings.qos());
+    }
+    builder
+}
+
+/// Connects; `None` when a stop (Ctrl+C) came before the connection was made.
+///
+/// # Errors
+///
+/// [`Failure::Connect`]: why the broker could not be reached or refused the connection.
+pub(crate) fn connect(builder: SessionBuilder) -> Result<Option<Session>, Failure> {
+    match builder.connect() {
+        Ok(session) => Ok(Some(session)),
+        Err(ConnectError::Stopped) => Ok(None),
+        Err(error) => Err(Failure::Connect(error)),
+    }
+}
+
+/// Shows a live table: redrawn in place, with how to quit, when `redraw`; otherwise printed
+/// below the last one.
+pub(crate) fn draw(screen: &str, redraw: bool, text: Text) {
+    let mut out = std::io::stdout().lock();
+    let _ = if redraw {
+        write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit())
+    } else {
+        writeln!(out, "{screen}")
+    };
+    let _ = out.flush();
+}
 
 /// An event handler for [`hexaboard_mqtt::SessionBuilder::on_event`] that prints each event
 /// once on stderr, with the chapter's words where the chapter has them.

@@ -26,9 +26,6 @@ const GAPS_KEPT: usize = 20;
 /// The shortest silence judged stale: 3 times the firmware's 5 s.
 const MIN_STALE: Duration = Duration::from_secs(15);
 
-/// Clears the screen and moves the cursor home (plain ANSI).
-pub(crate) const CLEAR_HOME: &str = "\x1b[2J\x1b[H";
-
 #[derive(Debug, Default)]
 struct BoardRow {
     temperature: String,

@@ -30,8 +30,9 @@
 //! let session = builder.connect()?;
 //! stop.wait();
 //! if let Some(error) = recorder.failure() {
-//!     eprintln!("{error}");
-//!     std::process::exit(1); // the message in hand was not acknowledged: it comes again
+//!     // The message in hand was not acknowledged: the broker sends it again next time.
+//!     session.abandon();
+//!     return Err(error.into());
 //! }
 //! session.stop();
 //! println!("{}", recorder.close()?);
@@ -42,9 +43,10 @@
 //!
 //! A row that cannot be written must not be acknowledged. The handler then records the error
 //! ([`Recorder::failure`]), sets the stop signal and parks paho's callback thread for good, so
-//! the message is never acknowledged. The program prints the error and exits at once (it
-//! cannot disconnect cleanly while the callback thread is parked); with a persistent session
-//! the broker keeps the message for the next run.
+//! the message is never acknowledged. The program then leaves the session with
+//! [`Session::abandon`](crate::session::Session::abandon) (it cannot disconnect cleanly while
+//! the callback thread is parked), says why and ends; with a persistent session the broker
+//! keeps the message for the next run.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -183,7 +185,7 @@ impl Redeliveries {
 pub struct Recorder {
     state: Arc<Mutex<Option<State>>>,
     counters: Arc<Counters>,
-    failure: Arc<OnceLock<StoreError>>,
+    failure: Arc<OnceLock<Arc<StoreError>>>,
     /// The stop signal given to [`Recorder::handler`], set when the writer thread fails.
     stop: Arc<OnceLock<StopSignal>>,
     /// The thread that writes gathered rows and syncs, woken when rows start to gather.
@@ -254,14 +256,14 @@ impl Recorder {
     /// recorder is closed or dropped, or after a failure (which it reports and stops on).
     fn start_writer(
         state: Weak<Mutex<Option<State>>>,
-        failure: Arc<OnceLock<StoreError>>,
+        failure: Arc<OnceLock<Arc<StoreError>>>,
         stop: Arc<OnceLock<StopSignal>>,
         path: &Path,
     ) -> Result<Thread, StoreError> {
         /// How long the thread sleeps when no rows are gathered.
         const IDLE: Duration = Duration::from_millis(200);
         let fail = move |error: StoreError| {
-            let _ = failure.set(error);
+            let _ = failure.set(Arc::new(error));
             if let Some(stop) = stop.get() {
                 stop.set();
             }
@@ -340,9 +342,9 @@ impl Recorder {
         self.lock().as_ref().map(|state| f(&state.pipeline))
     }
 
-    /// The store error that stopped recording, if any.
-    pub fn failure(&self) -> Option<&StoreError> {
-        self.failure.get()
+    /// The store error that stopped recording, if any (shared: the recorder keeps it too).
+    pub fn failure(&self) -> Option<Arc<StoreError>> {
+        self.failure.get().cloned()
     }
 
     /// The message handler for [`crate::session::SessionBuilder::on_message`]. On a store
@@ -366,7 +368,7 @@ impl Recorder {
             };
             if let Err(error) = result {
                 if let Some(error) = error {
-                    let _ = recorder.failure.set(error);
+                    let _ = recorder.failure.set(Arc::new(error));
                 }
                 stop.set();
                 // Never return: returning would acknowledge a message that was not stored.

@@ -15,7 +15,8 @@ use hexaboard_mqtt::session::{ConnectError, RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults};
 
 use crate::cli::CheckArgs;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 
 const STEPS: usize = 6;
 /// How long the TCP and the MQTT connect may take.

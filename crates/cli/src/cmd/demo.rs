@@ -10,7 +10,7 @@ pub(crate) fn run(
     _args: &crate::cli::DemoArgs,
     _context: &crate::common::Context,
 ) -> anyhow::Result<()> {
-    Err(crate::common::UsageError(
+    Err(crate::failure::UsageError(
         "this hexaboard was built without the `demo` feature (the embedded broker); build it \
          with `--features demo`"
             .to_owned(),
@@ -20,7 +20,7 @@ pub(crate) fn run(
 
 #[cfg(feature = "demo")]
 mod enabled {
-    use std::io::{IsTerminal as _, Write as _};
+    use std::io::IsTerminal as _;
     use std::sync::{Arc, Mutex, PoisonError};
     use std::time::{Duration, Instant};
 
@@ -29,13 +29,14 @@ mod enabled {
     use hexaboard_mqtt::session::{Session, StopSignal};
     use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 
+    use crate::boards::{board_ids, interval, publish_readings, Schedule};
     use crate::cli::DemoArgs;
     use crate::cmd::broker;
-    use crate::cmd::record::{exit_on_store_failure, pipeline_config, subscriptions};
-    use crate::cmd::simulate::{board_ids, interval, publish_readings, Schedule};
-    use crate::common::{Context, UsageError};
+    use crate::common::Context;
+    use crate::failure::{Failure, UsageError};
     use crate::live;
-    use crate::live_table::{LiveTable, CLEAR_HOME};
+    use crate::live_table::LiveTable;
+    use crate::recording;
 
     /// Time given to the last readings to arrive after the boards stop.
     const DRAIN: Duration = Duration::from_millis(500);
@@ -64,7 +65,7 @@ mod enabled {
             .client_id("hexaboard-demo-rec")
             .build()?;
         let mut options = RecorderOptions::new(context.offset);
-        options.pipeline = pipeline_config(&recording);
+        options.pipeline = recording.pipeline_config();
         let recorder = Recorder::open(context.csv_file()?, options)?;
         if recorder.created() {
             eprintln!("{}", text.csv_created(recorder.csv_path()));
@@ -84,14 +85,9 @@ mod enabled {
                 Record::Other { .. } => {}
             }
         });
-        let mut builder = Session::builder(&recording)
-            .on_event(live::event_printer(text))
-            .on_message(recorder.handler(stop.clone()))
-            .stop_signal(&stop);
-        for filter in subscriptions(&recording) {
-            builder = builder.subscribe(filter, Qos::AtLeastOnce);
-        }
-        let session = builder.connect()?;
+        let Some(session) = recording::connect(&recorder, &recording, false, text, &stop)? else {
+            return Ok(());
+        };
 
         let boards_stop = StopSignal::new();
         let boards = {
@@ -130,14 +126,7 @@ mod enabled {
                     table.render(p.registry(), Instant::now(), text)
                 })
                 .unwrap_or_default();
-            let mut out = std::io::stdout().lock();
-            if redraw {
-                let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
-            } else {
-                let _ = writeln!(out, "{screen}");
-            }
-            let _ = out.flush();
-            drop(out);
+            live::draw(&screen, redraw, text);
             let mut wait = Duration::from_secs(1);
             if let Some(d) = duration {
                 wait = wait.min(d.saturating_sub(started.elapsed()));
@@ -151,16 +140,12 @@ mod enabled {
         }
 
         boards_stop.set();
-        if let Ok(Err(error)) = boards.join() {
-            eprintln!("{}", text.error(&hexaboard_core::text::Report(&error)));
-        }
+        let published = boards.join();
         std::thread::sleep(DRAIN);
-        exit_on_store_failure(&recorder, text);
-        session.stop_at_exit();
-        let totals = recorder.close()?;
-        println!("{}", text.shutdown_after_saving());
-        println!("{}", text.totals(&totals.in_words(text)));
-        println!("{}", text.data_location(recorder.csv_path()));
-        Ok(())
+        recording::finish(&recorder, Some(session), text)?;
+        match published {
+            Ok(published) => published.map(drop).map_err(|e| Failure::Publish(e).into()),
+            Err(_) => Ok(()),
+        }
     }
 }

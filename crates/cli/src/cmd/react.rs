@@ -22,7 +22,8 @@ use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::ReactArgs;
 use crate::cmd::led;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 
 /// How often the loop looks at the stop flag while no reading comes.
 const TICK: Duration = Duration::from_millis(200);

@@ -12,23 +12,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::text::{sanitize_for_terminal, Report, Text};
-use hexaboard_core::topic::TopicFilter;
+use hexaboard_core::text::{sanitize_for_terminal, Text};
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
-use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
+use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
 use crate::common::Context;
 use crate::live;
+use crate::recording;
 
 pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let app = context.app()?;
     let settings = recording_settings(context, app.csv_file(), text)?;
     let mut options = RecorderOptions::new(context.offset);
-    options.pipeline = pipeline_config(&settings);
+    options.pipeline = settings.pipeline_config();
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
@@ -51,22 +51,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     ));
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
-    let mut builder = Session::builder(&settings)
-        .persistent(!args.clean)
-        .on_event(live::event_printer(text))
-        .on_message(recorder.handler(stop.clone()))
-        .stop_signal(&stop);
-    for filter in subscriptions(&settings) {
-        builder = builder.subscribe(filter, settings.qos());
-    }
-    let session = match builder.connect() {
-        Ok(session) => Some(session),
-        Err(ConnectError::Stopped) => None,
-        Err(error) => {
-            eprintln!("{}", text.connect_failed(&Report(&error)));
-            std::process::exit(1);
-        }
-    };
+    let session = recording::connect(&recorder, &settings, !args.clean, text, &stop)?;
 
     if args.quiet {
         status_lines(
@@ -78,15 +63,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     } else {
         stop.wait();
     }
-    exit_on_store_failure(&recorder, text);
-    if let Some(session) = session {
-        session.stop_at_exit();
-    }
-    let totals = recorder.close()?;
-    println!("{}", text.shutdown_after_saving());
-    println!("{}", text.totals(&totals.in_words(text)));
-    println!("{}", text.data_location(recorder.csv_path()));
-    Ok(())
+    recording::finish(&recorder, session, text)
 }
 
 /// The recording settings, with a stable client id derived from this machine and the CSV
@@ -103,36 +80,6 @@ pub(crate) fn recording_settings(
     let id = settings.client_id();
     eprintln!("{}", text.client_id_chosen(id));
     Ok(settings)
-}
-
-/// The pipeline routing of the settings' sensor and status filters.
-pub(crate) fn pipeline_config(
-    settings: &ConnectionSettings,
-) -> hexaboard_core::pipeline::PipelineConfig {
-    hexaboard_core::pipeline::PipelineConfig {
-        sensor_filters: settings.sensor_filters().to_vec(),
-        status_filters: vec![settings.status_filter().clone()],
-        ..Default::default()
-    }
-}
-
-/// The sensor filters and the status filter of the settings.
-pub(crate) fn subscriptions(settings: &ConnectionSettings) -> Vec<TopicFilter> {
-    let mut filters = settings.sensor_filters().to_vec();
-    filters.push(settings.status_filter().clone());
-    filters
-}
-
-/// After a store failure the callback thread is parked with a message not acknowledged: say
-/// why and end the process at once (a clean disconnect cannot happen now).
-pub(crate) fn exit_on_store_failure(recorder: &Recorder, text: Text) {
-    if let Some(error) = recorder.failure() {
-        // What was gathered (QoS 0) is written if the file still takes it.
-        let _ = recorder.write_gathered();
-        let _ = std::io::stdout().flush();
-        eprintln!("{}", text.error(&Report(error)));
-        std::process::exit(1);
-    }
 }
 
 /// What is printed for each message, on paho's callback thread (one short write per line).

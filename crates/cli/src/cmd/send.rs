@@ -7,7 +7,8 @@ use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::{LedAction, SendArgs};
 use crate::cmd::led;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 
 pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     led::check_board(&args.board)?;

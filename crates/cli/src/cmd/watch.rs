@@ -2,19 +2,20 @@
 //! terminal, printed once per refresh with `--plain` or when stdout is not a terminal.
 //! Nothing is stored.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hexaboard_core::pipeline::{Outcome, Pipeline};
-use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
+use hexaboard_core::text::Report;
+use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::WatchArgs;
-use crate::cmd::record::{pipeline_config, subscriptions};
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 use crate::live;
-use crate::live_table::{LiveTable, CLEAR_HOME};
+use crate::live_table::LiveTable;
 
 struct State {
     pipeline: Pipeline,
@@ -31,7 +32,7 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     }
     let text = context.text();
     let settings = context.connection(&Defaults::examples())?;
-    let config = pipeline_config(&settings);
+    let config = settings.pipeline_config();
     let max_boards = config.max_boards;
     let state = Arc::new(Mutex::new(State {
         pipeline: Pipeline::new(config),
@@ -41,42 +42,28 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
     let handler_state = Arc::clone(&state);
-    let mut builder = Session::builder(&settings)
-        .on_event(live::event_printer(text))
-        .on_message(move |message| {
-            let now = Instant::now();
-            let mut guard = handler_state.lock().unwrap_or_else(PoisonError::into_inner);
-            let State { pipeline, table } = &mut *guard;
-            match pipeline.process(
-                message.topic,
-                message.payload,
-                time::OffsetDateTime::now_utc(),
-            ) {
-                Outcome::Reading(outcome) => {
-                    if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
-                        eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
-                    }
-                    table.on_reading(&outcome, now);
+    let builder = live::subscriber(&settings, text, &stop).on_message(move |message| {
+        let now = Instant::now();
+        let mut guard = handler_state.lock().unwrap_or_else(PoisonError::into_inner);
+        let State { pipeline, table } = &mut *guard;
+        match pipeline.process(
+            message.topic,
+            message.payload,
+            time::OffsetDateTime::now_utc(),
+        ) {
+            Outcome::Reading(outcome) => {
+                if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
+                    eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
                 }
-                Outcome::Status { board, status } => table.on_status(board, status),
-                Outcome::Rejected(_) => table.on_rejected(),
-                Outcome::Other => {}
+                table.on_reading(&outcome, now);
             }
-        })
-        .stop_signal(&stop);
-    for filter in subscriptions(&settings) {
-        builder = builder.subscribe(filter, settings.qos());
-    }
-    let session = match builder.connect() {
-        Ok(session) => session,
-        Err(ConnectError::Stopped) => return Ok(()),
-        Err(error) => {
-            eprintln!(
-                "{}",
-                text.connect_failed(&hexaboard_core::text::Report(&error))
-            );
-            std::process::exit(1);
+            Outcome::Status { board, status } => table.on_status(board, status),
+            Outcome::Rejected(_) => table.on_rejected(),
+            Outcome::Other => {}
         }
+    });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
     };
 
     let redraw = !args.plain && std::io::stdout().is_terminal();
@@ -95,19 +82,12 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
             resubscribed = true;
             match session.resubscribe() {
                 Ok(()) => eprintln!("{}", text.stale_resubscribed()),
-                Err(error) => eprintln!("{}", text.error(&hexaboard_core::text::Report(&error))),
+                Err(error) => eprintln!("{}", text.error(&Report(&error))),
             }
         } else if !stale {
             resubscribed = false;
         }
-        let mut out = std::io::stdout().lock();
-        if redraw {
-            let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
-        } else {
-            let _ = writeln!(out, "{screen}");
-        }
-        let _ = out.flush();
-        drop(out);
+        live::draw(&screen, redraw, text);
         if stop.wait_timeout(refresh) {
             break;
         }

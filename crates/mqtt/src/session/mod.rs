@@ -387,6 +387,14 @@ impl Session {
         std::mem::forget(self);
     }
 
+    /// Leaves the session as it is, for a program that ends now because its message handler
+    /// could not take a message (a disk full): no DISCONNECT and nothing waited for, since
+    /// paho's callback thread may be held in the handler for good. The broker sees the
+    /// connection drop and keeps, for a persistent session, every message not acknowledged.
+    pub fn abandon(self) {
+        std::mem::forget(self);
+    }
+
     fn shutdown(&mut self) {
         if self.stopped {
             return;

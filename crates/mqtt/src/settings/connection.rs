@@ -5,6 +5,7 @@
 use std::net::{IpAddr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
+use hexaboard_core::pipeline::PipelineConfig;
 use hexaboard_core::topic::TopicFilter;
 
 use super::client_id;
@@ -171,6 +172,23 @@ impl ConnectionSettings {
     /// The status topic filter to subscribe to.
     pub fn status_filter(&self) -> &TopicFilter {
         &self.status_filter
+    }
+
+    /// Every filter a receiver subscribes to: the sensor filters, then the status filter.
+    pub fn subscriptions(&self) -> Vec<TopicFilter> {
+        let mut filters = self.sensor_filters.clone();
+        filters.push(self.status_filter.clone());
+        filters
+    }
+
+    /// The pipeline's routing for these filters (sensor readings and board statuses), with
+    /// the pipeline's default limits.
+    pub fn pipeline_config(&self) -> PipelineConfig {
+        PipelineConfig {
+            sensor_filters: self.sensor_filters.clone(),
+            status_filters: vec![self.status_filter.clone()],
+            ..PipelineConfig::default()
+        }
     }
 
     /// Whether the connection uses TLS.
