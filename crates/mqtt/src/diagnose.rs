@@ -23,7 +23,8 @@ use openssl::x509::{X509VerifyResult, X509};
 use paho_mqtt as paho;
 use std::sync::{Arc, Mutex};
 
-use crate::connect_error::{from_connack, ConnectError};
+use crate::connack::from_connack;
+use crate::connect_error::ConnectError;
 use crate::settings::ConnectionSettings;
 
 /// The longest a TCP connect of the diagnosis waits.

@@ -16,6 +16,7 @@
 //! | [`connect_error`] | [`ConnectError`]: why a connect failed, in one line with the fix |
 
 pub use hexaboard_core as core;
+mod connack;
 pub mod connect_error;
 pub mod counters;
 mod diagnose;
