@@ -11,7 +11,6 @@
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
 use hexaboard_core::text::{sanitize_for_terminal, Text};
@@ -24,6 +23,7 @@ use crate::cli::ReactArgs;
 use crate::cmd::led;
 use crate::common::Context;
 use crate::failure::UsageError;
+use crate::live;
 
 /// How often the loop looks at the stop flag while no reading comes.
 const TICK: Duration = Duration::from_millis(200);
@@ -47,7 +47,7 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
     let topic = format!("hexaboard/{}/sensor/data", args.from);
 
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    let session = Session::builder(&settings)
+    let builder = Session::builder(&settings)
         .subscribe(TopicFilter::new(&topic)?, settings.qos())
         .stop_signal(&stop)
         .on_event(|event| match event {
@@ -60,15 +60,10 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         .on_message(move |m| {
             // An unbounded channel: the send never blocks paho's thread.
             let _ = tx.send(m.payload.to_vec());
-        })
-        .connect()
-        .with_context(|| {
-            format!(
-                "cannot connect to {}:{}",
-                settings.broker(),
-                settings.port()
-            )
-        })?;
+        });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
+    };
     println!(
         "{}",
         text.react_started(&args.from, &args.to, &topic, args.min_interval)

@@ -1,6 +1,5 @@
 //! `hexaboard send`: one LED command to a board, acknowledged by the broker.
 
-use anyhow::Context as _;
 use hexaboard_core::control::{parse_color, LedCommand};
 use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::Defaults;
@@ -9,6 +8,7 @@ use crate::cli::{LedAction, SendArgs};
 use crate::cmd::led;
 use crate::common::Context;
 use crate::failure::UsageError;
+use crate::live;
 
 pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     led::check_board(&args.board)?;
@@ -23,21 +23,16 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     };
     let settings = context.connection(&Defaults::examples())?;
     let text = context.text();
-    let session = Session::builder(&settings)
+    let builder = Session::builder(&settings)
         .retry(RetryPolicy::none())
         .on_event(|event| {
             if let SessionEvent::Warning(warning) = event {
                 eprintln!("⚠️ {warning}");
             }
-        })
-        .connect()
-        .with_context(|| {
-            format!(
-                "cannot connect to {}:{}",
-                settings.broker(),
-                settings.port()
-            )
-        })?;
+        });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
+    };
     let sent = led::publish(&session, &args.board, &command);
     session.stop_at_exit();
     sent?;
