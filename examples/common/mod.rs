@@ -9,7 +9,7 @@ use std::fmt::Display;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hexaboard::core::text::{Lang, Line, Text};
+use hexaboard::core::text::{Lang, Line, Report, Text};
 use hexaboard::mqtt::session::{Session, SessionBuilder, SessionEvent, StopSignal};
 use hexaboard::mqtt::settings::{Defaults, Settings, Sources};
 use hexaboard::mqtt::ConnectError;
@@ -38,8 +38,7 @@ pub(crate) fn settings() -> Result<(Settings, Text), ExitCode> {
         Ok(settings) => Ok((settings, text)),
         Err(error) => {
             // The message and its cause (which rule a topic filter breaks, say).
-            let error = anyhow::Error::new(error);
-            eprintln!("{}", text.error(&format!("{error:#}")));
+            eprintln!("{}", text.error(&Report(&error)));
             Err(ExitCode::from(EXIT_SETTINGS))
         }
     }
@@ -125,7 +124,8 @@ pub(crate) fn connect(
         Ok(session) => Ok(Some(session)),
         Err(ConnectError::Stopped) => Ok(None),
         Err(error) => {
-            println!("{}", failed(text, &error));
+            // The cause and the fix, with what the resolver or paho said.
+            println!("{}", failed(text, &Report(&error)));
             Err(ExitCode::FAILURE)
         }
     }
