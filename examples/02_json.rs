@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     println!("{}", text.waiting_for_data());
 
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings)
+    let mut builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let time = common::now(offset).time();
@@ -54,8 +54,8 @@ fn main() -> ExitCode {
             }
         })
         .stop_signal(&stop);
-    for topic in settings.sensor_topics() {
-        builder = builder.subscribe(topic, settings.qos());
+    for topic in settings.connection.sensor_filters() {
+        builder = builder.subscribe(topic.clone(), settings.connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 
     // init_csv(): the header only when the file is new. Like the chapter, every message is
     // stored (no duplicate detection) and nothing else is written beside the file.
-    let path = settings.csv_file().to_owned();
+    let path = settings.app.csv_file().to_owned();
     let options = StoreOptions::default().seen_capacity(0).journal(false);
     let store = match CsvStore::open(&path, offset, options) {
         Ok(store) => store,
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     let handler_store = Arc::clone(&store);
     let failed = stop.clone();
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings)
+    let mut builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let received_at = OffsetDateTime::now_utc();
@@ -93,8 +93,8 @@ fn main() -> ExitCode {
             }
         })
         .stop_signal(&stop);
-    for topic in settings.sensor_topics() {
-        builder = builder.subscribe(topic, settings.qos());
+    for topic in settings.connection.sensor_filters() {
+        builder = builder.subscribe(topic.clone(), settings.connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

@@ -48,10 +48,14 @@ fn main() -> ExitCode {
         println!("{setting}");
     }
     println!();
-    println!("{}", text.connecting(settings.broker(), settings.port()));
+    let connection = &settings.connection;
+    println!(
+        "{}",
+        text.connecting(connection.broker(), connection.port())
+    );
 
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings)
+    let mut builder = Session::builder(connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let time = common::now(offset).time();
@@ -61,8 +65,8 @@ fn main() -> ExitCode {
             }
         })
         .stop_signal(&stop);
-    for topic in settings.sensor_topics() {
-        builder = builder.subscribe(topic, settings.qos());
+    for topic in connection.sensor_filters() {
+        builder = builder.subscribe(topic.clone(), connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 
 use common::Greeting;
 use hexaboard::core::text::Text;
+use hexaboard::core::topic::TopicFilter;
 use hexaboard::mqtt::session::Session;
 use time::UtcOffset;
 
@@ -54,17 +55,19 @@ fn main() -> ExitCode {
     };
     let stop = common::stop_signal();
 
-    let mut builder = Session::builder(&settings)
+    let mut builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Multi))
         .on_message(move |msg| println!("{}", text.multi_message(msg.topic, msg.payload)))
         .stop_signal(&stop);
     if all {
-        builder = builder.subscribe(EVERYTHING, settings.qos());
+        let everything = TopicFilter::new(EVERYTHING).expect("`hexaboard/#` is a valid filter");
+        builder = builder.subscribe(everything, settings.connection.qos());
     } else {
-        for topic in settings.sensor_topics() {
-            builder = builder.subscribe(topic, settings.qos());
+        for topic in settings.connection.sensor_filters() {
+            builder = builder.subscribe(topic.clone(), settings.connection.qos());
         }
-        builder = builder.subscribe(settings.status_topic(), settings.qos());
+        let status = settings.connection.status_filter().clone();
+        builder = builder.subscribe(status, settings.connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     };
     let mut boards = Registry::with_config(Registry::DEFAULT_MAX_BOARDS, config);
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings)
+    let mut builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let received_at = OffsetDateTime::now_utc();
@@ -72,8 +72,8 @@ fn main() -> ExitCode {
             }
         })
         .stop_signal(&stop);
-    for topic in settings.sensor_topics() {
-        builder = builder.subscribe(topic, settings.qos());
+    for topic in settings.connection.sensor_filters() {
+        builder = builder.subscribe(topic.clone(), settings.connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

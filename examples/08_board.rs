@@ -30,12 +30,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::Greeting;
-use hexaboard::core::control::{ControlError, LedCommand};
+use hexaboard::core::control::LedCommand;
 use hexaboard::core::reading::board_from_topic;
 use hexaboard::core::sim::VirtualBoard;
-use hexaboard::core::text::{sanitize_for_terminal as clean, Lang, Text};
+use hexaboard::core::text::Text;
+use hexaboard::core::topic::TopicFilter;
 use hexaboard::mqtt::session::{Session, StopSignal};
-use hexaboard::mqtt::settings::Settings;
+use hexaboard::mqtt::settings::ConnectionSettings;
 use time::{OffsetDateTime, UtcOffset};
 
 const USAGE: &str = "usage: 08_board [--interval SECONDS] [--count N] [--boards A,B] \
@@ -61,23 +62,31 @@ fn main() -> ExitCode {
         }
     };
     let (settings, text) = match common::settings() {
-        Ok(loaded) => loaded,
+        Ok((settings, text)) => (settings.connection, text),
         Err(code) => return code,
     };
     let stop = common::stop_signal();
-    let ko = text.lang() == Lang::Ko;
-    println!("{}", banner(ko, &options));
+    println!("{}", banner(text, &options));
 
     let mut builder = Session::builder(&settings)
         .on_event(common::print_events(text, Greeting::Chapter))
         .stop_signal(&stop);
     if options.led {
         for board in &options.boards {
-            builder = builder.subscribe(LedCommand::topic(board), settings.qos());
+            // The board ids were checked with the arguments: each makes a valid filter.
+            let Ok(filter) = TopicFilter::new(&LedCommand::topic(board)) else {
+                eprintln!("❌ --boards {board}\n{USAGE}");
+                return ExitCode::from(common::EXIT_SETTINGS);
+            };
+            builder = builder.subscribe(filter, settings.qos());
         }
         builder = builder.on_message(move |msg| {
-            let board = clean(board_from_topic(msg.topic).unwrap_or("?"));
-            println!("{}", led_line(ko, &board, LedCommand::parse(msg.payload)));
+            // The catalogue escapes the board id and the error (which quotes the payload).
+            let board = board_from_topic(msg.topic).unwrap_or("?");
+            match LedCommand::parse(msg.payload) {
+                Ok(command) => println!("{}", text.led(board, command)),
+                Err(error) => println!("{}", text.led_rejected(board, &error)),
+            }
         });
     }
     let Some(session) = (match common::connect(builder, text, Text::connect_failed) {
@@ -95,17 +104,17 @@ fn main() -> ExitCode {
     }
     announce(&session, &settings, &options.boards, "offline");
     session.stop_at_exit();
-    let bye = if ko {
-        "가상 보드 종료"
-    } else {
-        "Virtual board stopped"
-    };
-    println!("\n⏹ {bye}");
+    println!("{}", text.virtual_boards_stopped());
     ExitCode::SUCCESS
 }
 
 /// Publishes a reading of every board each interval, `count` times or until Ctrl+C.
-fn run_boards(session: &Session, settings: &Settings, options: &Options, stop: &StopSignal) {
+fn run_boards(
+    session: &Session,
+    settings: &ConnectionSettings,
+    options: &Options,
+    stop: &StopSignal,
+) {
     let mut boards: Vec<VirtualBoard> = options
         .boards
         .iter()
@@ -130,39 +139,16 @@ fn run_boards(session: &Session, settings: &Settings, options: &Options, stop: &
 }
 
 /// Publishes `online` or `offline` on every board's status topic, as plain text.
-fn announce(session: &Session, settings: &Settings, boards: &[String], status: &str) {
+fn announce(session: &Session, settings: &ConnectionSettings, boards: &[String], status: &str) {
     for board in boards {
         let topic = format!("hexaboard/{board}/status");
         publish(session, settings, &topic, status.to_owned());
     }
 }
 
-/// What an LED board does with a command.
-fn led_line(ko: bool, board: &str, command: Result<LedCommand, ControlError>) -> String {
-    match (command, ko) {
-        (Ok(LedCommand::LedOn { color, brightness }), true) => {
-            format!("💡 보드 {board} LED 켜짐: 색 {color:?}, 밝기 {brightness}%")
-        }
-        (Ok(LedCommand::LedOn { color, brightness }), false) => {
-            format!("💡 Board {board} LED on: colour {color:?}, brightness {brightness}%")
-        }
-        (Ok(LedCommand::LedOff), true) => format!("⚫ 보드 {board} LED 꺼짐"),
-        (Ok(LedCommand::LedOff), false) => format!("⚫ Board {board} LED off"),
-        // The error quotes the payload: escape it before it reaches the terminal.
-        (Err(error), true) => format!(
-            "❌ 보드 {board}: 잘못된 LED 명령: {}",
-            clean(&error.to_string())
-        ),
-        (Err(error), false) => format!(
-            "❌ Board {board}: bad LED command: {}",
-            clean(&error.to_string())
-        ),
-    }
-}
-
 /// Publishes and prints `📤 [topic] payload`; a failure is printed and the board goes on
 /// (the session reconnects by itself).
-fn publish(session: &Session, settings: &Settings, topic: &str, payload: String) {
+fn publish(session: &Session, settings: &ConnectionSettings, topic: &str, payload: String) {
     println!("📤 [{topic}] {payload}");
     if let Err(error) = session.publish(topic, payload, settings.qos(), false) {
         eprintln!("⚠️ {error}");
@@ -170,16 +156,14 @@ fn publish(session: &Session, settings: &Settings, topic: &str, payload: String)
 }
 
 /// The first line: what is simulated, and the seed that repeats the run.
-fn banner(ko: bool, options: &Options) -> String {
+fn banner(text: Text, options: &Options) -> String {
     let boards = options.boards.join(", ");
-    let (every, seed) = (options.interval.as_secs_f64(), options.seed);
-    match (options.led, ko) {
-        (true, true) => format!("💡 가상 LED 보드 {boards}: LED 명령 대기 중"),
-        (true, false) => format!("💡 Virtual LED board {boards}: waiting for LED commands"),
-        (false, true) => format!("🟢 가상 헥사보드 {boards}: {every}초마다 전송 (seed {seed})"),
-        (false, false) => {
-            format!("🟢 Virtual Hexaboard {boards}: a reading every {every} s (seed {seed})")
-        }
+    if options.led {
+        text.virtual_led_boards(&boards).to_string()
+    } else {
+        let every = options.interval.as_secs_f64();
+        text.virtual_boards(&boards, every, options.seed)
+            .to_string()
     }
 }
 

@@ -9,44 +9,39 @@ use std::fmt::Display;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hexaboard::core::text::{Lang, Line, Text};
+use hexaboard::core::text::{Lang, Line, Report, Text};
 use hexaboard::mqtt::session::{Session, SessionBuilder, SessionEvent, StopSignal};
-use hexaboard::mqtt::settings::{Defaults, Settings};
+use hexaboard::mqtt::settings::{Defaults, Settings, Sources};
 use hexaboard::mqtt::ConnectError;
 use time::{OffsetDateTime, UtcOffset};
 
 /// Exit code for a wrong or missing setting (the `hexaboard` command uses the same).
 pub(crate) const EXIT_SETTINGS: u8 = 2;
 
-/// The settings of the examples: the process environment, then `./.env`, with QoS 0 as the
-/// chapter's Python. On a mistake, prints the one-line message (which names the variable and
-/// the fix) to stderr and returns the exit code.
+/// The settings of the examples: the process environment, then `./.env` (read once), with
+/// QoS 0 as the chapter's Python. On a mistake, prints the one-line message (which names the
+/// variable and the fix) to stderr, in the language of `HEXABOARD_LANG` when that one is
+/// readable, and returns the exit code.
 pub(crate) fn settings() -> Result<(Settings, Text), ExitCode> {
-    match Settings::from_env_with(Defaults::examples()) {
-        Ok(settings) => {
-            // Risky settings (such as MQTT_TLS_INSECURE=1) are reported by the session when
-            // it starts, as `SessionEvent::Warning`.
-            let text = Text::new(settings.lang());
-            Ok((settings, text))
-        }
+    let sources = Sources::from_env();
+    let lang = match &sources {
+        Ok(sources) => sources.app().ok().map(|app| app.lang()),
+        // The `.env` file is unreadable: the environment may still say the language.
+        Err(_) => std::env::var("HEXABOARD_LANG")
+            .ok()
+            .and_then(|code| Lang::from_code(&code)),
+    };
+    let text = Text::new(lang.unwrap_or_default());
+    match sources.and_then(|sources| sources.settings(&Defaults::examples())) {
+        // Risky settings (such as MQTT_TLS_INSECURE=1) are reported by the session when it
+        // starts, as `SessionEvent::Warning`.
+        Ok(settings) => Ok((settings, text)),
         Err(error) => {
-            eprintln!("{}", lang_without_settings().error(&error));
+            // The message and its cause (which rule a topic filter breaks, say).
+            eprintln!("{}", text.error(&Report(&error)));
             Err(ExitCode::from(EXIT_SETTINGS))
         }
     }
-}
-
-/// The language of `HEXABOARD_LANG` (environment, then `.env`) when the settings themselves
-/// could not be read.
-fn lang_without_settings() -> Text {
-    let code = std::env::var("HEXABOARD_LANG").ok().or_else(|| {
-        dotenvy::from_path_iter(".env")
-            .ok()?
-            .filter_map(Result::ok)
-            .find(|(key, _)| key == "HEXABOARD_LANG")
-            .map(|(_, value)| value)
-    });
-    Text::new(code.and_then(|c| Lang::from_code(&c)).unwrap_or_default())
 }
 
 /// Ctrl+C (and SIGTERM) as a flag `main` waits on.
@@ -129,7 +124,8 @@ pub(crate) fn connect(
         Ok(session) => Ok(Some(session)),
         Err(ConnectError::Stopped) => Ok(None),
         Err(error) => {
-            println!("{}", failed(text, &error));
+            // The cause and the fix, with what the resolver or paho said.
+            println!("{}", failed(text, &Report(&error)));
             Err(ExitCode::FAILURE)
         }
     }

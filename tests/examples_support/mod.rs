@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use hexaboard::mqtt::settings::{Qos, Settings};
+use hexaboard::mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard::mqtt::Session;
 
 /// How long any wait may take before the test fails (a guard against hanging, not a speed
@@ -244,7 +244,7 @@ impl Drop for Running {
 
 /// Publishes `messages` in order at QoS 1 to the broker on `port`, each acknowledged.
 pub(crate) fn publish(port: u16, messages: &[(&str, &str)]) {
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .client_id("test-publisher")

@@ -1,8 +1,12 @@
 //! The command line: every subcommand, and every setting as a flag beside its variable.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{
+    value_parser, Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
+use hexaboard_mqtt::settings::{Variable, VARIABLES};
 
 /// Receive, store, watch and summarise Hexaboard sensor readings over MQTT.
 ///
@@ -20,64 +24,87 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
     #[command(flatten)]
-    pub(crate) settings: SettingsArgs,
+    pub(crate) settings: SettingsFlags,
 }
 
-/// Connection and storage settings, each also read from the variable named in its help.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Settings (flag > environment > .env)")]
-pub(crate) struct SettingsArgs {
-    /// Broker host name [variable: MQTT_BROKER]
-    #[arg(long, global = true, value_name = "HOST")]
-    pub(crate) broker: Option<String>,
-    /// Broker port; 8883 is TLS, 1883 plain [variable: MQTT_PORT, default 8883]
-    #[arg(long, global = true)]
-    pub(crate) port: Option<u16>,
-    /// User name [variable: MQTT_USER]
-    #[arg(long, global = true)]
-    pub(crate) user: Option<String>,
-    /// Password; prefer the variable, a flag shows in the process list [variable: MQTT_PASSWORD]
-    #[arg(long, global = true)]
-    pub(crate) password: Option<String>,
-    /// Sensor topic filter(s), comma-separated [variable: TOPIC_SENSOR, default hexaboard/+/sensor/data]
-    #[arg(long, global = true, value_name = "FILTERS")]
-    pub(crate) topic_sensor: Option<String>,
-    /// Status topic filter [variable: TOPIC_STATUS, default hexaboard/+/status]
-    #[arg(long, global = true, value_name = "FILTER")]
-    pub(crate) topic_status: Option<String>,
-    /// TLS on or off [variable: MQTT_TLS, default on for 8883, off for 1883]
-    #[arg(long, global = true, value_name = "on|off")]
-    pub(crate) tls: Option<String>,
-    /// PEM file of the CA to trust instead of the system roots [variable: MQTT_CA_FILE]
-    #[arg(long, global = true, value_name = "PEM")]
-    pub(crate) ca_file: Option<PathBuf>,
-    /// Client certificate for mutual TLS [variable: MQTT_CERT_FILE]
-    #[arg(long, global = true, value_name = "PEM")]
-    pub(crate) cert_file: Option<PathBuf>,
-    /// Client key for mutual TLS [variable: MQTT_KEY_FILE]
-    #[arg(long, global = true, value_name = "PEM")]
-    pub(crate) key_file: Option<PathBuf>,
-    /// Skip server certificate checks, for development only [variable: MQTT_TLS_INSECURE=1]
-    #[arg(long, global = true)]
-    pub(crate) insecure: bool,
-    /// Client id; a stable one keeps the persistent session [variable: MQTT_CLIENT_ID]
-    #[arg(long, global = true, value_name = "ID")]
-    pub(crate) client_id: Option<String>,
-    /// Subscription QoS 0, 1 or 2 [variable: MQTT_QOS, default 1 for record, 0 otherwise]
-    #[arg(long, global = true)]
-    pub(crate) qos: Option<u8>,
-    /// MQTT protocol version 3.1.1 or 5 [variable: MQTT_VERSION, default 3.1.1]
-    #[arg(long, global = true, value_name = "VERSION")]
-    pub(crate) mqtt_version: Option<String>,
-    /// CSV file of readings [variable: CSV_FILE, default sensor_data.csv]
-    #[arg(long, global = true, value_name = "PATH")]
-    pub(crate) csv_file: Option<PathBuf>,
-    /// Language of messages, ko or en [variable: HEXABOARD_LANG, default ko]
-    #[arg(long, global = true, value_name = "ko|en")]
-    pub(crate) lang: Option<String>,
-    /// The .env file to read [default: .env in the working directory]
-    #[arg(long, global = true, value_name = "PATH")]
+/// Every variable of the settings as a global flag (`--port` for `MQTT_PORT`), made from the
+/// variable table, and `--env-file`. The values stay text here: the settings parse them, as
+/// they parse the environment's, so each is parsed once and its errors read the same.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SettingsFlags {
+    /// The flags given, by variable name.
+    pub(crate) values: Vec<(&'static str, OsString)>,
+    /// The `.env` file to read instead of `./.env`.
     pub(crate) env_file: Option<PathBuf>,
+}
+
+/// The id of the `--env-file` argument.
+const ENV_FILE: &str = "env_file";
+
+impl Args for SettingsFlags {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let mut cmd = cmd.next_help_heading("Settings (flag > environment > .env)");
+        for var in VARIABLES {
+            let arg = Arg::new(var.name())
+                .long(var.flag())
+                .global(true)
+                .help(flag_help(*var));
+            cmd = cmd.arg(match var.switch_value() {
+                Some(_) => arg.action(ArgAction::SetTrue),
+                None => arg
+                    .value_name(var.value_name())
+                    .value_parser(value_parser!(OsString)),
+            });
+        }
+        cmd.arg(
+            Arg::new(ENV_FILE)
+                .long("env-file")
+                .global(true)
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("The .env file to read [default: .env in the working directory]"),
+        )
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        SettingsFlags::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for SettingsFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = SettingsFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for var in VARIABLES {
+            let value = match var.switch_value() {
+                Some(value) => matches.get_flag(var.name()).then(|| OsString::from(value)),
+                None => matches.get_one::<OsString>(var.name()).cloned(),
+            };
+            if let Some(value) = value {
+                self.values.retain(|(name, _)| *name != var.name());
+                self.values.push((var.name(), value));
+            }
+        }
+        if let Some(path) = matches.get_one::<PathBuf>(ENV_FILE) {
+            self.env_file = Some(path.clone());
+        }
+        Ok(())
+    }
+}
+
+/// `Broker port; 8883 is TLS, 1883 plain [variable: MQTT_PORT, default 8883]`.
+fn flag_help(var: &dyn Variable) -> String {
+    let name = var.name();
+    let help = var.help();
+    match (var.switch_value(), var.default_help()) {
+        (Some(value), _) => format!("{help} [variable: {name}={value}]"),
+        (None, Some(default)) => format!("{help} [variable: {name}, default {default}]"),
+        (None, None) => format!("{help} [variable: {name}]"),
+    }
 }
 
 #[derive(Debug, Subcommand)]

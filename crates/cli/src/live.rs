@@ -1,17 +1,60 @@
-//! What the live commands (`record`, `watch`, `simulate`, `demo`) share: session events in
-//! the chosen language, a stable client id for the persistent session, local times, the
-//! totals line, and what an LED board would do with a command.
+//! What the live commands (`record`, `watch`, `simulate`, `demo`) share: a session that
+//! subscribes to the settings' filters, its events in the chosen language, the screen of a
+//! live table, and local times.
 
-use std::fmt::Write as _;
-use std::path::Path;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hexaboard_core::control::LedCommand;
-use hexaboard_core::stats::Eviction;
-use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
-use hexaboard_mqtt::counters::CountersSnapshot;
-use hexaboard_mqtt::session::SessionEvent;
+use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_mqtt::session::{ConnectError, Session, SessionBuilder, SessionEvent, StopSignal};
+use hexaboard_mqtt::settings::ConnectionSettings;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::failure::Failure;
+
+/// Clears the screen and moves the cursor home (plain ANSI).
+const CLEAR_HOME: &str = "\x1b[2J\x1b[H";
+
+/// A session for a receiver: subscribed to every filter of `settings` at its QoS, its events
+/// printed on stderr, ended by `stop`.
+pub(crate) fn subscriber(
+    settings: &ConnectionSettings,
+    text: Text,
+    stop: &StopSignal,
+) -> SessionBuilder {
+    let mut builder = Session::builder(settings)
+        .on_event(event_printer(text))
+        .stop_signal(stop);
+    for filter in settings.subscriptions() {
+        builder = builder.subscribe(filter, settings.qos());
+    }
+    builder
+}
+
+/// Connects; `None` when a stop (Ctrl+C) came before the connection was made.
+///
+/// # Errors
+///
+/// [`Failure::Connect`]: why the broker could not be reached or refused the connection.
+pub(crate) fn connect(builder: SessionBuilder) -> Result<Option<Session>, Failure> {
+    match builder.connect() {
+        Ok(session) => Ok(Some(session)),
+        Err(ConnectError::Stopped) => Ok(None),
+        Err(error) => Err(Failure::Connect(error)),
+    }
+}
+
+/// Shows a live table: redrawn in place, with how to quit, when `redraw`; otherwise printed
+/// below the last one.
+pub(crate) fn draw(screen: &str, redraw: bool, text: Text) {
+    let mut out = std::io::stdout().lock();
+    let _ = if redraw {
+        write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit())
+    } else {
+        writeln!(out, "{screen}")
+    };
+    let _ = out.flush();
+}
 
 /// An event handler for [`hexaboard_mqtt::SessionBuilder::on_event`] that prints each event
 /// once on stderr, with the chapter's words where the chapter has them.
@@ -39,156 +82,8 @@ pub(crate) fn event_printer(text: Text) -> impl Fn(SessionEvent) + Send + Sync +
     }
 }
 
-/// A client id that stays the same between runs on this machine for this CSV file, so the
-/// broker keeps the persistent session: `hexaboard-rec-` and 8 hex digits (22 characters of
-/// `[0-9a-z-]`, which every broker accepts).
-pub(crate) fn stable_client_id(csv: &Path) -> String {
-    let csv = std::path::absolute(csv).unwrap_or_else(|_| csv.to_owned());
-    let mut hash = Fnv::default();
-    hash.write(host_name().trim().as_bytes());
-    hash.write(&[0]);
-    hash.write(csv.as_os_str().as_encoded_bytes());
-    format!(
-        "hexaboard-rec-{:08x}",
-        hash.0 as u32 ^ (hash.0 >> 32) as u32
-    )
-}
-
-/// FNV-1a, 64 bits: a hash whose value never changes between builds (std's does not promise
-/// that).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_default()
-}
-
 /// `at` as local wall-clock time at `offset`.
 pub(crate) fn local(at: OffsetDateTime, offset: UtcOffset) -> PrimitiveDateTime {
     let at = at.to_offset(offset);
     PrimitiveDateTime::new(at.date(), at.time())
-}
-
-/// The totals at the end of a recording, in one line.
-pub(crate) fn totals(text: Text, s: &CountersSnapshot) -> String {
-    let mut line = match text.lang() {
-        Lang::Ko => format!(
-            "📊 합계: 수신 {}, 저장 {}, 거부 {}, 중복 {}",
-            s.received, s.stored, s.rejected, s.duplicates
-        ),
-        _ => format!(
-            "📊 Totals: received {}, stored {}, rejected {}, duplicates {}",
-            s.received, s.stored, s.rejected, s.duplicates
-        ),
-    };
-    if s.status_messages > 0 {
-        let label = if text.lang() == Lang::Ko {
-            "상태 메시지"
-        } else {
-            "status messages"
-        };
-        let _ = write!(line, ", {label} {}", s.status_messages);
-    }
-    if s.rejects_not_written > 0 {
-        let label = if text.lang() == Lang::Ko {
-            "기록되지 않은 거부"
-        } else {
-            "rejects not written"
-        };
-        let _ = write!(line, ", {label} {}", s.rejects_not_written);
-    }
-    line
-}
-
-/// The warning printed once, at the first board evicted from the statistics because more
-/// than `max_boards` distinct boards were seen (a publisher inventing board ids).
-pub(crate) fn eviction_warning(text: Text, eviction: &Eviction, max_boards: usize) -> String {
-    let board = sanitize_for_terminal(&eviction.board);
-    if text.lang() == Lang::Ko {
-        format!(
-            "⚠️ 보드가 {max_boards}개를 넘었습니다: 가장 오래 소식이 없던 보드 {board}의 통계를 \
-             지웁니다 (이후에도 같은 방식, 이 경고는 한 번만; 측정값은 계속 저장됩니다)"
-        )
-    } else {
-        format!(
-            "⚠️ More than {max_boards} boards: forgetting the statistics of board {board}, the \
-             longest silent (and so on for later ones; warned once; readings are still stored)"
-        )
-    }
-}
-
-/// What an LED board would do with `command`: `💡 보드 B LED: 파랑 (0,0,255) 80%` or
-/// `💡 보드 B LED 끔`.
-pub(crate) fn led_line(text: Text, board: &str, command: &LedCommand) -> String {
-    let ko = text.lang() == Lang::Ko;
-    let board = sanitize_for_terminal(board);
-    let prefix = if ko { "💡 보드" } else { "💡 Board" };
-    match command {
-        LedCommand::LedOn { color, brightness } => {
-            let [r, g, b] = *color;
-            let name = color_name(*color, ko);
-            format!("{prefix} {board} LED: {name} ({r},{g},{b}) {brightness}%")
-        }
-        LedCommand::LedOff => {
-            format!("{prefix} {board} LED {}", if ko { "끔" } else { "off" })
-        }
-    }
-}
-
-fn color_name(color: [u8; 3], ko: bool) -> &'static str {
-    let (k, e) = match color {
-        [0, 0, 255] => ("파랑", "blue"),
-        [255, 0, 0] => ("빨강", "red"),
-        [0, 255, 0] => ("초록", "green"),
-        [255, 255, 0] => ("노랑", "yellow"),
-        [255, 255, 255] => ("흰색", "white"),
-        [0, 0, 0] => ("검정", "black"),
-        _ => ("색", "colour"),
-    };
-    if ko {
-        k
-    } else {
-        e
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_led_line_names_the_colour_and_brightness() {
-        let ko = Text::default();
-        let on = LedCommand::on([0, 0, 255], 80).unwrap();
-        assert_eq!(led_line(ko, "B", &on), "💡 보드 B LED: 파랑 (0,0,255) 80%");
-        assert_eq!(led_line(ko, "B", &LedCommand::LedOff), "💡 보드 B LED 끔");
-        let en = Text::new(Lang::from_code("en").unwrap());
-        assert_eq!(led_line(en, "B", &on), "💡 Board B LED: blue (0,0,255) 80%");
-    }
-
-    #[test]
-    fn the_client_id_is_stable_and_portable() {
-        let a = stable_client_id(Path::new("/tmp/x.csv"));
-        assert_eq!(a, stable_client_id(Path::new("/tmp/x.csv")));
-        assert_ne!(a, stable_client_id(Path::new("/tmp/y.csv")));
-        assert_eq!(a.len(), 22);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-    }
 }

@@ -17,15 +17,14 @@ use hexaboard_core::judge::{HumidityComfort, Judgement, TempComfort};
 use hexaboard_core::pipeline::ReadingOutcome;
 use hexaboard_core::stats::{Registry, Trend};
 use hexaboard_core::status::Status;
-use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+use hexaboard_core::text::Text;
+
+use crate::table;
 
 /// Gaps kept per board for its usual interval.
 const GAPS_KEPT: usize = 20;
 /// The shortest silence judged stale: 3 times the firmware's 5 s.
 const MIN_STALE: Duration = Duration::from_secs(15);
-
-/// Clears the screen and moves the cursor home (plain ANSI).
-pub(crate) const CLEAR_HOME: &str = "\x1b[2J\x1b[H";
 
 #[derive(Debug, Default)]
 struct BoardRow {
@@ -82,12 +81,13 @@ impl LiveTable {
         row.last_seen = Some(now);
     }
 
-    /// Notes a status message of `board`.
     /// Whether any board is silent for longer than it should be.
     pub(crate) fn any_stale(&self, now: Instant) -> bool {
         self.boards.values().any(|row| row.is_stale(now))
     }
 
+    /// Notes a status message of `board`.
+    ///
     /// A status of a board not in the table adds a row only below the board cap, so invented
     /// board ids cannot grow the table without bound.
     pub(crate) fn on_status(&mut self, board: &str, status: Status) {
@@ -105,8 +105,7 @@ impl LiveTable {
 
     /// The table at `now`, with the statistics of `registry`, ending in a newline.
     pub(crate) fn render(&self, registry: &Registry, now: Instant, text: Text) -> String {
-        let w = Words::of(text.lang());
-        let mut rows: Vec<[String; 10]> = vec![w.header.map(str::to_owned)];
+        let mut rows: Vec<[String; 10]> = vec![text.live_columns().map(str::to_owned)];
         for (board, row) in &self.boards {
             let stats = registry.get(board);
             let dash = || "-".to_owned();
@@ -119,13 +118,13 @@ impl LiveTable {
             let trend = stats.map_or(Trend::NotEnoughData, |s| s.trend());
             let alert = stats.is_some_and(|s| s.alert().is_active());
             let state = if row.is_stale(now) {
-                w.stale.to_owned()
+                text.stale().to_string()
             } else {
                 row.status.map_or_else(dash, |s| s.as_str().to_owned())
             };
             let last = row.last_seen.map_or_else(dash, |seen| {
                 let secs = now.saturating_duration_since(seen).as_secs();
-                w.ago.replace("{}", &secs.to_string())
+                text.seconds_ago(secs).to_string()
             });
             let (t, h) = if row.last_seen.is_some() {
                 (
@@ -136,140 +135,80 @@ impl LiveTable {
                 (dash(), dash())
             };
             rows.push([
-                sanitize_for_terminal(board).into_owned(),
+                board.clone(),
                 t,
                 h,
                 avg,
                 min_max,
-                w.trend(trend).to_owned(),
-                row.judgement.map_or_else(dash, |j| w.comfort(j)),
-                if alert { w.alert } else { "-" }.to_owned(),
+                text.trend(trend).to_owned(),
+                row.judgement.map_or_else(dash, |j| comfort(text, j)),
+                if alert {
+                    text.high_temperature_cell().to_string()
+                } else {
+                    dash()
+                },
                 state,
                 last,
             ]);
         }
-        let mut widths = [0usize; 10];
-        for row in &rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(display_width(cell));
-            }
-        }
-        let mut out = String::new();
-        for row in &rows {
-            let mut line = String::new();
-            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(width - display_width(cell) + 2));
-                }
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        let mut out = table::render(&rows, &[]);
         if self.boards.is_empty() {
             let _ = writeln!(out, "{}", text.waiting_for_data().to_string().trim_end());
         }
         if self.rejected > 0 {
-            let _ = writeln!(
-                out,
-                "{}",
-                w.rejected.replace("{}", &self.rejected.to_string())
-            );
+            let _ = writeln!(out, "{}", text.rejected_count(self.rejected));
         }
         out
     }
 }
 
-/// The table's words in one language.
-struct Words {
-    header: [&'static str; 10],
-    stale: &'static str,
-    ago: &'static str,
-    alert: &'static str,
-    rejected: &'static str,
-    lang: Lang,
-}
-
-impl Words {
-    fn of(lang: Lang) -> Words {
-        if lang == Lang::Ko {
-            Words {
-                header: [
-                    "보드",
-                    "온도",
-                    "습도",
-                    "평균(5)",
-                    "최저~최고",
-                    "추세",
-                    "판정",
-                    "경보",
-                    "상태",
-                    "마지막",
-                ],
-                stale: "응답 없음",
-                ago: "{}초 전",
-                alert: "높은 온도",
-                rejected: "잘못된 데이터 {}건 (rejects 파일에 보관)",
-                lang,
-            }
-        } else {
-            Words {
-                header: [
-                    "Board", "Temp", "Hum", "Avg(5)", "Min~Max", "Trend", "Comfort", "Alert",
-                    "State", "Last",
-                ],
-                stale: "stale",
-                ago: "{} s ago",
-                alert: "high temp",
-                rejected: "{} invalid messages set aside",
-                lang,
-            }
-        }
-    }
-
-    fn trend(&self, trend: Trend) -> &'static str {
-        if self.lang != Lang::Ko {
-            return trend.as_str();
-        }
-        match trend {
-            Trend::Rising => "상승",
-            Trend::Falling => "하강",
-            Trend::Stable => "안정",
-            Trend::NotEnoughData => "데이터 부족",
-        }
-    }
-
-    fn comfort(&self, j: Judgement) -> String {
-        let ko = self.lang == Lang::Ko;
-        let t = match j.temperature {
-            TempComfort::TooCold => Some(if ko { "추움" } else { "too cold" }),
-            TempComfort::TooHot => Some(if ko { "더움" } else { "too hot" }),
-            TempComfort::Comfortable => None,
-        };
-        let h = match j.humidity {
-            HumidityComfort::TooDry => Some(if ko { "건조" } else { "too dry" }),
-            HumidityComfort::TooHumid => Some(if ko { "습함" } else { "too humid" }),
-            HumidityComfort::Comfortable => None,
-        };
-        match (t, h) {
-            (None, None) => if ko { "쾌적" } else { "comfortable" }.to_owned(),
-            (Some(a), Some(b)) => format!("{a}, {b}"),
-            (Some(a), None) | (None, Some(a)) => a.to_owned(),
-        }
+/// A board's judgement in one cell: the bands that are not comfortable (`너무 추움, 너무 건조`),
+/// or `쾌적` when both are, in the words `summary` uses.
+fn comfort(text: Text, judgement: Judgement) -> String {
+    let temperature = (judgement.temperature != TempComfort::Comfortable)
+        .then(|| text.temperature_comfort(judgement.temperature));
+    let humidity = (judgement.humidity != HumidityComfort::Comfortable)
+        .then(|| text.humidity_comfort(judgement.humidity));
+    match (temperature, humidity) {
+        (None, None) => text
+            .temperature_comfort(TempComfort::Comfortable)
+            .to_owned(),
+        (Some(t), Some(h)) => format!("{t}, {h}"),
+        (Some(one), None) | (None, Some(one)) => one.to_owned(),
     }
 }
 
-/// Columns a terminal gives `s`: East Asian wide characters (Hangul) take two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let wide = matches!(c as u32,
-                0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+#[cfg(test)]
+mod tests {
+    use hexaboard_core::text::Lang;
+
+    use super::*;
+
+    #[test]
+    fn the_judgement_cell_uses_the_words_of_summary() {
+        use HumidityComfort as H;
+        use TempComfort as T;
+        let cases = [
+            (Lang::Ko, T::Comfortable, H::Comfortable, "쾌적"),
+            (Lang::Ko, T::TooCold, H::TooDry, "너무 추움, 너무 건조"),
+            (Lang::Ko, T::TooHot, H::Comfortable, "너무 더움"),
+            (Lang::Ko, T::Comfortable, H::TooHumid, "너무 습함"),
+            (Lang::En, T::TooCold, H::TooDry, "too cold, too dry"),
+            (Lang::En, T::Comfortable, H::Comfortable, "comfortable"),
+        ];
+        for (lang, temperature, humidity, cell) in cases {
+            let judgement = Judgement {
+                temperature,
+                humidity,
+            };
+            assert_eq!(comfort(Text::new(lang), judgement), cell);
+        }
+    }
+
+    #[test]
+    fn the_trend_cell_uses_the_words_of_summary() {
+        let ko = Text::default();
+        assert_eq!(ko.trend(Trend::Falling), "하락");
+        assert_eq!(ko.trend(Trend::Rising), "상승");
+    }
 }

@@ -2,11 +2,15 @@
 //!
 //! Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 
+mod boards;
 mod cli;
 mod cmd;
 mod common;
+mod failure;
 mod live;
 mod live_table;
+mod recording;
+mod table;
 
 use std::process::ExitCode;
 
@@ -18,9 +22,6 @@ fn main() -> ExitCode {
     let context = common::Context::new(cli.settings.clone());
     match cmd::run(cli.command, &context) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(common::exit_code(&error))
-        }
+        Err(error) => failure::report(&error, context.text()),
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_testkit::{free_port, Mosquitto};
 
 /// `hexaboard check` in an empty directory (no stray `.env`), with no hexaboard variable from
@@ -41,7 +41,7 @@ fn text(bytes: &[u8]) -> String {
 fn every_step_passes_against_a_broker_with_a_board_publishing() {
     let broker = Mosquitto::start().unwrap();
     // A retained reading: the subscription's first message, whenever check subscribes.
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(broker.port())
         .tls(false)
         .build()

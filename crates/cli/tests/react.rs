@@ -6,8 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_testkit::Mosquitto;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -82,14 +83,17 @@ impl Drop for React {
 
 /// A session that publishes board A's readings and hears board B's control topic.
 fn boards(port: u16) -> (Session, mpsc::Receiver<String>) {
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .build()
         .unwrap();
     let (tx, rx) = mpsc::channel();
     let session = Session::builder(&settings)
-        .subscribe("hexaboard/B/control/led", Qos::AtLeastOnce)
+        .subscribe(
+            TopicFilter::new("hexaboard/B/control/led").unwrap(),
+            Qos::AtLeastOnce,
+        )
         .on_message(move |m| {
             let _ = tx.send(m.payload_str().into_owned());
         })

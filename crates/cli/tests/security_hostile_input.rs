@@ -9,14 +9,14 @@ mod live_support;
 use std::time::Duration;
 
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_testkit::Mosquitto;
 use live_support::{broker_flags, hexaboard, Running};
 
 const ESC: u8 = 0x1b;
 
 fn publisher(port: u16) -> Session {
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .client_id("hostile-pub")

@@ -5,8 +5,9 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_testkit::Mosquitto;
 
 /// `hexaboard` in an empty directory (no stray `.env`), with no hexaboard variable from
@@ -35,14 +36,17 @@ fn text(bytes: &[u8]) -> String {
 
 /// A subscriber to every control topic; returns the session and what it receives.
 fn listen(port: u16) -> (Session, mpsc::Receiver<(String, String)>) {
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .build()
         .unwrap();
     let (tx, rx) = mpsc::channel();
     let session = Session::builder(&settings)
-        .subscribe("hexaboard/+/control/led", Qos::AtLeastOnce)
+        .subscribe(
+            TopicFilter::new("hexaboard/+/control/led").unwrap(),
+            Qos::AtLeastOnce,
+        )
         .on_message(move |m| {
             let _ = tx.send((m.topic.to_owned(), m.payload_str().into_owned()));
         })

@@ -17,7 +17,7 @@
 //! | [`stats`] | rolling windows, per-board summaries and trends |
 //! | [`judge`] | comfort judgement and threshold alerts with hysteresis |
 //! | [`csv_row`] | the chapter's CSV rows, written and read back |
-//! | [`text`] | every line the chapter's programs print, in Korean and English |
+//! | [`text`] | every line and word hexaboard prints, in Korean and English: one catalogue |
 //! | [`pipeline`] | the per-message work: route, parse, record, judge |
 //! | [`summary`] | the next chapter's per-board analysis of a recorded CSV |
 //! | [`control`] | LED commands sent back to a board |

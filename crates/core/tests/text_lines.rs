@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use hexaboard_core::control::LedCommand;
 use hexaboard_core::number::Number;
 use hexaboard_core::reading::Reading;
 use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
@@ -205,5 +206,44 @@ fn topics_payloads_and_errors_are_sanitized_too() {
     assert_eq!(
         sanitize_for_terminal(topic),
         "hexaboard/\\x1b[31m/sensor/data"
+    );
+}
+
+#[test]
+fn the_led_line_names_the_colour_and_brightness() {
+    let on = LedCommand::on([0, 0, 255], 80).unwrap();
+    assert_eq!(
+        KO.led("B", on).to_string(),
+        "💡 보드 B LED: 파랑 (0,0,255) 80%"
+    );
+    assert_eq!(
+        KO.led("B", LedCommand::LedOff).to_string(),
+        "💡 보드 B LED 끔"
+    );
+    assert_eq!(
+        EN.led("B", on).to_string(),
+        "💡 Board B LED: blue (0,0,255) 80%"
+    );
+}
+
+#[test]
+fn the_counts_name_status_messages_and_unwritten_rejects_only_when_there_are_any() {
+    assert_eq!(
+        KO.counts(6, 6, 0, 0, 0, 0).to_string(),
+        "수신 6, 저장 6, 거부 0, 중복 0"
+    );
+    let counts = KO.counts(6, 5, 1, 0, 2, 1);
+    assert_eq!(
+        KO.totals(&counts).to_string(),
+        "📊 합계: 수신 6, 저장 5, 거부 1, 중복 0, 상태 메시지 2, 기록되지 않은 거부 1"
+    );
+    assert_eq!(
+        KO.counts_per_second(&counts, 2.25).to_string(),
+        "수신 6, 저장 5, 거부 1, 중복 0, 상태 메시지 2, 기록되지 않은 거부 1, 초당 2.2건"
+    );
+    let counts = EN.counts(6, 6, 0, 0, 0, 0);
+    assert_eq!(
+        EN.counts_per_second(&counts, 2.0).to_string(),
+        "received 6, stored 6, rejected 0, duplicates 0, 2.0/s"
     );
 }

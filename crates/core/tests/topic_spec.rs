@@ -509,7 +509,7 @@ fn error_messages_name_the_input_the_fault_and_a_fix() {
     "sport/#a" => topic filter `sport/#a`: `#` must fill a whole level (write `sport/#`)
     "a/#/b" => topic filter `a/#/b`: `#` must be the last level, it already matches everything below (write `a/#` or `a/+/b`)
     "#/b" => topic filter `#/b`: `#` must be the last level, it already matches everything below (write `#` or `+/b`)
-    "a\0b" => topic filter `a\u{0}b` contains a NUL character (U+0000) at byte 1, which MQTT forbids in topics (remove it)
+    "a\0b" => topic filter `a\x00b` contains a NUL character (U+0000) at byte 1, which MQTT forbids in topics (remove it)
     "$share/" => shared subscription `$share/`: the group name is empty (write `$share/{group}/{filter}`, e.g. `$share/recorders/hexaboard/+/sensor/data`)
     "$share//a" => shared subscription `$share//a`: the group name is empty (write `$share/{group}/{filter}`, e.g. `$share/recorders/hexaboard/+/sensor/data`)
     "$share/g" => shared subscription `$share/g`: no topic filter after the group (write `$share/g/{filter}`, e.g. `$share/g/hexaboard/+/sensor/data`)
@@ -519,7 +519,7 @@ fn error_messages_name_the_input_the_fault_and_a_fix() {
     name "" => topic name is empty (publish to a concrete topic such as `hexaboard/A/control/led`)
     name "hexaboard/+/control/led" => topic name `hexaboard/+/control/led` contains the wildcard `+` at byte 10; wildcards are for subscribing only (publish to a concrete topic such as `hexaboard/A/control/led`)
     name "a/#" => topic name `a/#` contains the wildcard `#` at byte 2; wildcards are for subscribing only (publish to a concrete topic such as `hexaboard/A/control/led`)
-    name "a\0b" => topic name `a\u{0}b` contains a NUL character (U+0000) at byte 1, which MQTT forbids in topics (remove it)
+    name "a\0b" => topic name `a\x00b` contains a NUL character (U+0000) at byte 1, which MQTT forbids in topics (remove it)
     "##);
 }
 

@@ -3,8 +3,8 @@
 //!
 //! paho-mqtt reports most failures vaguely (every TLS problem and "nothing listens" are both
 //! `TcpTlsConnectFailure`), and its `Display` of a v3.1.1 CONNACK code prints `(0)`. So the
-//! CONNACK codes are matched here by variant, and network and TLS failures are examined again
-//! by the session with a name lookup, a TCP connect and a TLS handshake of its own.
+//! CONNACK codes are matched by variant (in `connack.rs`), and network and TLS failures are
+//! examined again by the session with a name lookup, a TCP connect and a TLS handshake of its own.
 //!
 //! [`ConnectError::kind`] says whether trying again can help: a wrong password stays wrong, so
 //! it is [`ConnectErrorKind::Fatal`] and reported at once; a broker that is not up yet is
@@ -32,19 +32,32 @@ pub enum ConnectErrorKind {
 #[non_exhaustive]
 pub enum ConnectError {
     /// paho-mqtt could not use the settings (an option or file it refused).
-    #[error("cannot use the MQTT settings: {cause}")]
+    #[error("cannot use the MQTT settings{}", setting.map(|s| format!(": {s}")).unwrap_or_default())]
     Settings {
+        /// The variable whose value paho-mqtt refused, when one is to blame.
+        setting: Option<&'static str>,
         /// What paho-mqtt said.
-        cause: String,
+        #[source]
+        source: paho::Error,
+    },
+
+    /// A thread of the session could not be started (the process is out of threads or
+    /// memory).
+    #[error("cannot start the MQTT session's threads")]
+    Thread {
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
     },
 
     /// The broker's name cannot be resolved to an address.
-    #[error("cannot resolve host `{host}` ({cause}): check MQTT_BROKER and the network")]
+    #[error("cannot resolve host `{host}`: check MQTT_BROKER and the network")]
     Dns {
         /// The host name.
         host: String,
         /// What the resolver said.
-        cause: String,
+        #[source]
+        source: std::io::Error,
         /// Whether the resolver said to try again later (no network yet, DNS server down).
         temporary: bool,
     },
@@ -304,130 +317,5 @@ impl ConnectError {
     /// Whether this is [`ConnectErrorKind::Fatal`].
     pub fn is_fatal(&self) -> bool {
         self.kind() == ConnectErrorKind::Fatal
-    }
-}
-
-/// The error for a refusal in a CONNACK, `None` when `err` is not one.
-///
-/// Matches variants, never `Display`: paho prints every v3.1.1 code as `(0)`.
-pub(crate) fn from_connack(
-    err: &paho::Error,
-    client_id: &str,
-    version: &str,
-) -> Option<ConnectError> {
-    use paho::ConnectReturnCode as C;
-    use paho::ReasonCode as R;
-    let e = match err {
-        paho::Error::ConnectReturn(rc) => {
-            let code = format!("CONNACK {}", *rc as u8);
-            match rc {
-                C::Accepted => return None,
-                C::UnacceptableProtocolVersion => ConnectError::UnacceptableProtocol {
-                    version: version.to_owned(),
-                    code,
-                },
-                C::IdentifierRejected => ConnectError::ClientIdRejected {
-                    client_id: client_id.to_owned(),
-                    code,
-                },
-                C::ServerUnavailable => ConnectError::Unavailable {
-                    reason: "server unavailable",
-                    code,
-                },
-                C::BadUserNameOrPassword | C::NotAuthorized => {
-                    ConnectError::BadCredentials { code }
-                }
-            }
-        }
-        paho::Error::ReasonCode(rc, _) => {
-            let code = format!("reason 0x{:02X}", *rc as u8);
-            match rc {
-                R::UnsupportedProtocolVersion => ConnectError::UnacceptableProtocol {
-                    version: version.to_owned(),
-                    code,
-                },
-                R::ClientIdentifierNotValid => ConnectError::ClientIdRejected {
-                    client_id: client_id.to_owned(),
-                    code,
-                },
-                R::BadUserNameOrPassword | R::NotAuthorized => {
-                    ConnectError::BadCredentials { code }
-                }
-                R::ServerUnavailable => ConnectError::Unavailable {
-                    reason: "server unavailable",
-                    code,
-                },
-                R::ServerBusy => ConnectError::Unavailable {
-                    reason: "server busy",
-                    code,
-                },
-                R::QuotaExceeded => ConnectError::Unavailable {
-                    reason: "quota exceeded",
-                    code,
-                },
-                R::ConnectionRateExceeded => ConnectError::Unavailable {
-                    reason: "connection rate exceeded",
-                    code,
-                },
-                R::Banned => ConnectError::Banned { code },
-                R::BadAuthenticationMethod => ConnectError::BadAuthMethod { code },
-                other => ConnectError::Refused {
-                    reason: other.to_string(),
-                    code,
-                },
-            }
-        }
-        _ => return None,
-    };
-    Some(e)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_v311_refusal_gets_words_instead_of_paho_s_zero() {
-        for (rc, words) in [
-            (
-                paho::ConnectReturnCode::UnacceptableProtocolVersion,
-                "MQTT_VERSION",
-            ),
-            (
-                paho::ConnectReturnCode::IdentifierRejected,
-                "MQTT_CLIENT_ID",
-            ),
-            (
-                paho::ConnectReturnCode::ServerUnavailable,
-                "not taking connections",
-            ),
-            (
-                paho::ConnectReturnCode::BadUserNameOrPassword,
-                "MQTT_USER / MQTT_PASSWORD",
-            ),
-            (
-                paho::ConnectReturnCode::NotAuthorized,
-                "MQTT_USER / MQTT_PASSWORD",
-            ),
-        ] {
-            let e = from_connack(&paho::Error::ConnectReturn(rc), "id", "3.1.1").unwrap();
-            let text = e.to_string();
-            assert!(text.contains(words), "{text}");
-            assert!(text.contains(&format!("CONNACK {}", rc as u8)), "{text}");
-            assert!(!text.contains("(0)"), "{text}");
-        }
-    }
-
-    #[test]
-    fn v5_reason_codes_are_named_and_unknown_ones_show_the_code_in_hex() {
-        let err = |rc| paho::Error::ReasonCode(rc, paho::Properties::new());
-        let bad = from_connack(&err(paho::ReasonCode::NotAuthorized), "id", "5").unwrap();
-        assert!(bad.to_string().contains("reason 0x87"));
-        assert!(bad.is_fatal());
-        let busy = from_connack(&err(paho::ReasonCode::ServerBusy), "id", "5").unwrap();
-        assert_eq!(busy.kind(), ConnectErrorKind::Retryable);
-        let moved = from_connack(&err(paho::ReasonCode::UseAnotherServer), "id", "5").unwrap();
-        assert!(moved.to_string().contains("0x9C"), "{moved}");
-        assert!(from_connack(&paho::Error::TcpTlsConnectFailure, "id", "5").is_none());
     }
 }

@@ -18,6 +18,8 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use hexaboard_core::text::{Lang, Line, Text};
+
 /// Message counters, updated with relaxed atomics (each counter is exact; a snapshot taken
 /// while messages arrive may be a message apart between counters).
 #[derive(Debug, Default)]
@@ -94,20 +96,24 @@ pub struct CountersSnapshot {
     pub rejects_not_written: u64,
 }
 
+impl CountersSnapshot {
+    /// The counts in the words of `text`'s language (`수신 1200, 저장 1188, 거부 12, 중복 0`),
+    /// from the catalogue of `hexaboard_core::text`.
+    pub fn in_words(&self, text: Text) -> Line<'static> {
+        text.counts(
+            self.received,
+            self.stored,
+            self.rejected,
+            self.duplicates,
+            self.status_messages,
+            self.rejects_not_written,
+        )
+    }
+}
+
 impl fmt::Display for CountersSnapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "received {}, stored {}, rejected {}, duplicates {}",
-            self.received, self.stored, self.rejected, self.duplicates
-        )?;
-        if self.status_messages > 0 {
-            write!(f, ", status messages {}", self.status_messages)?;
-        }
-        if self.rejects_not_written > 0 {
-            write!(f, ", rejects not written {}", self.rejects_not_written)?;
-        }
-        Ok(())
+        write!(f, "{}", self.in_words(Text::new(Lang::En)))
     }
 }
 

@@ -23,8 +23,9 @@ use openssl::x509::{X509VerifyResult, X509};
 use paho_mqtt as paho;
 use std::sync::{Arc, Mutex};
 
-use crate::connect_error::{from_connack, ConnectError};
-use crate::settings::Settings;
+use crate::connack::from_connack;
+use crate::connect_error::ConnectError;
+use crate::settings::ConnectionSettings;
 
 /// The longest a TCP connect of the diagnosis waits.
 const TCP_PROBE: Duration = Duration::from_secs(3);
@@ -48,13 +49,13 @@ const X509_V_ERR_IP_ADDRESS_MISMATCH: i32 = 64;
 ///
 /// `elapsed` is how long the failed attempt took; close to `timeout` means no answer came.
 pub(crate) fn explain(
-    settings: &Settings,
-    err: &paho::Error,
+    settings: &ConnectionSettings,
+    err: paho::Error,
     elapsed: Duration,
     timeout: Duration,
 ) -> ConnectError {
     let version = settings.mqtt_version().to_string();
-    if let Some(e) = from_connack(err, settings.client_id(), &version) {
+    if let Some(e) = from_connack(&err, settings.client_id(), &version) {
         return e;
     }
     match err {
@@ -67,19 +68,20 @@ pub(crate) fn explain(
         | paho::Error::Utf8(_)
         | paho::Error::SslNotSupported => {
             return ConnectError::Settings {
-                cause: err.to_string(),
+                setting: None,
+                source: err,
             }
         }
         _ => {}
     }
     let timed_out = matches!(err, paho::Error::Timeout | paho::Error::TcpConnectTimeout)
         || elapsed + Duration::from_millis(300) >= timeout;
-    network(settings, err, timed_out, timeout)
+    network(settings, &err, timed_out, timeout)
 }
 
 /// Looks at name, TCP and TLS in turn.
 fn network(
-    settings: &Settings,
+    settings: &ConnectionSettings,
     err: &paho::Error,
     timed_out: bool,
     timeout: Duration,
@@ -88,14 +90,12 @@ fn network(
     let port = settings.port();
     let addrs = match (host.as_str(), port).to_socket_addrs() {
         Ok(addrs) => addrs.collect::<Vec<_>>(),
-        Err(e) => {
-            let cause = e.to_string();
+        Err(source) => {
+            let cause = source.to_string();
             let temporary = cause.contains("Temporary") || cause.contains("try again");
             return ConnectError::Dns {
                 host,
-                cause: cause
-                    .trim_start_matches("failed to lookup address information: ")
-                    .to_owned(),
+                source,
                 temporary,
             };
         }
@@ -197,7 +197,7 @@ fn set_timeouts(stream: &TcpStream, timeout: Duration) {
 }
 
 /// A handshake with the session's own trust settings.
-fn tls_probe(settings: &Settings, stream: TcpStream, timeout: Duration) -> Probe {
+fn tls_probe(settings: &ConnectionSettings, stream: TcpStream, timeout: Duration) -> Probe {
     let host = settings.broker().to_owned();
     let port = settings.port();
     set_timeouts(&stream, timeout);
@@ -319,7 +319,7 @@ fn tls_probe_insecure(stream: TcpStream, timeout: Duration) -> bool {
 
 /// A connector with the session's trust: the CA file or the system's CAs, and the client
 /// certificate for mutual TLS.
-fn connector(settings: &Settings) -> Result<SslConnector, openssl::error::ErrorStack> {
+fn connector(settings: &ConnectionSettings) -> Result<SslConnector, openssl::error::ErrorStack> {
     let mut builder = SslConnector::builder(SslMethod::tls_client())?;
     if let Some(ca) = settings.ca_file() {
         // Only this CA, as paho's trust store: a fresh store without the system's CAs.

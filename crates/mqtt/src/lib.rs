@@ -7,7 +7,7 @@
 //!
 //! | module | concept |
 //! | --- | --- |
-//! | [`settings`] | [`Settings`] from the environment and `.env`, or a builder; where each value came from |
+//! | [`settings`] | one table of variables; [`ConnectionSettings`] and [`AppSettings`] from flags, the environment and `.env` ([`Sources`], read once) or a typed builder; where each value came from |
 //! | [`store`] | the chapter's CSV file, written so no reading is lost or stored twice |
 //! | [`rejects`] | payloads that are not readings, one JSON line each, under a size cap |
 //! | [`recorder`] | [`Recorder`]: every message stored, counted or kept as a reject before it is acknowledged |
@@ -16,6 +16,7 @@
 //! | [`connect_error`] | [`ConnectError`]: why a connect failed, in one line with the fix |
 
 pub use hexaboard_core as core;
+mod connack;
 pub mod connect_error;
 pub mod counters;
 mod diagnose;
@@ -32,5 +33,7 @@ pub use rejects::{Rejected, RejectsFile};
 pub use session::{
     Incoming, Pending, PublishError, RetryPolicy, Session, SessionBuilder, SessionEvent, StopSignal,
 };
-pub use settings::{Lang, Secret, Settings, SettingsBuilder, SettingsError, Source};
+pub use settings::{
+    AppSettings, ConnectionSettings, Lang, Secret, Settings, SettingsError, Source, Sources,
+};
 pub use store::{Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions};

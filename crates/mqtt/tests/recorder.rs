@@ -13,7 +13,7 @@ use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, StopSignal};
 use hexaboard_testkit::Mosquitto;
-use session_support::{plain, publisher, quick, wait_until};
+use session_support::{plain, publisher, quick, topic_filter, wait_until};
 use time::UtcOffset;
 
 const CHILD: &str = "HEXABOARD_RECORDER_CHILD";
@@ -71,8 +71,8 @@ fn good_readings_are_stored_and_bad_payloads_kept_as_rejects() {
     let stop = StopSignal::new();
     let settings = plain(broker.port(), MqttVersion::V311, "rec-mixed");
     let session = quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
-        .subscribe("hexaboard/+/status", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/status"), Qos::AtLeastOnce)
         .on_message(recorder.handler(stop))
         .connect()
         .unwrap();
@@ -149,7 +149,7 @@ fn recorder_child_process() {
     let settings = plain(port.parse().unwrap(), MqttVersion::V311, "rec-killed");
     let _session = quick(Session::builder(&settings))
         .persistent(true)
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_message(recorder.handler(stop.clone()))
         .connect()
         .unwrap();

@@ -9,7 +9,7 @@ use std::time::Duration;
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::Session;
 use hexaboard_testkit::Mosquitto;
-use session_support::{plain, publisher, quick, wait_until};
+use session_support::{plain, publisher, quick, topic_filter, wait_until};
 
 #[test]
 fn the_puback_reaches_the_broker_only_after_the_handler_returns() {
@@ -22,7 +22,7 @@ fn the_puback_reaches_the_broker_only_after_the_handler_returns() {
         MqttVersion::V311,
         "recv-ack",
     )))
-    .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+    .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
     .on_message(move |_m| {
         let _ = inside_tx.send(());
         // The test holds the handler here (at most 5 s) while it reads the broker's log.

@@ -4,14 +4,14 @@ mod session_support;
 
 use std::time::{Duration, Instant};
 
-use hexaboard_mqtt::settings::{MqttVersion, Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, MqttVersion, Qos};
 use hexaboard_mqtt::{ConnectError, ConnectErrorKind, RetryPolicy, Session, SessionEvent};
 use hexaboard_testkit::{free_port, Mosquitto, Silent, TestCerts};
-use session_support::{quick, Events};
+use session_support::{quick, topic_filter, Events};
 
-fn connect_err(settings: &Settings) -> ConnectError {
+fn connect_err(settings: &ConnectionSettings) -> ConnectError {
     quick(Session::builder(settings))
-        .subscribe("t/#", Qos::AtLeastOnce)
+        .subscribe(topic_filter("t/#"), Qos::AtLeastOnce)
         .connect()
         .expect_err("connect must fail")
 }
@@ -21,7 +21,7 @@ fn wrong_password_names_the_variables(version: MqttVersion) {
         .password("hexa", "secret")
         .start()
         .unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(broker.auth_port())
         .tls(false)
         .credentials("hexa", "wrong")
@@ -61,7 +61,7 @@ fn a_fatal_error_is_not_retried_even_with_a_retry_policy() {
         .password("hexa", "secret")
         .start()
         .unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(broker.auth_port())
         .tls(false)
         .credentials("hexa", "wrong")
@@ -86,7 +86,7 @@ fn the_right_password_connects() {
         .password("hexa", "secret")
         .start()
         .unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(broker.auth_port())
         .tls(false)
         .credentials("hexa", "secret")
@@ -98,7 +98,7 @@ fn the_right_password_connects() {
 #[test]
 fn a_silent_listener_gives_a_timeout_error_within_the_connect_timeout() {
     let silent = Silent::start().unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(silent.port())
         .tls(false)
         .build()
@@ -127,7 +127,7 @@ fn a_silent_listener_gives_a_timeout_error_within_the_connect_timeout() {
 #[test]
 fn a_refused_connection_names_host_and_port() {
     let port = free_port().unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .build()
@@ -145,7 +145,7 @@ fn a_refused_connection_names_host_and_port() {
 #[test]
 fn a_retryable_error_is_retried_and_reported_each_time() {
     let port = free_port().unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .build()
@@ -173,7 +173,7 @@ fn a_retryable_error_is_retried_and_reported_each_time() {
 #[test]
 fn a_retry_loop_ends_when_the_stop_signal_is_set() {
     let port = free_port().unwrap();
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .build()
@@ -195,7 +195,7 @@ fn a_retry_loop_ends_when_the_stop_signal_is_set() {
 
 #[test]
 fn an_unknown_host_names_mqtt_broker() {
-    let settings = Settings::builder("no-such-host.invalid")
+    let settings = ConnectionSettings::builder("no-such-host.invalid")
         .port(1883)
         .build()
         .unwrap();
@@ -211,7 +211,7 @@ fn an_unknown_host_names_mqtt_broker() {
 #[test]
 fn a_tls_client_on_the_plain_port_is_told_the_broker_does_not_speak_tls() {
     let broker = Mosquitto::start().unwrap();
-    let settings = Settings::builder("localhost")
+    let settings = ConnectionSettings::builder("localhost")
         .port(broker.port())
         .tls(true)
         .build()
@@ -231,7 +231,7 @@ fn a_tls_client_on_the_plain_port_is_told_the_broker_does_not_speak_tls() {
 fn a_plain_client_on_the_tls_port_is_told_the_broker_expects_tls() {
     let certs = TestCerts::generate().unwrap();
     let broker = Mosquitto::builder().tls(&certs).start().unwrap();
-    let settings = Settings::builder("localhost")
+    let settings = ConnectionSettings::builder("localhost")
         .port(broker.tls_port())
         .tls(false)
         .build()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, SessionEvent};
 use hexaboard_testkit::Mosquitto;
-use session_support::{collector, drain, plain, publisher, quick, take, Events};
+use session_support::{collector, drain, plain, publisher, quick, take, topic_filter, Events};
 
 const TOPIC: &str = "hexaboard/A1/sensor/data";
 
@@ -18,7 +18,7 @@ fn a_persistent_session_gets_what_was_published_while_away(version: MqttVersion)
     let settings = plain(broker.port(), version, "recv-persistent");
     let first = quick(Session::builder(&settings))
         .persistent(true)
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .connect()
         .unwrap();
     first.stop();
@@ -35,7 +35,7 @@ fn a_persistent_session_gets_what_was_published_while_away(version: MqttVersion)
     let (handler, rx) = collector();
     let _second = quick(Session::builder(&settings))
         .persistent(true)
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_event(events.handler())
         .on_message(handler)
         .connect()
@@ -74,7 +74,7 @@ fn a_clean_session_does_not_get_what_was_published_while_away() {
     let broker = Mosquitto::start().unwrap();
     let settings = plain(broker.port(), MqttVersion::V5, "recv-clean");
     quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .connect()
         .unwrap()
         .stop();
@@ -84,7 +84,7 @@ fn a_clean_session_does_not_get_what_was_published_while_away() {
         .unwrap();
     let (handler, rx) = collector();
     let _again = quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_message(handler)
         .connect()
         .unwrap();
@@ -97,12 +97,12 @@ fn shared_subscription_splits(version: MqttVersion) {
     let (h1, rx1) = collector();
     let (h2, rx2) = collector();
     let _a = quick(Session::builder(&plain(broker.port(), version, "share-a")))
-        .subscribe(filter, Qos::AtLeastOnce)
+        .subscribe(topic_filter(filter), Qos::AtLeastOnce)
         .on_message(h1)
         .connect()
         .unwrap();
     let _b = quick(Session::builder(&plain(broker.port(), version, "share-b")))
-        .subscribe(filter, Qos::AtLeastOnce)
+        .subscribe(topic_filter(filter), Qos::AtLeastOnce)
         .on_message(h2)
         .connect()
         .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, SessionEvent};
 use hexaboard_testkit::Mosquitto;
-use session_support::{collector, plain, publisher, quick, take, Events};
+use session_support::{collector, plain, publisher, quick, take, topic_filter, Events};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -16,7 +16,7 @@ fn receives_what_is_published_on(version: MqttVersion) {
     let events = Events::default();
     let (handler, rx) = collector();
     let receiver = quick(Session::builder(&plain(broker.port(), version, "recv-1")))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_event(events.handler())
         .on_message(handler)
         .connect()
@@ -73,9 +73,9 @@ fn plus_hash_and_several_filters_each_receive_their_topics_only() {
         MqttVersion::V311,
         "recv-w",
     )))
-    .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
-    .subscribe("hexaboard/+/status", Qos::AtMostOnce)
-    .subscribe("lab/#", Qos::AtLeastOnce)
+    .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
+    .subscribe(topic_filter("hexaboard/+/status"), Qos::AtMostOnce)
+    .subscribe(topic_filter("lab/#"), Qos::AtLeastOnce)
     .on_event(events.handler())
     .on_message(handler)
     .connect()
@@ -124,7 +124,7 @@ fn a_panicking_handler_is_reported_and_the_session_goes_on() {
         MqttVersion::V311,
         "recv-p",
     )))
-    .subscribe("t/#", Qos::AtLeastOnce)
+    .subscribe(topic_filter("t/#"), Qos::AtLeastOnce)
     .on_event(events.handler())
     .on_message(move |m| {
         if m.payload == b"boom" {
@@ -161,7 +161,7 @@ fn publish_from_inside_the_handler_is_refused_instead_of_deadlocking() {
             MqttVersion::V311,
             "recv-c",
         )))
-        .subscribe("t/#", Qos::AtLeastOnce)
+        .subscribe(topic_filter("t/#"), Qos::AtLeastOnce)
         .on_message(move |m| {
             if let Some(s) = in_handler.get() {
                 let _ = tx.send(

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, SessionEvent};
 use hexaboard_testkit::Mosquitto;
-use session_support::{collector, plain, publisher, quick, take, Events};
+use session_support::{collector, plain, publisher, quick, take, topic_filter, Events};
 
 fn reconnects_after_a_broker_restart(version: MqttVersion) {
     let mut broker = Mosquitto::start().unwrap();
     let events = Events::default();
     let (handler, rx) = collector();
     let receiver = quick(Session::builder(&plain(broker.port(), version, "recv-r")))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_event(events.handler())
         .on_message(handler)
         .connect()
@@ -90,7 +90,7 @@ fn reconnect_attempts_while_the_broker_is_down_are_reported_with_their_reason() 
         MqttVersion::V311,
         "recv-d",
     )))
-    .subscribe("t/#", Qos::AtLeastOnce)
+    .subscribe(topic_filter("t/#"), Qos::AtLeastOnce)
     .on_event(events.handler())
     .connect()
     .unwrap();

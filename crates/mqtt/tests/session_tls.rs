@@ -5,13 +5,13 @@ mod session_support;
 
 use std::time::Duration;
 
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_mqtt::{ConnectError, Session, SessionEvent};
 use hexaboard_testkit::{Mosquitto, TestCerts};
-use session_support::{collector, quick, take, Events};
+use session_support::{collector, quick, take, topic_filter, Events};
 
-fn tls_settings(host: &str, port: u16) -> hexaboard_mqtt::settings::SettingsBuilder {
-    Settings::builder(host).port(port).tls(true)
+fn tls_settings(host: &str, port: u16) -> hexaboard_mqtt::settings::ConnectionBuilder {
+    ConnectionSettings::builder(host).port(port).tls(true)
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn tls_with_the_test_ca_connects_and_receives() {
         .unwrap();
     let (handler, rx) = collector();
     let session = quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_message(handler)
         .connect()
         .unwrap();

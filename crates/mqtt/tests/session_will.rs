@@ -9,7 +9,7 @@ use std::time::Duration;
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::Session;
 use hexaboard_testkit::Mosquitto;
-use session_support::{collector, plain, publisher, quick, take};
+use session_support::{collector, plain, publisher, quick, take, topic_filter};
 
 const CHILD: &str = "HEXABOARD_WILL_CHILD";
 
@@ -34,7 +34,7 @@ fn a_session_killed_without_a_stop_leaves_its_last_will() {
     let settings = plain(broker.port(), MqttVersion::V311, "will-watcher");
     let (handler, rx) = collector();
     let _watcher = quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/status", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/status"), Qos::AtLeastOnce)
         .on_message(handler)
         .connect()
         .unwrap();
@@ -78,7 +78,7 @@ fn resubscribing_keeps_messages_flowing_once() {
     let settings = plain(broker.port(), MqttVersion::V311, "resub");
     let (handler, rx) = collector();
     let session = quick(Session::builder(&settings))
-        .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+        .subscribe(topic_filter("hexaboard/+/sensor/data"), Qos::AtLeastOnce)
         .on_message(handler)
         .connect()
         .unwrap();

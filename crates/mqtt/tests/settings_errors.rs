@@ -13,11 +13,21 @@ fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
     Settings::from_sources(move |name| map.get(name).cloned(), None)
 }
 
+/// The message of an error and of each of its causes, as a program reports it (`anyhow`'s
+/// `{:#}`).
+fn report(error: &SettingsError) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
+}
+
 /// The message of loading the broker `b` with one more variable set.
 fn error_with(name: &str, value: &str) -> String {
-    load(&[("MQTT_BROKER", "b"), (name, value)])
-        .unwrap_err()
-        .to_string()
+    report(&load(&[("MQTT_BROKER", "b"), (name, value)]).unwrap_err())
 }
 
 #[test]
@@ -25,7 +35,10 @@ fn a_missing_broker_points_to_dotenv_example() {
     insta::assert_snapshot!("missing_broker", load(&[]).unwrap_err().to_string());
     // Blank counts as missing.
     let blank = load(&[("MQTT_BROKER", " ")]).unwrap_err();
-    assert!(matches!(blank, SettingsError::MissingBroker));
+    assert!(matches!(
+        blank,
+        SettingsError::Missing { var: "MQTT_BROKER" }
+    ));
 }
 
 #[test]
@@ -119,6 +132,18 @@ fn control_characters_in_a_value_are_escaped_to_keep_one_line() {
     assert_eq!(
         err,
         "MQTT_PORT is `88\\n83`: expected a port number 1-65535"
+    );
+}
+
+#[test]
+fn terminal_escapes_in_a_value_are_spelled_as_everywhere_else() {
+    // The one escaper of the project (`sanitize_for_terminal`) writes ESC as `\x1b`.
+    let err = error_with("MQTT_QOS", "1\u{1b}[2J");
+    assert_eq!(err, "MQTT_QOS is `1\\x1b[2J`: expected 0, 1 or 2");
+    let err = error_with("TOPIC_STATUS", "a/#/\u{1b}]0;x\u{7}");
+    assert!(
+        err.starts_with("TOPIC_STATUS is `a/#/\\x1b]0;x\\x07`"),
+        "{err}"
     );
 }
 

@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use hexaboard_mqtt::core::topic::TopicFilter;
 use hexaboard_mqtt::settings::{
-    validate_filter, Defaults, Lang, MqttVersion, Qos, Settings, SettingsError, Source,
+    AppSettings, ConnectionSettings, Defaults, Lang, MqttVersion, Qos, Settings, SettingsError,
+    Source, Sources,
 };
 
 /// An environment lookup over a fixed list of variables.
@@ -29,23 +31,40 @@ fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
     Settings::from_sources(env(vars), None)
 }
 
+/// The connection settings of `vars`.
+fn connection(vars: &[(&str, &str)]) -> Result<ConnectionSettings, SettingsError> {
+    load(vars).map(|s| s.connection)
+}
+
+/// A topic filter the test knows to be valid.
+fn filter(text: &str) -> TopicFilter {
+    TopicFilter::new(text).unwrap()
+}
+
+/// Filters as text, to compare with a list of strings.
+fn filters(filters: &[TopicFilter]) -> Vec<&str> {
+    filters.iter().map(TopicFilter::as_str).collect()
+}
+
 #[test]
 fn only_the_broker_is_needed_and_everything_else_has_its_default() {
-    let s = load(&[("MQTT_BROKER", "abc123.s1.eu.hivemq.cloud")]).unwrap();
+    let Settings {
+        connection: s, app, ..
+    } = load(&[("MQTT_BROKER", "abc123.s1.eu.hivemq.cloud")]).unwrap();
     assert_eq!(s.broker(), "abc123.s1.eu.hivemq.cloud");
     assert_eq!(s.port(), 8883);
     assert!(s.tls_enabled());
     assert_eq!(s.user(), None);
     assert!(s.password().is_none());
-    assert_eq!(s.sensor_topics(), ["hexaboard/+/sensor/data"]);
-    assert_eq!(s.status_topic(), "hexaboard/+/status");
+    assert_eq!(filters(s.sensor_filters()), ["hexaboard/+/sensor/data"]);
+    assert_eq!(s.status_filter().as_str(), "hexaboard/+/status");
     assert_eq!(s.ca_file(), None);
     assert_eq!(s.client_cert(), None);
     assert!(!s.tls_insecure());
     assert_eq!(s.qos(), Qos::AtMostOnce);
     assert_eq!(s.mqtt_version(), MqttVersion::V311);
-    assert_eq!(s.csv_file(), Path::new("sensor_data.csv"));
-    assert_eq!(s.lang(), Lang::Ko);
+    assert_eq!(app.csv_file(), Path::new("sensor_data.csv"));
+    assert_eq!(app.lang(), Lang::Ko);
     assert_eq!(s.server_uri(), "ssl://abc123.s1.eu.hivemq.cloud:8883");
     assert_eq!(s.source("MQTT_BROKER"), Some(&Source::Environment));
     assert_eq!(s.source("MQTT_PORT"), Some(&Source::Default));
@@ -54,7 +73,7 @@ fn only_the_broker_is_needed_and_everything_else_has_its_default() {
 
 #[test]
 fn the_generated_client_id_is_short_and_plain_enough_for_every_broker() {
-    let s = load(&[("MQTT_BROKER", "localhost")]).unwrap();
+    let s = connection(&[("MQTT_BROKER", "localhost")]).unwrap();
     let id = s.client_id();
     assert!(id.starts_with("hexaboard-"), "{id}");
     assert!(id.len() <= 23, "{id}");
@@ -63,14 +82,15 @@ fn the_generated_client_id_is_short_and_plain_enough_for_every_broker() {
         "{id}"
     );
     assert_eq!(s.source("MQTT_CLIENT_ID"), Some(&Source::Default));
-    let other = load(&[("MQTT_BROKER", "localhost")]).unwrap();
+    assert!(s.client_id_is_random());
+    let other = connection(&[("MQTT_BROKER", "localhost")]).unwrap();
     assert_ne!(id, other.client_id());
 }
 
 #[test]
 fn tls_is_on_for_8883_off_for_1883_and_on_for_any_other_port() {
     let tls_for = |port: &str| {
-        load(&[("MQTT_BROKER", "example.com"), ("MQTT_PORT", port)])
+        connection(&[("MQTT_BROKER", "example.com"), ("MQTT_PORT", port)])
             .unwrap()
             .tls_enabled()
     };
@@ -92,11 +112,11 @@ fn mqtt_tls_overrides_the_port_and_accepts_the_usual_spellings() {
         ("yes", true),
         ("No", false),
     ] {
-        let s = load(&[("MQTT_BROKER", "example.com"), ("MQTT_TLS", value)]).unwrap();
+        let s = connection(&[("MQTT_BROKER", "example.com"), ("MQTT_TLS", value)]).unwrap();
         assert_eq!(s.tls_enabled(), on, "MQTT_TLS={value}");
         assert_eq!(s.source("MQTT_TLS"), Some(&Source::Environment));
     }
-    let s = load(&[
+    let s = connection(&[
         ("MQTT_BROKER", "example.com"),
         ("MQTT_PORT", "1883"),
         ("MQTT_TLS", "on"),
@@ -110,8 +130,9 @@ fn a_real_environment_variable_beats_the_same_name_in_dotenv() {
     let (_dir, path) = dotenv(
         "MQTT_BROKER=from-dotenv.example\nMQTT_PORT=1883\nMQTT_USER=hexaboard\nMQTT_PASSWORD=pw\n",
     );
-    let s =
-        Settings::from_sources(env(&[("MQTT_BROKER", "from-env.example")]), Some(&path)).unwrap();
+    let s = Settings::from_sources(env(&[("MQTT_BROKER", "from-env.example")]), Some(&path))
+        .unwrap()
+        .connection;
     assert_eq!(s.broker(), "from-env.example");
     assert_eq!(s.source("MQTT_BROKER"), Some(&Source::Environment));
     assert_eq!(s.port(), 1883);
@@ -132,13 +153,15 @@ fn a_missing_dotenv_file_is_simply_not_used() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".env");
     let s = Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&path)).unwrap();
-    assert_eq!(s.broker(), "b");
+    assert_eq!(s.connection.broker(), "b");
 }
 
 #[test]
 fn an_empty_value_counts_as_not_set() {
     let (_dir, path) = dotenv("MQTT_BROKER=b\nMQTT_USER=\nMQTT_PASSWORD=\nMQTT_PORT=\n");
-    let s = Settings::from_sources(env(&[("MQTT_PORT", "  ")]), Some(&path)).unwrap();
+    let s = Settings::from_sources(env(&[("MQTT_PORT", "  ")]), Some(&path))
+        .unwrap()
+        .connection;
     assert_eq!(s.user(), None);
     assert!(s.password().is_none());
     assert_eq!(s.port(), 8883);
@@ -151,6 +174,12 @@ fn describe_names_every_variable_with_its_source() {
     let s = Settings::from_sources(env(&[("HEXABOARD_LANG", "en")]), Some(&path)).unwrap();
     let lines = s.describe();
     assert_eq!(lines.len(), hexaboard_mqtt::settings::VARIABLES.len());
+    let names: Vec<&str> = lines.iter().map(|l| l.name).collect();
+    let table: Vec<&str> = hexaboard_mqtt::settings::VARIABLES
+        .iter()
+        .map(|v| v.name())
+        .collect();
+    assert_eq!(names, table);
     assert_eq!(
         lines[0].to_string(),
         format!("MQTT_BROKER = localhost (from {})", path.display())
@@ -169,22 +198,25 @@ fn describe_names_every_variable_with_its_source() {
 
 #[test]
 fn qos_defaults_to_what_the_program_chose_unless_mqtt_qos_is_set() {
-    let recording =
-        Settings::from_sources_with(env(&[("MQTT_BROKER", "b")]), None, Defaults::recording())
-            .unwrap();
-    assert_eq!(recording.qos(), Qos::AtLeastOnce);
+    let recording = Settings::from_sources_with(
+        env(&[("MQTT_BROKER", "b")]),
+        None,
+        &Defaults::recording(Path::new("sensor_data.csv")),
+    )
+    .unwrap();
+    assert_eq!(recording.connection.qos(), Qos::AtLeastOnce);
     let chosen = Settings::from_sources_with(
         env(&[("MQTT_BROKER", "b"), ("MQTT_QOS", "2")]),
         None,
-        Defaults::recording(),
+        &Defaults::recording(Path::new("sensor_data.csv")),
     )
     .unwrap();
-    assert_eq!(chosen.qos(), Qos::ExactlyOnce);
+    assert_eq!(chosen.connection.qos(), Qos::ExactlyOnce);
 }
 
 #[test]
 fn comma_separated_sensor_topics_are_trimmed_and_kept_in_order() {
-    let s = load(&[
+    let s = connection(&[
         ("MQTT_BROKER", "b"),
         (
             "TOPIC_SENSOR",
@@ -193,7 +225,7 @@ fn comma_separated_sensor_topics_are_trimmed_and_kept_in_order() {
     ])
     .unwrap();
     assert_eq!(
-        s.sensor_topics(),
+        filters(s.sensor_filters()),
         [
             "hexaboard/A/sensor/data",
             "hexaboard/B/sensor/data",
@@ -203,20 +235,42 @@ fn comma_separated_sensor_topics_are_trimmed_and_kept_in_order() {
 }
 
 #[test]
-fn validate_filter_accepts_wildcards_that_fill_whole_levels() {
+fn topic_filters_are_taken_when_wildcards_fill_whole_levels() {
     for ok in [
         "#", "+", "a/+/b", "a/#", "+/+", "/", "a//b", "$SYS/#", "센서/+",
     ] {
-        assert_eq!(validate_filter(ok), Ok(()), "{ok}");
+        let s = connection(&[("MQTT_BROKER", "b"), ("TOPIC_STATUS", ok)]);
+        assert_eq!(s.unwrap().status_filter().as_str(), ok, "{ok}");
     }
-    for bad in ["", "a/b#", "a/#/b", "a+/b", "a/+b", "##", "a\0b"] {
-        assert!(validate_filter(bad).is_err(), "{bad:?}");
+    // An empty filter can only be an empty item of a list: an empty value is unset.
+    for (var, bad) in [
+        ("TOPIC_SENSOR", "a,"),
+        ("TOPIC_STATUS", "a/b#"),
+        ("TOPIC_STATUS", "a/#/b"),
+        ("TOPIC_STATUS", "a+/b"),
+        ("TOPIC_STATUS", "a/+b"),
+        ("TOPIC_STATUS", "##"),
+        ("TOPIC_STATUS", "a\0b"),
+    ] {
+        let err = connection(&[("MQTT_BROKER", "b"), (var, bad)]).unwrap_err();
+        assert!(
+            matches!(err, SettingsError::InvalidTopicFilter { var: v, .. } if v == var),
+            "{bad:?}: {err:?}"
+        );
+        // The rule broken is kept as the source, not flattened into text.
+        let source = std::error::Error::source(&err).expect("the filter's error");
+        assert!(
+            source.is::<hexaboard_mqtt::core::topic::TopicError>(),
+            "{bad:?}"
+        );
     }
 }
 
 #[test]
 fn version_language_and_csv_file_are_read() {
-    let s = load(&[
+    let Settings {
+        connection: s, app, ..
+    } = load(&[
         ("MQTT_BROKER", "b"),
         ("MQTT_VERSION", "5"),
         ("HEXABOARD_LANG", "EN"),
@@ -225,9 +279,10 @@ fn version_language_and_csv_file_are_read() {
     ])
     .unwrap();
     assert_eq!(s.mqtt_version(), MqttVersion::V5);
-    assert_eq!(s.lang(), Lang::En);
-    assert_eq!(s.csv_file(), Path::new("/data/readings.csv"));
+    assert_eq!(app.lang(), Lang::En);
+    assert_eq!(app.csv_file(), Path::new("/data/readings.csv"));
     assert_eq!(s.client_id(), "receiver-1");
+    assert!(!s.client_id_is_random());
 }
 
 #[test]
@@ -239,7 +294,7 @@ fn tls_files_are_taken_when_they_exist() {
     for f in [&ca, &cert, &key] {
         std::fs::write(f, "-----BEGIN CERTIFICATE-----\n").unwrap();
     }
-    let s = Settings::builder("b")
+    let s = ConnectionSettings::builder("b")
         .ca_file(&ca)
         .client_cert(&cert, &key)
         .build()
@@ -250,21 +305,20 @@ fn tls_files_are_taken_when_they_exist() {
 
 #[test]
 fn the_builder_makes_settings_without_the_environment() {
-    let s = Settings::builder("::1")
+    let s = ConnectionSettings::builder("::1")
         .port(1883)
         .credentials("hexaboard", "secret")
-        .sensor_topics(["hexaboard/A/sensor/data", "hexaboard/B/sensor/data"])
+        .sensor_filters(["hexaboard/A/sensor/data", "hexaboard/B/sensor/data"].map(filter))
         .tls(false)
         .qos(Qos::AtLeastOnce)
         .client_id("hexaboard-test")
-        .lang(Lang::En)
         .build()
         .unwrap();
     assert_eq!(s.server_uri(), "tcp://[::1]:1883");
     assert!(s.is_loopback_host());
     assert_eq!(s.user(), Some("hexaboard"));
     assert_eq!(s.password().unwrap().expose(), "secret");
-    assert_eq!(s.sensor_topics().len(), 2);
+    assert_eq!(s.sensor_filters().len(), 2);
     assert_eq!(s.qos(), Qos::AtLeastOnce);
     assert_eq!(s.source("MQTT_BROKER"), Some(&Source::Builder));
     assert_eq!(s.source("MQTT_CSV"), None);
@@ -273,7 +327,12 @@ fn the_builder_makes_settings_without_the_environment() {
 
 #[test]
 fn loopback_hosts_are_localhost_127_slash_8_and_ipv6_one() {
-    let loopback = |host: &str| Settings::builder(host).build().unwrap().is_loopback_host();
+    let loopback = |host: &str| {
+        ConnectionSettings::builder(host)
+            .build()
+            .unwrap()
+            .is_loopback_host()
+    };
     assert!(loopback("localhost"));
     assert!(loopback("LOCALHOST"));
     assert!(loopback("127.0.0.1"));
@@ -287,46 +346,189 @@ fn loopback_hosts_are_localhost_127_slash_8_and_ipv6_one() {
 
 #[test]
 fn an_ipv6_broker_is_bracketed_in_the_server_uri() {
-    let s = Settings::builder("[2001:db8::1]").build().unwrap();
+    let s = ConnectionSettings::builder("[2001:db8::1]")
+        .build()
+        .unwrap();
     assert_eq!(s.broker(), "2001:db8::1");
     assert_eq!(s.server_uri(), "ssl://[2001:db8::1]:8883");
 }
 
 #[test]
-fn one_variable_is_read_like_the_whole_settings_without_needing_the_others() {
+fn application_settings_are_read_without_needing_the_connection_ones() {
     let (_dir, path) =
         dotenv("\u{feff}CSV_FILE=\" from_dotenv.csv \"\nHEXABOARD_LANG=\nMQTT_PORT=bad\n");
-    let one = |vars: &[(&str, &str)], name| {
-        Settings::variable(env(vars), Some(&path), name).expect("a readable .env")
+    let app = |vars: &[(&str, &str)]| {
+        Sources::new(env(vars), Some(&path))
+            .expect("a readable .env")
+            .app()
+            .expect("valid application settings")
     };
-    // No broker anywhere, a bad port: neither matters for reading one other variable.
-    assert_eq!(one(&[], "CSV_FILE").as_deref(), Some("from_dotenv.csv"));
+    // No broker anywhere, a bad port: neither matters for the application's settings.
+    assert_eq!(app(&[]).csv_file(), Path::new("from_dotenv.csv"));
     assert_eq!(
-        one(&[("CSV_FILE", "from_env.csv ")], "CSV_FILE").as_deref(),
-        Some("from_env.csv")
+        app(&[("CSV_FILE", "from_env.csv ")]).csv_file(),
+        Path::new("from_env.csv")
     );
     // Empty counts as unset, in the environment and in the file.
     assert_eq!(
-        one(&[("CSV_FILE", " ")], "CSV_FILE").as_deref(),
-        Some("from_dotenv.csv")
+        app(&[("CSV_FILE", " ")]).csv_file(),
+        Path::new("from_dotenv.csv")
     );
-    assert_eq!(one(&[], "HEXABOARD_LANG"), None);
-    // The value is the one the full load takes (which, here, stops at the bad port).
+    assert_eq!(app(&[]).source("HEXABOARD_LANG"), Some(&Source::Default));
+    // The value is the one the full load takes; the connection, here, stops at the bad port.
     let (_dir2, good) = dotenv("CSV_FILE=\" lab.csv \"\n");
     let full = Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&good)).unwrap();
-    let single = Settings::variable(env(&[]), Some(&good), "CSV_FILE").unwrap();
-    assert_eq!(single.as_deref().map(Path::new), Some(full.csv_file()));
+    let single = Sources::new(env(&[]), Some(&good)).unwrap().app().unwrap();
+    assert_eq!(single.csv_file(), full.app.csv_file());
+    let sources = Sources::new(env(&[("MQTT_BROKER", "b")]), Some(&path)).unwrap();
+    assert!(sources.connection(&Defaults::examples()).is_err());
     assert!(Settings::from_sources(env(&[("MQTT_BROKER", "b")]), Some(&path)).is_err());
+    // Without a broker only the connection is refused.
+    let sources = Sources::new(env(&[]), None).unwrap();
+    assert!(matches!(
+        sources.connection(&Defaults::examples()),
+        Err(SettingsError::Missing { var: "MQTT_BROKER" })
+    ));
+    assert!(sources.app().is_ok());
     // A missing .env is no error; a broken one is the same error as for the full load.
     let missing = path.with_file_name("absent.env");
-    assert_eq!(
-        Settings::variable(env(&[]), Some(&missing), "CSV_FILE").unwrap(),
-        None
-    );
+    let defaults = Sources::new(env(&[]), Some(&missing))
+        .unwrap()
+        .app()
+        .unwrap();
+    assert_eq!(defaults.csv_file(), Path::new("sensor_data.csv"));
     let (_dir3, broken) = dotenv("CSV_FILE=lab.csv\nthis is not valid\n");
-    let error = Settings::variable(env(&[]), Some(&broken), "CSV_FILE").unwrap_err();
+    let error = Sources::new(env(&[]), Some(&broken)).unwrap_err();
     assert!(
         matches!(error, SettingsError::DotEnvSyntax { line: 2, .. }),
         "{error:?}"
     );
+}
+
+#[test]
+fn flags_win_over_the_environment_and_dotenv_and_describe_says_so() {
+    let (_dir, path) = dotenv("MQTT_BROKER=from-dotenv\nMQTT_PORT=1884\nMQTT_USER=u\n");
+    let sources = Sources::new(env(&[("MQTT_PORT", "1885")]), Some(&path))
+        .unwrap()
+        .with_flags([
+            ("MQTT_PORT", "1883"),
+            ("MQTT_USER", " "),
+            ("NOT_A_VARIABLE", "x"),
+        ]);
+    let s = sources.settings(&Defaults::examples()).unwrap();
+    assert_eq!(s.connection.port(), 1883);
+    assert_eq!(s.connection.source("MQTT_PORT"), Some(&Source::Flag));
+    // A blank flag is not set: the next source gives the value.
+    assert_eq!(s.connection.user(), Some("u"));
+    assert_eq!(s.connection.broker(), "from-dotenv");
+    let port = s.describe().into_iter().find(|d| d.name == "MQTT_PORT");
+    assert_eq!(port.unwrap().to_string(), "MQTT_PORT = 1883 (from flag)");
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_from_the_environment_need_not_be_utf8() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    let csv = OsString::from_vec(b"/data/lab-\xff.csv".to_vec());
+    let lookup = |name: &str| (name == "CSV_FILE").then(|| csv.clone());
+    let app = Sources::new(lookup, None).unwrap().app().unwrap();
+    assert_eq!(app.csv_file().as_os_str(), csv);
+    // Text that must be UTF-8 says so, naming the variable.
+    let port = OsString::from_vec(b"18\xff83".to_vec());
+    let lookup = |name: &str| match name {
+        "MQTT_BROKER" => Some(OsString::from("b")),
+        "MQTT_PORT" => Some(port.clone()),
+        _ => None,
+    };
+    let sources = Sources::new(lookup, None).unwrap();
+    let err = sources.connection(&Defaults::examples()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "MQTT_PORT is `18\u{fffd}83`: expected UTF-8 text"
+    );
+}
+
+#[test]
+fn a_recording_gets_a_client_id_stable_for_this_machine_and_csv_file() {
+    let recording = |vars: &[(&str, &str)], csv: &str| {
+        Sources::new(env(vars), None)
+            .unwrap()
+            .connection(&Defaults::recording(Path::new(csv)))
+            .unwrap()
+    };
+    let s = recording(&[("MQTT_BROKER", "b")], "lab.csv");
+    let id = s.client_id();
+    assert!(id.starts_with("hexaboard-rec-"), "{id}");
+    assert_eq!(id.len(), 22, "{id}");
+    assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    assert_eq!(s.source("MQTT_CLIENT_ID"), Some(&Source::Default));
+    assert!(!s.client_id_is_random());
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    assert_eq!(
+        recording(&[("MQTT_BROKER", "b")], "lab.csv").client_id(),
+        id
+    );
+    assert_ne!(
+        recording(&[("MQTT_BROKER", "b")], "other.csv").client_id(),
+        id
+    );
+    let chosen = recording(
+        &[("MQTT_BROKER", "b"), ("MQTT_CLIENT_ID", "rec-1")],
+        "lab.csv",
+    );
+    assert_eq!(chosen.client_id(), "rec-1");
+    assert_eq!(chosen.source("MQTT_CLIENT_ID"), Some(&Source::Environment));
+}
+
+#[test]
+fn the_builder_gives_the_errors_the_environment_gives() {
+    let from_env = |name, value| {
+        connection(&[("MQTT_BROKER", "b"), (name, value)])
+            .unwrap_err()
+            .to_string()
+    };
+    let built = |builder: hexaboard_mqtt::settings::ConnectionBuilder| {
+        builder.build().unwrap_err().to_string()
+    };
+    let b = || ConnectionSettings::builder("b");
+    assert_eq!(built(b().port(0)), from_env("MQTT_PORT", "0"));
+    assert_eq!(
+        built(b().client_id("board/#1")),
+        from_env("MQTT_CLIENT_ID", "board/#1")
+    );
+    assert_eq!(
+        built(b().ca_file("no/such/ca.pem")),
+        from_env("MQTT_CA_FILE", "no/such/ca.pem")
+    );
+    assert_eq!(
+        built(b().sensor_filters([])),
+        "TOPIC_SENSOR is ``: expected at least one topic filter"
+    );
+    assert_eq!(
+        built(ConnectionSettings::builder("ssl://abc.hivemq.cloud:8883")),
+        connection(&[("MQTT_BROKER", "ssl://abc.hivemq.cloud:8883")])
+            .unwrap_err()
+            .to_string()
+    );
+    assert!(matches!(
+        b().credentials("", "pw").build(),
+        Err(SettingsError::PasswordWithoutUser)
+    ));
+}
+
+#[test]
+fn the_app_builder_makes_application_settings_without_the_environment() {
+    let app = AppSettings::builder()
+        .csv_file("/data/lab.csv")
+        .lang(Lang::En)
+        .build()
+        .unwrap();
+    assert_eq!(app.csv_file(), Path::new("/data/lab.csv"));
+    assert_eq!(app.lang(), Lang::En);
+    assert_eq!(app.source("CSV_FILE"), Some(&Source::Builder));
+    let defaults = AppSettings::builder().build().unwrap();
+    assert_eq!(defaults.csv_file(), Path::new("sensor_data.csv"));
+    assert_eq!(defaults.source("HEXABOARD_LANG"), Some(&Source::Default));
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hexaboard_mqtt::settings::{Secret, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Secret, Settings};
 
 const PASSWORD: &str = "hunter2-very-secret";
 
@@ -46,8 +46,12 @@ fn the_password_is_absent_from_debug_display_and_describe() {
         password.to_string(),
         "MQTT_PASSWORD = ******** (from environment)"
     );
-    assert!(s.warnings().iter().all(|w| !w.contains(PASSWORD)));
-    assert_eq!(s.password().unwrap().expose(), PASSWORD);
+    assert!(s
+        .connection
+        .warnings()
+        .iter()
+        .all(|w| !w.contains(PASSWORD)));
+    assert_eq!(s.connection.password().unwrap().expose(), PASSWORD);
 }
 
 #[test]
@@ -71,13 +75,16 @@ fn the_password_is_absent_from_errors() {
 
 #[test]
 fn the_builder_keeps_the_password_out_of_debug() {
-    let builder = Settings::builder("b").credentials("u", PASSWORD);
+    let builder = ConnectionSettings::builder("b").credentials("u", PASSWORD);
     assert!(!format!("{builder:?}").contains(PASSWORD));
 }
 
 #[test]
 fn insecure_tls_is_warned_about() {
-    let s = Settings::builder("b").tls_insecure(true).build().unwrap();
+    let s = ConnectionSettings::builder("b")
+        .tls_insecure(true)
+        .build()
+        .unwrap();
     assert_eq!(
         s.warnings(),
         ["MQTT_TLS_INSECURE=1: server certificate checks are OFF; use only for development"]
@@ -86,7 +93,7 @@ fn insecure_tls_is_warned_about() {
 
 #[test]
 fn a_password_over_plain_tcp_to_another_host_is_warned_about() {
-    let remote = Settings::builder("broker.example.com")
+    let remote = ConnectionSettings::builder("broker.example.com")
         .port(1883)
         .credentials("u", PASSWORD)
         .build()
@@ -99,7 +106,7 @@ fn a_password_over_plain_tcp_to_another_host_is_warned_about() {
     );
     assert!(!warnings[0].contains(PASSWORD));
 
-    let local = Settings::builder("127.0.0.1")
+    let local = ConnectionSettings::builder("127.0.0.1")
         .port(1883)
         .credentials("u", PASSWORD)
         .build()
@@ -121,13 +128,17 @@ fn a_world_readable_dotenv_holding_a_password_is_warned_about() {
     let s = Settings::from_sources(|_| None, Some(&path)).unwrap();
     let p = path.display();
     assert_eq!(
-        s.warnings(),
+        s.connection.warnings(),
         [format!("`{p}` is readable by every user: chmod 600 {p}")]
     );
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let s = Settings::from_sources(|_| None, Some(&path)).unwrap();
-    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    assert!(
+        s.connection.warnings().is_empty(),
+        "{:?}",
+        s.connection.warnings()
+    );
 }
 
 #[cfg(unix)]
@@ -144,7 +155,11 @@ fn a_world_readable_dotenv_without_a_password_is_fine() {
         Some(&path),
     )
     .unwrap();
-    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    assert!(
+        s.connection.warnings().is_empty(),
+        "{:?}",
+        s.connection.warnings()
+    );
 }
 
 #[test]
@@ -153,7 +168,7 @@ fn a_misspelt_variable_in_dotenv_is_warned_about() {
     let path = dir.path().join(".env");
     std::fs::write(&path, "MQTT_BROKER=b\nMQTT_HOST=b\nOTHER_TOOL=x\n").unwrap();
     let s = Settings::from_sources(|_| None, Some(&path)).unwrap();
-    let warnings = s.warnings();
+    let warnings = s.connection.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].ends_with("sets MQTT_HOST, which hexaboard does not read: check the spelling")

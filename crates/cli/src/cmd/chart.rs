@@ -292,7 +292,7 @@ fn legend(svg: &mut String, series: &[Series], labels: &Labels) {
     items.push((labels.comfortable.clone(), "#59a14f", false));
     let widths: Vec<f64> = items
         .iter()
-        .map(|(name, ..)| 30.0 + 8.0 * crate::cmd::table::width(name) as f64)
+        .map(|(name, ..)| 30.0 + 8.0 * crate::table::width(name) as f64)
         .collect();
     let mut x = RIGHT - widths.iter().sum::<f64>();
     let _ = writeln!(svg, r#"<g class="legend">"#);

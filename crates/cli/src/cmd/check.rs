@@ -4,18 +4,19 @@
 //! settings, host name, TCP port, MQTT connect (TLS and login), subscription, one message.
 //! Exit 0 when all passed, 1 when a step failed, 2 when the settings cannot be loaded.
 
+use std::fmt::Display;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-use hexaboard_core::text::sanitize_for_terminal;
-use hexaboard_core::{Lang, ReadingParser};
+use hexaboard_core::text::Text;
+use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{ConnectError, RetryPolicy, Session, SessionEvent};
-use hexaboard_mqtt::settings::{Defaults, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults};
 
 use crate::cli::CheckArgs;
-use crate::cmd::words::pick;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 
 const STEPS: usize = 6;
 /// How long the TCP and the MQTT connect may take.
@@ -23,15 +24,17 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prints the result lines of the steps.
 struct Report {
-    lang: Lang,
+    text: Text,
 }
 
 impl Report {
-    fn passed(&self, step: usize, name: (&str, &str), text: &str) {
-        println!(
-            "✅ {step}/{STEPS} {}: {text}",
-            pick(self.lang, name.0, name.1)
-        );
+    /// The name of step `step` (1 to 6).
+    fn name(&self, step: usize) -> &'static str {
+        self.text.check_steps()[step - 1]
+    }
+
+    fn passed(&self, step: usize, text: impl Display) {
+        println!("✅ {step}/{STEPS} {}: {text}", self.name(step));
     }
 
     fn note(&self, text: &str) {
@@ -39,45 +42,35 @@ impl Report {
     }
 
     /// Prints the failure and returns the error that ends the command.
-    fn failed(&self, step: usize, name: (&str, &str), text: &str) -> anyhow::Error {
-        let name = pick(self.lang, name.0, name.1);
+    fn failed(&self, step: usize, text: impl Display) -> anyhow::Error {
+        let name = self.name(step);
         println!("❌ {step}/{STEPS} {name}: {text}");
         anyhow::anyhow!("check failed at step {step}/{STEPS} ({name})")
     }
 }
 
-const SETTINGS: (&str, &str) = ("설정", "settings");
-const HOST: (&str, &str) = ("호스트", "host");
-const TCP: (&str, &str) = ("TCP", "TCP");
-const CONNECT: (&str, &str) = ("접속", "connect");
-const SUBSCRIBE: (&str, &str) = ("구독", "subscribe");
-const DATA: (&str, &str) = ("데이터", "data");
+const SETTINGS: usize = 1;
+const HOST: usize = 2;
+const TCP: usize = 3;
+const CONNECT: usize = 4;
+const SUBSCRIBE: usize = 5;
+const DATA: usize = 6;
 
 pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
-    let lang = context.text().lang();
-    let report = Report { lang };
-    let settings = match context.settings(Defaults::examples()) {
+    let text = context.text();
+    let report = Report { text };
+    let settings = match context.connection(&Defaults::examples()) {
         Ok(settings) => settings,
         Err(e) => {
-            let name = pick(lang, SETTINGS.0, SETTINGS.1);
+            let name = report.name(SETTINGS);
             println!("❌ 1/{STEPS} {name}: {e:#}");
             return Err(UsageError(format!("check failed at step 1/{STEPS} ({name})")).into());
         }
     };
     let (host, port) = (settings.broker(), settings.port());
-    let tls = if settings.tls_enabled() { "on" } else { "off" };
-    let user = settings.user().map_or_else(
-        || pick(lang, "사용자 없음", "no user").to_owned(),
-        |u| pick(lang, &format!("사용자 {u}"), &format!("user {u}")).to_owned(),
-    );
     report.passed(
-        1,
         SETTINGS,
-        pick(
-            lang,
-            &format!("브로커 {host}:{port}, TLS {tls}, {user}"),
-            &format!("broker {host}:{port}, TLS {tls}, {user}"),
-        ),
+        text.check_settings(host, port, settings.tls_enabled(), settings.user()),
     );
     for warning in settings.warnings() {
         report.note(&warning);
@@ -89,91 +82,46 @@ pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     let waited = wait_for_message(&report, &settings, &messages, args.wait);
     session.stop_at_exit();
     waited?;
-    println!(
-        "{}",
-        pick(
-            lang,
-            "🎉 모든 단계를 통과했습니다: `hexaboard record`로 저장을 시작하세요",
-            "🎉 Every step passed: start storing readings with `hexaboard record`",
-        )
-    );
+    println!("{}", text.check_passed());
     Ok(())
 }
 
 fn resolve(report: &Report, host: &str, port: u16) -> anyhow::Result<Vec<SocketAddr>> {
-    let lang = report.lang;
+    let text = report.text;
     match (host, port).to_socket_addrs() {
         Ok(addrs) => {
             let addrs: Vec<SocketAddr> = addrs.collect();
             if addrs.is_empty() {
-                return Err(report.failed(
-                    2,
-                    HOST,
-                    pick(
-                        lang,
-                        &format!("`{host}`의 주소가 없습니다: MQTT_BROKER를 확인하세요"),
-                        &format!("`{host}` has no address: check MQTT_BROKER"),
-                    ),
-                ));
+                return Err(report.failed(HOST, text.check_no_address(host)));
             }
             let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-            report.passed(2, HOST, &format!("{host} → {}", list.join(", ")));
+            report.passed(HOST, format!("{host} → {}", list.join(", ")));
             Ok(addrs)
         }
-        Err(e) => Err(report.failed(
-            2,
-            HOST,
-            pick(
-                lang,
-                &format!("`{host}`를 찾을 수 없습니다 ({e}): MQTT_BROKER와 네트워크를 확인하세요"),
-                &format!("cannot resolve `{host}` ({e}): check MQTT_BROKER and the network"),
-            ),
-        )),
+        Err(e) => Err(report.failed(HOST, text.check_unresolved(host, &e))),
     }
 }
 
 fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow::Result<()> {
-    let lang = report.lang;
+    let text = report.text;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(addr, CONNECT_TIMEOUT) {
             Ok(_) => {
-                report.passed(
-                    3,
-                    TCP,
-                    pick(
-                        lang,
-                        &format!("{host}:{port} ({addr}) 연결됨"),
-                        &format!("{host}:{port} ({addr}) accepts connections"),
-                    ),
-                );
+                report.passed(TCP, text.check_reached(host, port, addr));
                 return Ok(());
             }
             Err(e) => last = Some(e),
         }
     }
     let cause = last.map_or_else(String::new, |e| e.to_string());
-    Err(report.failed(
-        3,
-        TCP,
-        pick(
-            lang,
-            &format!(
-                "{host}:{port}에 연결할 수 없습니다 ({cause}): MQTT_BROKER / MQTT_PORT와 브로커가 \
-                 켜져 있는지 확인하세요"
-            ),
-            &format!(
-                "nothing accepts connections on {host}:{port} ({cause}): check MQTT_BROKER / \
-                 MQTT_PORT and that the broker runs"
-            ),
-        ),
-    ))
+    Err(report.failed(TCP, text.check_unreachable(host, port, &cause)))
 }
 
 type Messages = mpsc::Receiver<(String, Vec<u8>)>;
 
-fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Messages)> {
-    let lang = report.lang;
+fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Session, Messages)> {
+    let text = report.text;
     let (tx, rx) = mpsc::channel();
     let granted = Arc::new(Mutex::new(Vec::new()));
     let mut builder = Session::builder(settings)
@@ -196,113 +144,59 @@ fn connect(report: &Report, settings: &Settings) -> anyhow::Result<(Session, Mes
                 }
             }
         });
-    for filter in settings.sensor_topics() {
-        builder = builder.subscribe(filter.as_str(), settings.qos());
+    for filter in settings.sensor_filters() {
+        builder = builder.subscribe(filter.clone(), settings.qos());
     }
-    let how = if settings.tls_enabled() {
-        pick(
-            lang,
-            "TLS 핸드셰이크와 인증서 확인, ",
-            "TLS handshake and certificate verified, ",
-        )
-    } else {
-        ""
-    };
-    let login = if settings.user().is_some() {
-        pick(lang, "로그인 성공", "login accepted")
-    } else {
-        pick(lang, "익명 접속 허용", "anonymous connection accepted")
-    };
     let server = settings.server_uri();
-    let connected = || report.passed(4, CONNECT, &format!("{server}: {how}{login}"));
+    let (tls, login) = (settings.tls_enabled(), settings.user().is_some());
+    let connected = || report.passed(CONNECT, text.check_connected(&server, tls, login));
     let session = match builder.connect() {
         Ok(session) => session,
         Err(
             e @ (ConnectError::SubscribeRefused { .. } | ConnectError::SubscribeTimeout { .. }),
         ) => {
             connected();
-            return Err(report.failed(5, SUBSCRIBE, &e.to_string()));
+            return Err(report.failed(SUBSCRIBE, e));
         }
-        Err(e) => return Err(report.failed(4, CONNECT, &e.to_string())),
+        Err(e) => return Err(report.failed(CONNECT, e)),
     };
     connected();
     let granted = granted.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let list: Vec<String> = settings
-        .sensor_topics()
+        .sensor_filters()
         .iter()
-        .map(
-            |filter| match granted.iter().find(|(f, _)| f == filter).map(|(_, q)| *q) {
-                Some(q) => pick(
-                    lang,
-                    &format!("{filter} (QoS {} 허용)", q.number()),
-                    &format!("{filter} (QoS {} granted)", q.number()),
-                )
-                .to_owned(),
-                None => filter.clone(),
-            },
-        )
+        .map(|filter| {
+            match granted
+                .iter()
+                .find(|(f, _)| f == filter.as_str())
+                .map(|(_, q)| *q)
+            {
+                Some(q) => text.check_granted(filter.as_str(), q.number()).to_string(),
+                None => filter.to_string(),
+            }
+        })
         .collect();
-    report.passed(5, SUBSCRIBE, &list.join(", "));
+    report.passed(SUBSCRIBE, list.join(", "));
     Ok((session, rx))
 }
 
 fn wait_for_message(
     report: &Report,
-    settings: &Settings,
+    settings: &ConnectionSettings,
     messages: &Messages,
     wait: u64,
 ) -> anyhow::Result<()> {
-    let lang = report.lang;
-    let topics = settings.sensor_topics().join(", ");
+    let text = report.text;
+    let topics = settings.sensor_filters().iter().map(|f| f.as_str());
+    let topics = topics.collect::<Vec<_>>().join(", ");
     let Ok((topic, payload)) = messages.recv_timeout(Duration::from_secs(wait)) else {
-        return Err(report.failed(
-            6,
-            DATA,
-            pick(
-                lang,
-                &format!(
-                    "{wait}초 동안 메시지가 없습니다: 보드가 {topics}에 보내고 있나요? \
-                     보드 없이 해 보려면 `hexaboard simulate`"
-                ),
-                &format!(
-                    "no message in {wait} s: is a board publishing to {topics}? \
-                     try `hexaboard simulate`"
-                ),
-            ),
-        ));
+        return Err(report.failed(DATA, text.check_no_message(wait, &topics)));
     };
-    let topic = sanitize_for_terminal(&topic).into_owned();
     match ReadingParser::default().parse(&payload, &topic) {
-        Ok(r) => {
-            report.passed(
-                6,
-                DATA,
-                pick(
-                    lang,
-                    &format!(
-                        "{topic}에서 보드 {}의 데이터: 온도 {}°C, 습도 {}%",
-                        sanitize_for_terminal(r.board()),
-                        r.temperature(),
-                        r.humidity()
-                    ),
-                    &format!(
-                        "reading from board {} on {topic}: temperature {}°C, humidity {}%",
-                        sanitize_for_terminal(r.board()),
-                        r.temperature(),
-                        r.humidity()
-                    ),
-                ),
-            );
+        Ok(reading) => {
+            report.passed(DATA, text.check_reading(&topic, &reading));
             Ok(())
         }
-        Err(e) => Err(report.failed(
-            6,
-            DATA,
-            pick(
-                lang,
-                &format!("{topic}의 메시지가 센서 데이터가 아닙니다: {e}"),
-                &format!("the message on {topic} is not a sensor reading: {e}"),
-            ),
-        )),
+        Err(e) => Err(report.failed(DATA, text.check_not_a_reading(&topic, &e))),
     }
 }

@@ -8,9 +8,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context as _};
 use hexaboard_core::csv_row::{Row, RowError, RowReader};
-use hexaboard_core::Lang;
-
-use crate::cmd::words::pick;
+use hexaboard_core::Text;
 
 /// What was skipped while reading.
 #[derive(Debug, Default)]
@@ -28,7 +26,7 @@ pub(crate) struct Skipped {
 /// A missing, empty or unreadable file, or a wrong header, naming the path.
 pub(crate) fn read_rows(
     path: &Path,
-    lang: Lang,
+    text: Text,
     mut each: impl FnMut(Row),
 ) -> anyhow::Result<Skipped> {
     let shown = path.display();
@@ -49,14 +47,7 @@ pub(crate) fn read_rows(
         match item {
             Ok(row) => each(row),
             Err(RowError::Line { line, message }) => {
-                eprintln!(
-                    "{}",
-                    pick(
-                        lang,
-                        &format!("⚠️ {shown} {line}번째 줄을 건너뜁니다: {message}"),
-                        &format!("⚠️ {shown} line {line} skipped: {message}"),
-                    )
-                );
+                eprintln!("{}", text.csv_line_skipped(path, line, &message));
                 skipped.bad_lines.push(line);
             }
             Err(e @ RowError::Header { .. }) => {
@@ -67,16 +58,7 @@ pub(crate) fn read_rows(
     }
     skipped.partial_last_line = reader.partial_tail();
     if let Some(line) = skipped.partial_last_line {
-        eprintln!(
-            "{}",
-            pick(
-                lang,
-                &format!("ℹ️ {shown} 마지막 {line}번째 줄은 끝까지 쓰이지 않아 건너뜁니다"),
-                &format!(
-                    "ℹ️ {shown} last line {line} is cut short (still being written?): skipped"
-                ),
-            )
-        );
+        eprintln!("{}", text.csv_last_line_partial(path, line));
     }
     Ok(skipped)
 }

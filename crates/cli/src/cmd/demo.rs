@@ -10,7 +10,7 @@ pub(crate) fn run(
     _args: &crate::cli::DemoArgs,
     _context: &crate::common::Context,
 ) -> anyhow::Result<()> {
-    Err(crate::common::UsageError(
+    Err(crate::failure::UsageError(
         "this hexaboard was built without the `demo` feature (the embedded broker); build it \
          with `--features demo`"
             .to_owned(),
@@ -20,23 +20,23 @@ pub(crate) fn run(
 
 #[cfg(feature = "demo")]
 mod enabled {
-    use std::io::{IsTerminal as _, Write as _};
+    use std::io::IsTerminal as _;
     use std::sync::{Arc, Mutex, PoisonError};
     use std::time::{Duration, Instant};
 
     use hexaboard_core::sim::VirtualBoard;
-    use hexaboard_core::text::{Lang, Text};
     use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
     use hexaboard_mqtt::session::{Session, StopSignal};
-    use hexaboard_mqtt::settings::{Qos, Settings};
+    use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 
+    use crate::boards::{board_ids, interval, publish_readings, Schedule};
     use crate::cli::DemoArgs;
     use crate::cmd::broker;
-    use crate::cmd::record::{exit_on_store_failure, pipeline_config, subscriptions};
-    use crate::cmd::simulate::{board_ids, interval, publish_readings, Schedule};
-    use crate::common::{Context, UsageError};
+    use crate::common::Context;
+    use crate::failure::{Failure, UsageError};
     use crate::live;
-    use crate::live_table::{LiveTable, CLEAR_HOME};
+    use crate::live_table::LiveTable;
+    use crate::recording;
 
     /// Time given to the last readings to arrive after the boards stop.
     const DRAIN: Duration = Duration::from_millis(500);
@@ -56,18 +56,17 @@ mod enabled {
         let text = context.text();
         let stop = StopSignal::install()?;
         let port = broker::start()?;
-        say_where(text, port);
+        eprintln!("{}", text.demo_broker(port));
 
-        let recording = Settings::builder("127.0.0.1")
+        let recording = ConnectionSettings::builder("127.0.0.1")
             .port(port)
             .tls(false)
             .qos(Qos::AtLeastOnce)
             .client_id("hexaboard-demo-rec")
-            .csv_file(context.csv_file()?)
             .build()?;
         let mut options = RecorderOptions::new(context.offset);
-        options.pipeline = pipeline_config(&recording);
-        let recorder = Recorder::open(recording.csv_file(), options)?;
+        options.pipeline = recording.pipeline_config();
+        let recorder = Recorder::open(context.csv_file()?, options)?;
         if recorder.created() {
             eprintln!("{}", text.csv_created(recorder.csv_path()));
         }
@@ -86,18 +85,13 @@ mod enabled {
                 Record::Other { .. } => {}
             }
         });
-        let mut builder = Session::builder(&recording)
-            .on_event(live::event_printer(text))
-            .on_message(recorder.handler(stop.clone()))
-            .stop_signal(&stop);
-        for filter in subscriptions(&recording) {
-            builder = builder.subscribe(filter, Qos::AtLeastOnce);
-        }
-        let session = builder.connect()?;
+        let Some(session) = recording::connect(&recorder, &recording, false, text, &stop)? else {
+            return Ok(());
+        };
 
         let boards_stop = StopSignal::new();
         let boards = {
-            let settings = Settings::builder("127.0.0.1")
+            let settings = ConnectionSettings::builder("127.0.0.1")
                 .port(port)
                 .tls(false)
                 .client_id("hexaboard-demo-sim")
@@ -132,14 +126,7 @@ mod enabled {
                     table.render(p.registry(), Instant::now(), text)
                 })
                 .unwrap_or_default();
-            let mut out = std::io::stdout().lock();
-            if redraw {
-                let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
-            } else {
-                let _ = writeln!(out, "{screen}");
-            }
-            let _ = out.flush();
-            drop(out);
+            live::draw(&screen, redraw, text);
             let mut wait = Duration::from_secs(1);
             if let Some(d) = duration {
                 wait = wait.min(d.saturating_sub(started.elapsed()));
@@ -153,31 +140,12 @@ mod enabled {
         }
 
         boards_stop.set();
-        if let Ok(Err(error)) = boards.join() {
-            eprintln!("{}", text.error(&error));
-        }
+        let published = boards.join();
         std::thread::sleep(DRAIN);
-        exit_on_store_failure(&recorder, text);
-        session.stop_at_exit();
-        let totals = recorder.close()?;
-        println!("{}", text.shutdown_after_saving());
-        println!("{}", live::totals(text, &totals));
-        println!("{}", text.data_location(recorder.csv_path()));
-        Ok(())
-    }
-
-    /// Says on stderr that the demo uses its own broker, not the one of the settings.
-    fn say_where(text: Text, port: u16) {
-        if text.lang() == Lang::Ko {
-            eprintln!(
-                "🧪 데모: 내장 브로커 127.0.0.1:{port} 사용 (.env의 MQTT_BROKER 등 접속 설정은 \
-                 쓰지 않음)"
-            );
-        } else {
-            eprintln!(
-                "🧪 Demo: using its own broker on 127.0.0.1:{port} (the connection settings of \
-                 .env, such as MQTT_BROKER, are not used)"
-            );
+        recording::finish(&recorder, Some(session), text)?;
+        match published {
+            Ok(published) => published.map(drop).map_err(|e| Failure::Publish(e).into()),
+            Err(_) => Ok(()),
         }
     }
 }

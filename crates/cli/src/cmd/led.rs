@@ -6,7 +6,7 @@ use hexaboard_core::control::LedCommand;
 use hexaboard_mqtt::session::Session;
 use hexaboard_mqtt::settings::Qos;
 
-use crate::common::UsageError;
+use crate::failure::UsageError;
 
 /// Checks that `board` can stand as one level of `hexaboard/{board}/control/led`.
 ///

@@ -16,8 +16,6 @@ mod watch;
 mod chart;
 mod csv_file;
 mod led;
-mod table;
-mod words;
 
 use crate::cli::Command;
 use crate::common::Context;

@@ -8,11 +8,10 @@ use hexaboard_core::csv_row::local_text;
 use crate::cli::PlotArgs;
 use crate::cmd::chart::{self, Labels, Series};
 use crate::cmd::csv_file;
-use crate::cmd::words::pick;
 use crate::common::Context;
 
 pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
-    let lang = context.text().lang();
+    let text = context.text();
     let path = match &args.file {
         Some(file) => file.clone(),
         None => context.csv_file()?,
@@ -25,7 +24,7 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     });
     let mut boards: BTreeMap<String, Series> = BTreeMap::new();
     let mut span: Option<(time::PrimitiveDateTime, time::PrimitiveDateTime)> = None;
-    csv_file::read_rows(&path, lang, |row| {
+    csv_file::read_rows(&path, text, |row| {
         if wanted.as_ref().is_some_and(|w| !w.contains(&row.board)) {
             return;
         }
@@ -46,14 +45,7 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     })?;
     if let Some(wanted) = &wanted {
         for missing in wanted.iter().filter(|b| !boards.contains_key(*b)) {
-            eprintln!(
-                "{}",
-                pick(
-                    lang,
-                    &format!("⚠️ 보드 {missing}의 데이터가 파일에 없습니다"),
-                    &format!("⚠️ no readings of board {missing} in the file"),
-                )
-            );
+            eprintln!("{}", text.plot_board_missing(missing));
         }
     }
     let Some((first, last)) = span else {
@@ -74,17 +66,13 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
         local_text(first.date(), first.time()),
         local_text(last.date(), last.time())
     );
+    let [title, temperature, humidity, comfortable] = text.plot_labels();
     let labels = Labels {
-        title: pick(
-            lang,
-            "보드별 온도와 습도",
-            "Temperature and humidity per board",
-        )
-        .to_owned(),
+        title: title.to_owned(),
         subtitle: format!("{file}: {range}"),
-        temperature: pick(lang, "온도 (°C)", "Temperature (°C)").to_owned(),
-        humidity: pick(lang, "습도 (%)", "Humidity (%)").to_owned(),
-        comfortable: pick(lang, "쾌적 범위", "comfortable").to_owned(),
+        temperature: temperature.to_owned(),
+        humidity: humidity.to_owned(),
+        comfortable: comfortable.to_owned(),
     };
     let svg = chart::render(&series, &labels);
     std::fs::write(&args.output, svg)
@@ -92,19 +80,7 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     let names: Vec<&str> = series.iter().map(|s| s.board.as_str()).collect();
     println!(
         "{}",
-        pick(
-            lang,
-            &format!(
-                "📈 {} 저장: 보드 {} ({range})",
-                args.output.display(),
-                names.join(", ")
-            ),
-            &format!(
-                "📈 Wrote {}: board(s) {} ({range})",
-                args.output.display(),
-                names.join(", ")
-            ),
-        )
+        text.plot_written(&args.output, &names.join(", "), &range)
     );
     Ok(())
 }

@@ -11,18 +11,19 @@
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
-use hexaboard_core::text::sanitize_for_terminal;
-use hexaboard_core::{Lang, ReadingParser};
+use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_core::topic::TopicFilter;
+use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{Session, SessionEvent, StopSignal};
 use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::ReactArgs;
 use crate::cmd::led;
-use crate::cmd::words::{self, pick};
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
+use crate::live;
 
 /// How often the loop looks at the stop flag while no reading comes.
 const TICK: Duration = Duration::from_millis(200);
@@ -40,14 +41,14 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let settings = context.settings(Defaults::examples())?;
-    let lang = context.text().lang();
+    let settings = context.connection(&Defaults::examples())?;
+    let text = context.text();
     let stop = StopSignal::install()?;
     let topic = format!("hexaboard/{}/sensor/data", args.from);
 
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    let session = Session::builder(&settings)
-        .subscribe(topic.as_str(), settings.qos())
+    let builder = Session::builder(&settings)
+        .subscribe(TopicFilter::new(&topic)?, settings.qos())
         .stop_signal(&stop)
         .on_event(|event| match event {
             SessionEvent::Warning(w) => eprintln!("⚠️ {w}"),
@@ -59,33 +60,17 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         .on_message(move |m| {
             // An unbounded channel: the send never blocks paho's thread.
             let _ = tx.send(m.payload.to_vec());
-        })
-        .connect()
-        .with_context(|| {
-            format!(
-                "cannot connect to {}:{}",
-                settings.broker(),
-                settings.port()
-            )
-        })?;
+        });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
+    };
     println!(
         "{}",
-        pick(
-            lang,
-            &format!(
-                "🔁 보드 {}의 온도를 판단해 보드 {}의 LED를 바꿉니다 ({topic} 구독, 명령 간격 {}초 이상). 종료: Ctrl+C",
-                args.from, args.to, args.min_interval
-            ),
-            &format!(
-                "🔁 Judging board {}'s temperature to set board {}'s LED (subscribed to {topic}, \
-                 at least {} s between commands). Quit: Ctrl+C",
-                args.from, args.to, args.min_interval
-            ),
-        )
+        text.react_started(&args.from, &args.to, &topic, args.min_interval)
     );
 
     let mut control = Control {
-        lang,
+        text,
         to: &args.to,
         brightness: args.brightness,
         interval: Duration::from_secs_f64(args.min_interval),
@@ -104,19 +89,12 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
                     println!(
                         "🌡️ {}: {t}°C, {h}% → {}, {}",
                         args.from,
-                        words::temperature(lang, verdict.temperature),
-                        words::humidity(lang, verdict.humidity)
+                        text.temperature_comfort(verdict.temperature),
+                        text.humidity_comfort(verdict.humidity)
                     );
                     control.judged(verdict.temperature);
                 }
-                Err(e) => eprintln!(
-                    "{}",
-                    pick(
-                        lang,
-                        &format!("⚠️ 센서 데이터가 아닌 메시지를 건너뜁니다: {e}"),
-                        &format!("⚠️ skipped a message that is not a sensor reading: {e}"),
-                    )
-                ),
+                Err(e) => eprintln!("{}", text.not_a_reading_skipped(&e)),
             },
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -124,13 +102,13 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         control.send_due(&session);
     }
     session.stop_at_exit();
-    println!("{}", pick(lang, "👋 종료합니다", "👋 Stopped"));
+    println!("{}", text.react_stopped());
     Ok(())
 }
 
 /// The state of the loop: what was sent when, and what waits for the interval to end.
 struct Control<'a> {
-    lang: Lang,
+    text: Text,
     to: &'a str,
     brightness: u32,
     interval: Duration,
@@ -150,41 +128,18 @@ impl Control<'_> {
 
     /// Takes a new judgement: pending when it differs from what the LED shows.
     fn judged(&mut self, comfort: TempComfort) {
-        let lang = self.lang;
-        let colour = colour_name(lang, comfort);
+        let text = self.text;
+        let colour = led_color_for(comfort);
         if self.sent == Some(comfort) {
             self.pending = None;
-            println!(
-                "{}",
-                pick(
-                    lang,
-                    &format!("   = 보드 {}의 LED는 이미 {colour}: 보내지 않음", self.to),
-                    &format!(
-                        "   = board {}'s LED is already {colour}: nothing sent",
-                        self.to
-                    ),
-                )
-            );
+            println!("{}", text.led_unchanged(self.to, colour));
             return;
         }
         let changed = self.pending != Some(comfort);
         self.pending = Some(comfort);
         if let Some(left) = self.time_to_send().filter(|d| !d.is_zero()) {
             if changed {
-                println!(
-                    "{}",
-                    pick(
-                        lang,
-                        &format!(
-                            "   ⏳ {colour}: 명령 간격 때문에 {:.1}초 뒤에 보냅니다 (그때도 같으면)",
-                            left.as_secs_f64()
-                        ),
-                        &format!(
-                            "   ⏳ {colour}: sent in {:.1} s when the interval ends, if still current",
-                            left.as_secs_f64()
-                        ),
-                    )
-                );
+                println!("{}", text.led_waits(colour, left.as_secs_f64()));
             }
         }
     }
@@ -197,7 +152,6 @@ impl Control<'_> {
         if !left.is_zero() {
             return;
         }
-        let lang = self.lang;
         let command = LedCommand::LedOn {
             color: led_color_for(comfort),
             brightness: u8::try_from(self.brightness).unwrap_or(100),
@@ -207,24 +161,12 @@ impl Control<'_> {
             Ok(()) => {
                 self.sent = Some(comfort);
                 self.pending = None;
-                println!(
-                    "   💡 {} {} → {}: {}",
-                    pick(lang, "보드", "board"),
-                    self.to,
-                    colour_name(lang, comfort),
-                    command.to_json()
-                );
+                let json = command.to_json();
+                let colour = led_color_for(comfort);
+                println!("{}", self.text.led_command_sent(self.to, colour, &json));
             }
             // Kept pending: tried again when the next interval ends.
             Err(e) => eprintln!("❌ {}", sanitize_for_terminal(&format!("{e:#}"))),
         }
-    }
-}
-
-fn colour_name(lang: Lang, comfort: TempComfort) -> &'static str {
-    match comfort {
-        TempComfort::TooHot => pick(lang, "파랑", "blue"),
-        TempComfort::TooCold => pick(lang, "빨강", "red"),
-        TempComfort::Comfortable => pick(lang, "초록", "green"),
     }
 }

@@ -7,29 +7,32 @@
 //! where the data is.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::text::{sanitize_for_terminal, Lang, Text};
+use hexaboard_core::text::{sanitize_for_terminal, Text};
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
-use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
-use hexaboard_mqtt::settings::{Defaults, Settings, Source};
+use hexaboard_mqtt::session::StopSignal;
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
 use crate::common::Context;
 use crate::live;
+use crate::recording;
 
 pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let settings = recording_settings(context, text)?;
+    let app = context.app()?;
+    let settings = recording_settings(context, app.csv_file(), text)?;
     let mut options = RecorderOptions::new(context.offset);
-    options.pipeline = pipeline_config(&settings);
+    options.pipeline = settings.pipeline_config();
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
-    let recorder = Recorder::open(settings.csv_file(), options)?;
+    let recorder = Recorder::open(app.csv_file(), options)?;
     if recorder.created() {
         println!("{}", text.csv_created(recorder.csv_path()));
     }
@@ -48,22 +51,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     ));
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
-    let mut builder = Session::builder(&settings)
-        .persistent(!args.clean)
-        .on_event(live::event_printer(text))
-        .on_message(recorder.handler(stop.clone()))
-        .stop_signal(&stop);
-    for filter in subscriptions(&settings) {
-        builder = builder.subscribe(filter, settings.qos());
-    }
-    let session = match builder.connect() {
-        Ok(session) => Some(session),
-        Err(ConnectError::Stopped) => None,
-        Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
-            std::process::exit(1);
-        }
-    };
+    let session = recording::connect(&recorder, &settings, !args.clean, text, &stop)?;
 
     if args.quiet {
         status_lines(
@@ -75,68 +63,23 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     } else {
         stop.wait();
     }
-    exit_on_store_failure(&recorder, text);
-    if let Some(session) = session {
-        session.stop_at_exit();
-    }
-    let totals = recorder.close()?;
-    println!("{}", text.shutdown_after_saving());
-    println!("{}", live::totals(text, &totals));
-    println!("{}", text.data_location(recorder.csv_path()));
-    Ok(())
+    recording::finish(&recorder, session, text)
 }
 
 /// The recording settings, with a stable client id derived from this machine and the CSV
 /// path when `MQTT_CLIENT_ID` is not set (said once on stderr).
-pub(crate) fn recording_settings(context: &Context, text: Text) -> anyhow::Result<Settings> {
-    let settings = context.settings(Defaults::recording())?;
+pub(crate) fn recording_settings(
+    context: &Context,
+    csv_file: &Path,
+    text: Text,
+) -> anyhow::Result<ConnectionSettings> {
+    let settings = context.connection(&Defaults::recording(csv_file))?;
     if settings.source("MQTT_CLIENT_ID") != Some(&Source::Default) {
         return Ok(settings);
     }
-    let id = live::stable_client_id(settings.csv_file());
-    let mut with_id = context.clone();
-    with_id.args.client_id = Some(id.clone());
-    let settings = with_id.settings(Defaults::recording())?;
-    if text.lang() == Lang::Ko {
-        eprintln!(
-            "🔑 클라이언트 ID: {id} (이 컴퓨터와 CSV 파일에서 정함; 바꾸려면 MQTT_CLIENT_ID)"
-        );
-    } else {
-        eprintln!(
-            "🔑 Client id: {id} (from this machine and the CSV file; set MQTT_CLIENT_ID to choose)"
-        );
-    }
+    let id = settings.client_id();
+    eprintln!("{}", text.client_id_chosen(id));
     Ok(settings)
-}
-
-/// The pipeline routing of the settings' sensor and status filters.
-pub(crate) fn pipeline_config(settings: &Settings) -> hexaboard_core::pipeline::PipelineConfig {
-    hexaboard_core::pipeline::PipelineConfig {
-        sensor_filters: settings.sensor_filters(),
-        status_filters: settings.status_filter().into_iter().collect(),
-        ..Default::default()
-    }
-}
-
-/// The sensor filters and the status filter of the settings.
-pub(crate) fn subscriptions(settings: &Settings) -> Vec<String> {
-    let mut filters = settings.sensor_topics().to_vec();
-    if !settings.status_topic().is_empty() {
-        filters.push(settings.status_topic().to_owned());
-    }
-    filters
-}
-
-/// After a store failure the callback thread is parked with a message not acknowledged: say
-/// why and end the process at once (a clean disconnect cannot happen now).
-pub(crate) fn exit_on_store_failure(recorder: &Recorder, text: Text) {
-    if let Some(error) = recorder.failure() {
-        // What was gathered (QoS 0) is written if the file still takes it.
-        let _ = recorder.write_gathered();
-        let _ = std::io::stdout().flush();
-        eprintln!("{}", text.error(error));
-        std::process::exit(1);
-    }
 }
 
 /// What is printed for each message, on paho's callback thread (one short write per line).
@@ -154,7 +97,7 @@ fn observer(
         let at = || live::local(received_at, offset);
         if let Record::Stored(outcome) | Record::Duplicate(outcome) = record {
             if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
-                eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
+                eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
             }
         }
         match record {
@@ -165,14 +108,8 @@ fn observer(
                 let _ = writeln!(out, "{}", text.saved(at));
             }
             Record::Status { board, status } if verbose => {
-                let (h, m, s) = at().time().as_hms();
-                let board = sanitize_for_terminal(board);
-                let mut out = std::io::stdout().lock();
-                let _ = if text.lang() == Lang::Ko {
-                    writeln!(out, "[{h:02}:{m:02}:{s:02}] 보드 {board} 상태: {status}")
-                } else {
-                    writeln!(out, "[{h:02}:{m:02}:{s:02}] Board {board} status: {status}")
-                };
+                let line = text.board_status(at().time(), board, *status);
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
             }
             Record::Rejected {
                 topic,
@@ -204,14 +141,7 @@ fn status_lines(recorder: &Recorder, stop: &StopSignal, every: Duration, text: T
         let now = counters.snapshot();
         let elapsed = last.0.elapsed().as_secs_f64().max(1e-9);
         let rate = (now.received - last.1) as f64 / elapsed;
-        if text.lang() == Lang::Ko {
-            eprintln!(
-                "수신 {}, 저장 {}, 거부 {}, 중복 {}, 초당 {rate:.1}건",
-                now.received, now.stored, now.rejected, now.duplicates
-            );
-        } else {
-            eprintln!("{now}, {rate:.1}/s");
-        }
+        eprintln!("{}", text.counts_per_second(&now.in_words(text), rate));
         last = (Instant::now(), now.received);
     }
 }

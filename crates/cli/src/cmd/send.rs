@@ -1,14 +1,14 @@
 //! `hexaboard send`: one LED command to a board, acknowledged by the broker.
 
-use anyhow::Context as _;
 use hexaboard_core::control::{parse_color, LedCommand};
 use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::{LedAction, SendArgs};
 use crate::cmd::led;
-use crate::cmd::words::pick;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
+use crate::live;
 
 pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     led::check_board(&args.board)?;
@@ -21,41 +21,23 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
                 .map_err(|e| UsageError(format!("--brightness: {e}")))?
         }
     };
-    let settings = context.settings(Defaults::examples())?;
-    let lang = context.text().lang();
-    let session = Session::builder(&settings)
+    let settings = context.connection(&Defaults::examples())?;
+    let text = context.text();
+    let builder = Session::builder(&settings)
         .retry(RetryPolicy::none())
         .on_event(|event| {
             if let SessionEvent::Warning(warning) = event {
                 eprintln!("⚠️ {warning}");
             }
-        })
-        .connect()
-        .with_context(|| {
-            format!(
-                "cannot connect to {}:{}",
-                settings.broker(),
-                settings.port()
-            )
-        })?;
+        });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
+    };
     let sent = led::publish(&session, &args.board, &command);
     session.stop_at_exit();
     sent?;
     let topic = LedCommand::topic(&args.board);
     let json = command.to_json();
-    println!(
-        "{}",
-        pick(
-            lang,
-            &format!(
-                "📤 보드 {}에 보냈습니다 ({topic}, QoS 1, 브로커 확인 완료): {json}",
-                args.board
-            ),
-            &format!(
-                "📤 Sent to board {} ({topic}, QoS 1, acknowledged by the broker): {json}",
-                args.board
-            ),
-        )
-    );
+    println!("{}", text.command_sent(&args.board, &topic, &json));
     Ok(())
 }

@@ -3,22 +3,21 @@
 //! topics, and with `--led` what each would do with the commands on its control topic.
 
 use std::io::Write as _;
-use std::time::{Duration, Instant};
 
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_core::sim::VirtualBoard;
-use hexaboard_core::text::{Lang, Text};
-use hexaboard_mqtt::session::{ConnectError, PublishError, Session, StopSignal};
+use hexaboard_core::text::Text;
+use hexaboard_core::topic::TopicFilter;
+use hexaboard_mqtt::session::{Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 use time::UtcOffset;
 
+use crate::boards::{board_ids, interval, publish_readings, Schedule};
 use crate::cli::SimulateArgs;
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::{Failure, UsageError};
 use crate::live;
-
-/// How long the final flush waits for each acknowledgement.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> {
     let ids = board_ids(&args.boards)?;
@@ -30,7 +29,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         ))
     })?;
     let text = context.text();
-    let settings = context.settings(Defaults::examples())?;
+    let settings = context.connection(&Defaults::examples())?;
     let stop = StopSignal::install()?;
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
@@ -49,23 +48,19 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
     }
     if args.led {
         for id in &ids {
-            builder = builder.subscribe(LedCommand::topic(id), Qos::AtLeastOnce);
+            let filter = TopicFilter::new(&LedCommand::topic(id))?;
+            builder = builder.subscribe(filter, Qos::AtLeastOnce);
         }
         builder = builder.on_message(move |message| {
             let board = message.topic.split('/').nth(1).unwrap_or("?");
             match LedCommand::parse(message.payload) {
-                Ok(command) => println!("{}", live::led_line(text, board, &command)),
+                Ok(command) => println!("{}", text.led(board, command)),
                 Err(error) => eprintln!("{}", text.rejected(message.topic, &error)),
             }
         });
     }
-    let session = match builder.connect() {
-        Ok(session) => session,
-        Err(ConnectError::Stopped) => return Ok(()),
-        Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
-            std::process::exit(1);
-        }
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
     };
 
     let mut boards: Vec<VirtualBoard> = ids
@@ -84,104 +79,10 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
         &stop,
         |topic, payload| print_published(text, offset, topic, payload),
     );
-    let published = match published {
-        Ok(n) => n,
-        Err(error) => {
-            eprintln!("{}", text.error(&error));
-            std::process::exit(1);
-        }
-    };
     session.stop_at_exit();
-    if text.lang() == Lang::Ko {
-        println!(
-            "📤 발행 완료: 보드 {}개, 데이터 {published}개",
-            boards.len()
-        );
-    } else {
-        println!(
-            "📤 Published {published} readings from {} boards",
-            boards.len()
-        );
-    }
+    let published = published.map_err(Failure::Publish)?;
+    println!("{}", text.published(boards.len(), published));
     Ok(())
-}
-
-/// When and how the virtual boards publish.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Schedule {
-    /// Between two readings of a board; zero publishes as fast as the broker takes them.
-    pub(crate) interval: Duration,
-    /// Readings per board, or until stopped.
-    pub(crate) count: Option<u64>,
-    /// QoS of the readings.
-    pub(crate) qos: Qos,
-}
-
-/// Publishes `online`, then a reading of every board per round (the first round at once)
-/// until `schedule.count` rounds or `stop`, then `offline`. Calls `on_publish(topic, payload)`
-/// after each reading is acknowledged (with a zero interval: handed to the client). Returns how
-/// many readings were published.
-pub(crate) fn publish_readings(
-    session: &Session,
-    boards: &mut [VirtualBoard],
-    schedule: Schedule,
-    stop: &StopSignal,
-    mut on_publish: impl FnMut(&str, &str),
-) -> Result<u64, PublishError> {
-    for board in boards.iter() {
-        session.publish(&board.status_topic(), "online", Qos::AtLeastOnce, true)?;
-    }
-    let start = Instant::now();
-    let start_unix = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut published = 0u64;
-    let mut round = 0u64;
-    let result = loop {
-        if stop.is_set() || schedule.count.is_some_and(|n| round >= n) {
-            break Ok(());
-        }
-        if round > 0 && !schedule.interval.is_zero() {
-            let due = start + schedule.interval.saturating_mul(round as u32);
-            if stop.wait_timeout(due.saturating_duration_since(Instant::now())) {
-                break Ok(());
-            }
-        }
-        let now = board_clock(start_unix, round, schedule.interval);
-        for board in boards.iter_mut() {
-            let topic = board.sensor_topic();
-            let payload = board.next_payload(now);
-            let sent = if schedule.interval.is_zero() {
-                session
-                    .publish_nowait(&topic, payload.as_bytes(), schedule.qos, false)
-                    .map(drop)
-            } else {
-                session.publish(&topic, payload.as_bytes(), schedule.qos, false)
-            };
-            sent?;
-            published += 1;
-            on_publish(&topic, &payload);
-        }
-        round += 1;
-    };
-    session.flush(FLUSH_TIMEOUT)?;
-    for board in boards.iter() {
-        session.publish(&board.status_topic(), "offline", Qos::AtLeastOnce, true)?;
-    }
-    result.map(|()| published)
-}
-
-/// The boards' clock (Unix seconds) at `round`. The firmware's timestamp counts whole seconds
-/// and identifies a reading (a payload seen again is taken for a redelivery), so below one
-/// second per reading the boards' clocks run fast, 5 s (the firmware's interval) per reading.
-fn board_clock(start_unix: i64, round: u64, interval: Duration) -> i64 {
-    if interval >= Duration::from_secs(1) {
-        time::OffsetDateTime::now_utc().unix_timestamp()
-    } else {
-        start_unix.saturating_add(
-            i64::try_from(round)
-                .unwrap_or(i64::MAX / 5)
-                .saturating_mul(5),
-        )
-    }
 }
 
 /// `📤 [HH:MM:SS] 보드 A: 25°C, 60%` for a published reading.
@@ -191,27 +92,4 @@ fn print_published(text: Text, offset: UtcOffset, topic: &str, payload: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "📤 {}", text.env_reading(at, &reading));
     }
-}
-
-/// The board ids of `--boards`: non-empty, without `/`, `+` or `#`.
-pub(crate) fn board_ids(list: &str) -> Result<Vec<String>, UsageError> {
-    let ids: Vec<String> = list.split(',').map(|s| s.trim().to_owned()).collect();
-    for id in &ids {
-        if id.is_empty() || id.contains(['/', '+', '#']) {
-            return Err(UsageError(format!(
-                "--boards {list}: board ids are comma-separated names without `/`, `+` or `#` \
-                 (for example A,B,C)"
-            )));
-        }
-    }
-    Ok(ids)
-}
-
-/// The interval of `--interval`: seconds, 0 or more.
-pub(crate) fn interval(seconds: f64) -> Result<Duration, UsageError> {
-    Duration::try_from_secs_f64(seconds).map_err(|_| {
-        UsageError(format!(
-            "--interval {seconds}: expected a number of seconds, 0 or more"
-        ))
-    })
 }

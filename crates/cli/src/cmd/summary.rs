@@ -9,13 +9,13 @@ use std::path::Path;
 
 use hexaboard_core::stats::Spread;
 use hexaboard_core::summary::{BoardSummary, CsvSummary};
-use hexaboard_core::Lang;
+use hexaboard_core::Text;
 use serde::Serialize;
 
 use crate::cli::{Format, SummaryArgs};
-use crate::cmd::words::{self, pick};
-use crate::cmd::{csv_file, table};
+use crate::cmd::csv_file;
 use crate::common::Context;
+use crate::table;
 
 /// What reading the file gave, besides the rows.
 #[derive(Debug, Serialize)]
@@ -28,14 +28,14 @@ struct Report {
 }
 
 pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
-    let lang = context.text().lang();
+    let text = context.text();
     let path = match &args.file {
         Some(file) => file.clone(),
         None => context.csv_file()?,
     };
-    let report = read(&path, lang)?;
+    let report = read(&path, text)?;
     let out = match args.format {
-        Format::Table => table_text(&report, lang),
+        Format::Table => table_text(&report, text),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Csv => csv_text(&report)?,
     };
@@ -44,9 +44,9 @@ pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
 }
 
 /// Reads every row of `path` into a [`Report`], telling stderr about lines skipped.
-fn read(path: &Path, lang: Lang) -> anyhow::Result<Report> {
+fn read(path: &Path, text: Text) -> anyhow::Result<Report> {
     let mut summary = CsvSummary::new();
-    let skipped = csv_file::read_rows(path, lang, |row| summary.add(&row))?;
+    let skipped = csv_file::read_rows(path, text, |row| summary.add(&row))?;
     Ok(Report {
         file: path.display().to_string(),
         rows: summary.rows(),
@@ -71,78 +71,31 @@ fn spread_cells(spread: Option<Spread>, unit: &str) -> [String; 3] {
     }
 }
 
-fn table_text(report: &Report, lang: Lang) -> String {
-    let mut out = String::new();
+fn table_text(report: &Report, text: Text) -> String {
     let boards = report.boards.len();
-    out.push_str(pick(
-        lang,
-        &format!(
-            "📊 {} 요약: 보드 {boards}개, 데이터 {}개\n\n",
-            report.file, report.rows
-        ),
-        &format!(
-            "📊 Summary of {}: {boards} board(s), {} reading(s)\n\n",
-            report.file, report.rows
-        ),
-    ));
+    let mut out = format!(
+        "{}\n\n",
+        text.summary_heading(&report.file, boards, report.rows)
+    );
     if report.boards.is_empty() {
-        out.push_str(pick(
-            lang,
-            "저장된 데이터가 없습니다.\n",
-            "No readings in the file yet.\n",
-        ));
+        out.push_str(&format!("{}\n", text.summary_empty()));
         return out;
     }
-    let header: Vec<String> = match lang {
-        Lang::Ko => [
-            "보드",
-            "개수",
-            "전체",
-            "평균 온도",
-            "최저",
-            "최고",
-            "평균 습도",
-            "최저",
-            "최고",
-            "추세",
-            "온도",
-            "습도",
-            "처음",
-            "마지막",
-        ],
-        Lang::En => [
-            "board",
-            "count",
-            "total",
-            "temp avg",
-            "min",
-            "max",
-            "hum avg",
-            "min",
-            "max",
-            "trend",
-            "temperature",
-            "humidity",
-            "first",
-            "last",
-        ],
-    }
-    .map(str::to_owned)
-    .to_vec();
+    let header: Vec<String> = text.summary_columns().map(str::to_owned).to_vec();
     let mut rows = vec![header];
     for b in &report.boards {
         let mut row = vec![b.board.clone(), b.count.to_string(), b.total.to_string()];
         row.extend(spread_cells(b.temperature, "°C"));
         row.extend(spread_cells(b.humidity, "%"));
-        row.push(words::trend(lang, b.trend).to_owned());
+        row.push(text.trend(b.trend).to_owned());
         row.push(
             b.temperature_comfort
-                .map_or("-", |c| words::temperature(lang, c))
+                .map_or("-", |c| text.temperature_comfort(c))
                 .to_owned(),
         );
         row.push(
             b.humidity_comfort
-                .map_or("-", |c| words::humidity(lang, c))
+                .map_or("-", |c| text.humidity_comfort(c))
                 .to_owned(),
         );
         row.push(b.first.clone());
@@ -151,22 +104,11 @@ fn table_text(report: &Report, lang: Lang) -> String {
     }
     out.push_str(&table::render(&rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
     out.push('\n');
-    out.push_str(pick(
-        lang,
-        "평균·최저·최고와 판단은 보드별 최근 100개, 추세는 최근 20개 온도(최근 10개 합과 그 전 10개 합, 5% 기준)로 계산했습니다.\n",
-        "Average, min, max and the judgement cover each board's last 100 readings; the trend compares the sum of the last 10 temperatures with the 10 before (5% either way).\n",
-    ));
+    out.push_str(&format!("{}\n", text.summary_method()));
     for b in report.boards.iter().filter(|b| b.incomplete > 0) {
-        out.push_str(pick(
-            lang,
-            &format!(
-                "보드 {}: 온도나 습도가 비어 있는 줄 {}개는 계산에서 뺐습니다.\n",
-                b.board, b.incomplete
-            ),
-            &format!(
-                "Board {}: {} row(s) without a temperature or humidity left out.\n",
-                b.board, b.incomplete
-            ),
+        out.push_str(&format!(
+            "{}\n",
+            text.summary_incomplete(&b.board, b.incomplete)
         ));
     }
     out

@@ -2,19 +2,20 @@
 //! terminal, printed once per refresh with `--plain` or when stdout is not a terminal.
 //! Nothing is stored.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hexaboard_core::pipeline::{Outcome, Pipeline};
-use hexaboard_mqtt::session::{ConnectError, Session, StopSignal};
+use hexaboard_core::text::Report;
+use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::WatchArgs;
-use crate::cmd::record::{pipeline_config, subscriptions};
-use crate::common::{Context, UsageError};
+use crate::common::Context;
+use crate::failure::UsageError;
 use crate::live;
-use crate::live_table::{LiveTable, CLEAR_HOME};
+use crate::live_table::LiveTable;
 
 struct State {
     pipeline: Pipeline,
@@ -30,8 +31,8 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
         .into());
     }
     let text = context.text();
-    let settings = context.settings(Defaults::examples())?;
-    let config = pipeline_config(&settings);
+    let settings = context.connection(&Defaults::examples())?;
+    let config = settings.pipeline_config();
     let max_boards = config.max_boards;
     let state = Arc::new(Mutex::new(State {
         pipeline: Pipeline::new(config),
@@ -41,39 +42,28 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
     let handler_state = Arc::clone(&state);
-    let mut builder = Session::builder(&settings)
-        .on_event(live::event_printer(text))
-        .on_message(move |message| {
-            let now = Instant::now();
-            let mut guard = handler_state.lock().unwrap_or_else(PoisonError::into_inner);
-            let State { pipeline, table } = &mut *guard;
-            match pipeline.process(
-                message.topic,
-                message.payload,
-                time::OffsetDateTime::now_utc(),
-            ) {
-                Outcome::Reading(outcome) => {
-                    if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
-                        eprintln!("{}", live::eviction_warning(text, eviction, max_boards));
-                    }
-                    table.on_reading(&outcome, now);
+    let builder = live::subscriber(&settings, text, &stop).on_message(move |message| {
+        let now = Instant::now();
+        let mut guard = handler_state.lock().unwrap_or_else(PoisonError::into_inner);
+        let State { pipeline, table } = &mut *guard;
+        match pipeline.process(
+            message.topic,
+            message.payload,
+            time::OffsetDateTime::now_utc(),
+        ) {
+            Outcome::Reading(outcome) => {
+                if let Some(eviction) = outcome.eviction.as_ref().filter(|e| e.first) {
+                    eprintln!("{}", text.boards_evicted(max_boards, &eviction.board));
                 }
-                Outcome::Status { board, status } => table.on_status(board, status),
-                Outcome::Rejected(_) => table.on_rejected(),
-                Outcome::Other => {}
+                table.on_reading(&outcome, now);
             }
-        })
-        .stop_signal(&stop);
-    for filter in subscriptions(&settings) {
-        builder = builder.subscribe(filter, settings.qos());
-    }
-    let session = match builder.connect() {
-        Ok(session) => session,
-        Err(ConnectError::Stopped) => return Ok(()),
-        Err(error) => {
-            eprintln!("{}", text.connect_failed(&error));
-            std::process::exit(1);
+            Outcome::Status { board, status } => table.on_status(board, status),
+            Outcome::Rejected(_) => table.on_rejected(),
+            Outcome::Other => {}
         }
+    });
+    let Some(session) = live::connect(builder)? else {
+        return Ok(());
     };
 
     let redraw = !args.plain && std::io::stdout().is_terminal();
@@ -91,20 +81,13 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
         if stale && !resubscribed {
             resubscribed = true;
             match session.resubscribe() {
-                Ok(()) => eprintln!("{}", stale_resubscribed(text)),
-                Err(error) => eprintln!("{}", text.error(&error)),
+                Ok(()) => eprintln!("{}", text.stale_resubscribed()),
+                Err(error) => eprintln!("{}", text.error(&Report(&error))),
             }
         } else if !stale {
             resubscribed = false;
         }
-        let mut out = std::io::stdout().lock();
-        if redraw {
-            let _ = write!(out, "{CLEAR_HOME}{screen}{}", text.ctrl_c_to_quit());
-        } else {
-            let _ = writeln!(out, "{screen}");
-        }
-        let _ = out.flush();
-        drop(out);
+        live::draw(&screen, redraw, text);
         if stop.wait_timeout(refresh) {
             break;
         }
@@ -114,14 +97,4 @@ pub(crate) fn run(args: &WatchArgs, context: &Context) -> anyhow::Result<()> {
     }
     session.stop_at_exit();
     Ok(())
-}
-
-/// The line printed when a silent board made watch subscribe again.
-fn stale_resubscribed(text: hexaboard_core::text::Text) -> &'static str {
-    match text.lang() {
-        hexaboard_core::text::Lang::Ko => "🔄 응답 없는 보드가 있어 구독을 다시 했습니다",
-        hexaboard_core::text::Lang::En => {
-            "🔄 a board went silent: subscribed again, in case the broker lost the subscription"
-        }
-    }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use hexaboard_core::csv_row::RowReader;
 use hexaboard_mqtt::session::{PublishError, RetryPolicy, Session};
-use hexaboard_mqtt::settings::{Qos, Settings};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 
 use crate::live_support::{broker_flags, hexaboard, Running};
 
@@ -40,7 +40,7 @@ pub fn reading(i: u64) -> String {
 /// A persistent QoS 1 publisher that reconnects without end: what it has not seen
 /// acknowledged it sends again after a reconnect.
 pub fn persistent_publisher(port: u16, client_id: &str) -> Session {
-    let settings = Settings::builder("127.0.0.1")
+    let settings = ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .client_id(client_id)

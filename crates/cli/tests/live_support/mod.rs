@@ -20,7 +20,7 @@ pub fn hexaboard(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
     command.current_dir(dir).args(args);
     for var in VARIABLES {
-        command.env_remove(var);
+        command.env_remove(var.name());
     }
     command
 }

@@ -7,7 +7,8 @@ use super::{TopicKind, SHARE_PREFIX};
 const EXCERPT_CHARS: usize = 60;
 
 /// `text` in backticks, shortened around byte `at` when long, control characters escaped
-/// so that a NUL or newline cannot garble the message.
+/// (as `text::sanitize_for_terminal` escapes them everywhere) so that a NUL or newline cannot
+/// garble the message.
 pub(super) fn excerpt(text: &str, at: usize) -> String {
     let total = text.chars().count();
     let (skip, cut_front) = if total <= EXCERPT_CHARS {
@@ -22,13 +23,8 @@ pub(super) fn excerpt(text: &str, at: usize) -> String {
     if cut_front {
         out.push('…');
     }
-    for c in text.chars().skip(skip).take(EXCERPT_CHARS) {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
+    let kept: String = text.chars().skip(skip).take(EXCERPT_CHARS).collect();
+    out.push_str(&crate::text::sanitize_for_terminal(&kept));
     if skip + EXCERPT_CHARS < total {
         out.push('…');
     }
@@ -150,7 +146,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped_in_messages() {
-        assert_eq!(excerpt("a\0b\n", 1), "`a\\u{0}b\\n`");
+        assert_eq!(excerpt("a\0b\n", 1), "`a\\x00b\\n`");
     }
 
     #[test]

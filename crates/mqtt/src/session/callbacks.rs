@@ -14,11 +14,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use hexaboard_core::topic::TopicFilter;
 use paho_mqtt as paho;
 
 use super::event::{Incoming, SessionEvent};
 use crate::diagnose;
-use crate::settings::{Qos, Settings};
+use crate::settings::{ConnectionSettings, Qos};
 
 /// The user's event handler.
 pub(super) type EventFn = Arc<dyn Fn(SessionEvent) + Send + Sync + 'static>;
@@ -115,7 +116,7 @@ pub(super) struct RoundOutcome {
 pub(super) fn install(
     cli: &paho::AsyncClient,
     shared: &Arc<Shared>,
-    subscriptions: Vec<(String, Qos)>,
+    subscriptions: Vec<(TopicFilter, Qos)>,
     rounds: Sender<Round>,
     lost: Sender<()>,
     handler: Option<MessageFn>,
@@ -133,7 +134,7 @@ pub(super) fn install(
             .iter()
             .map(|(filter, qos)| {
                 let tok = c.subscribe(filter.as_str(), i32::from(qos.number()));
-                (filter.clone(), *qos, tok)
+                (filter.as_str().to_owned(), *qos, tok)
             })
             .collect();
         let _ = rounds.send((generation, tokens));
@@ -274,7 +275,7 @@ const RECONNECT_MAX: Duration = Duration::from_secs(30);
 /// after a refused password, and says nothing about why later attempts fail.
 pub(super) fn reconnect_loop(
     cli: paho::AsyncClient,
-    settings: &Settings,
+    settings: &ConnectionSettings,
     shared: &Shared,
     lost: &Receiver<()>,
     connect_timeout: Duration,
@@ -311,7 +312,7 @@ pub(super) fn reconnect_loop(
             match result {
                 Ok(_) => break,
                 Err(e) => {
-                    let cause = diagnose::explain(settings, &e, started.elapsed(), connect_timeout);
+                    let cause = diagnose::explain(settings, e, started.elapsed(), connect_timeout);
                     wait = (wait * 2).min(RECONNECT_MAX);
                     shared.emit(SessionEvent::ReconnectFailed {
                         attempt,

@@ -10,7 +10,7 @@ use paho_mqtt as paho;
 use super::callbacks::{self, Shared};
 use super::{ConnectError, Session, SessionBuilder, SessionEvent, DISCONNECT_TIMEOUT};
 use crate::diagnose;
-use crate::settings::{MqttVersion, Settings, Source};
+use crate::settings::{ConnectionSettings, MqttVersion};
 
 /// The connect of [`SessionBuilder::connect`].
 pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
@@ -19,7 +19,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
     for w in settings.warnings() {
         shared.emit(SessionEvent::Warning(w));
     }
-    if b.persistent && settings.source("MQTT_CLIENT_ID") == Some(&Source::Default) {
+    if b.persistent && settings.client_id_is_random() {
         shared.emit(SessionEvent::Warning(format!(
             "MQTT_CLIENT_ID is not set: the persistent session of the generated id `{}` is lost \
              when the program ends; set MQTT_CLIENT_ID to keep it",
@@ -33,8 +33,9 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         .max_buffered_messages(i32::try_from(b.max_in_flight + 100).unwrap_or(i32::MAX))
         .send_while_disconnected(true)
         .create_client()
-        .map_err(|e| ConnectError::Settings {
-            cause: e.to_string(),
+        .map_err(|source| ConnectError::Settings {
+            setting: None,
+            source,
         })?;
 
     let (round_tx, round_rx) = mpsc::channel();
@@ -56,9 +57,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             .spawn(move || {
                 callbacks::watch_subscriptions(&shared, &round_rx, &first_tx, suback_timeout)
             })
-            .map_err(|e| ConnectError::Settings {
-                cause: format!("cannot start a thread: {e}"),
-            })?
+            .map_err(|source| ConnectError::Thread { source })?
     };
     let fail = |cli: paho::AsyncClient, watcher: JoinHandle<()>, e: ConnectError| {
         shared.closing.store(true, Ordering::SeqCst);
@@ -88,7 +87,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             .wait_for(b.connect_timeout + Duration::from_secs(5));
         let err = match result {
             Ok(rsp) => break rsp,
-            Err(e) => diagnose::explain(&settings, &e, started.elapsed(), b.connect_timeout),
+            Err(e) => diagnose::explain(&settings, e, started.elapsed(), b.connect_timeout),
         };
         let wait = match b.retry.wait_after(attempt) {
             Some(wait) if !err.is_fatal() => wait,
@@ -123,7 +122,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
             let filter = b
                 .subscriptions
                 .first()
-                .map(|s| s.0.clone())
+                .map(|s| s.0.as_str().to_owned())
                 .unwrap_or_default();
             let _ = cli.disconnect(None).wait_for(DISCONNECT_TIMEOUT);
             return fail(
@@ -166,9 +165,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         Ok(t) => t,
         Err(e) => {
             let _ = cli.disconnect(None).wait_for(DISCONNECT_TIMEOUT);
-            let e = ConnectError::Settings {
-                cause: format!("cannot start a thread: {e}"),
-            };
+            let e = ConnectError::Thread { source: e };
             return fail(cli, watcher, e);
         }
     };
@@ -187,7 +184,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
 
 /// paho's connect options for the settings.
 fn connect_options(
-    settings: &Settings,
+    settings: &ConnectionSettings,
     persistent: &bool,
     session_expiry: Duration,
     keep_alive: Duration,
@@ -235,9 +232,10 @@ fn connect_options(
 
 /// TLS options: the CA file or the system's CAs, host name check, client certificate; both
 /// checks off when insecure.
-fn ssl_options(settings: &Settings) -> Result<paho::SslOptions, ConnectError> {
-    let bad = |what: &str, e: paho::Error| ConnectError::Settings {
-        cause: format!("{what}: {e}"),
+fn ssl_options(settings: &ConnectionSettings) -> Result<paho::SslOptions, ConnectError> {
+    let bad = |setting: &'static str, source: paho::Error| ConnectError::Settings {
+        setting: Some(setting),
+        source,
     };
     let mut ssl = paho::SslOptionsBuilder::new();
     if settings.tls_insecure() {

@@ -2,13 +2,14 @@
 //! and stop, over paho-mqtt's `AsyncClient`.
 //!
 //! ```no_run
+//! use hexaboard_mqtt::core::topic::TopicFilter;
 //! use hexaboard_mqtt::session::{Session, StopSignal};
-//! use hexaboard_mqtt::settings::{Qos, Settings};
+//! use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 //!
-//! let settings = Settings::builder("localhost").port(1883).build()?;
+//! let settings = ConnectionSettings::builder("localhost").port(1883).build()?;
 //! let stop = StopSignal::install()?;
 //! let session = Session::builder(&settings)
-//!     .subscribe("hexaboard/+/sensor/data", Qos::AtLeastOnce)
+//!     .subscribe(TopicFilter::new("hexaboard/+/sensor/data")?, Qos::AtLeastOnce)
 //!     .on_event(|event| eprintln!("{event}"))
 //!     .on_message(|msg| println!("{} {}", msg.topic, msg.payload_str()))
 //!     .stop_signal(&stop)
@@ -48,6 +49,7 @@ mod callbacks;
 mod connect;
 mod event;
 mod publish;
+mod retry;
 mod stop;
 
 use std::sync::atomic::Ordering;
@@ -55,14 +57,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use hexaboard_core::topic::TopicFilter;
 use paho_mqtt as paho;
 
 pub use crate::connect_error::{ConnectError, ConnectErrorKind};
 pub use event::{Incoming, SessionEvent};
 pub use publish::{Pending, PublishError};
+pub use retry::RetryPolicy;
 pub use stop::{StopSignal, StopSignalError};
 
-use crate::settings::{Qos, Settings};
+use crate::settings::{ConnectionSettings, Qos};
 use callbacks::{EventFn, MessageFn, Shared};
 
 /// The default connect timeout.
@@ -78,70 +82,12 @@ pub const DEFAULT_PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long [`Session::stop`] lets the DISCONNECT take.
 const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// How often the first connect is tried when it fails with a retryable error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    attempts: Option<u32>,
-    first_wait: Duration,
-    max_wait: Duration,
-}
-
-impl RetryPolicy {
-    /// One attempt only (a `check`-style dry run).
-    pub fn none() -> Self {
-        RetryPolicy {
-            attempts: Some(1),
-            ..RetryPolicy::forever()
-        }
-    }
-
-    /// Tries until connected (or stopped), waiting 1, 2, 4, ... up to 30 s between attempts.
-    /// The default.
-    pub fn forever() -> Self {
-        RetryPolicy {
-            attempts: None,
-            first_wait: Duration::from_secs(1),
-            max_wait: Duration::from_secs(30),
-        }
-    }
-
-    /// At most `n` attempts in all (at least one).
-    pub fn attempts(n: u32) -> Self {
-        RetryPolicy {
-            attempts: Some(n.max(1)),
-            ..RetryPolicy::forever()
-        }
-    }
-
-    /// The wait after the first failure and the longest wait; the wait doubles in between.
-    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
-        self.first_wait = first;
-        self.max_wait = max.max(first);
-        self
-    }
-
-    /// The wait after failed attempt `attempt` (from 1), `None` when no attempt is left.
-    fn wait_after(&self, attempt: u32) -> Option<Duration> {
-        if self.attempts.is_some_and(|n| attempt >= n) {
-            return None;
-        }
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(16));
-        Some(self.first_wait.saturating_mul(factor).min(self.max_wait))
-    }
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy::forever()
-    }
-}
-
 /// Options of a [`Session`]; made by [`Session::builder`], used by
 /// [`connect`](Self::connect).
 #[must_use]
 pub struct SessionBuilder {
-    settings: Settings,
-    subscriptions: Vec<(String, Qos)>,
+    settings: ConnectionSettings,
+    subscriptions: Vec<(TopicFilter, Qos)>,
     persistent: bool,
     session_expiry: Duration,
     connect_timeout: Duration,
@@ -185,10 +131,11 @@ impl SessionBuilder {
         self
     }
 
-    /// Subscribes to `filter` at `qos` (call again for more). `$share/group/filter` works
-    /// as it is. The sensor and status topics of the settings are not added by themselves.
-    pub fn subscribe(mut self, filter: impl Into<String>, qos: Qos) -> Self {
-        self.subscriptions.push((filter.into(), qos));
+    /// Subscribes to `filter` at `qos` (call again for more). A `$share/group/filter`
+    /// filter works as it is. The sensor and status filters of the settings are not added by
+    /// themselves.
+    pub fn subscribe(mut self, filter: TopicFilter, qos: Qos) -> Self {
+        self.subscriptions.push((filter, qos));
         self
     }
 
@@ -281,7 +228,7 @@ pub struct Session {
     window: Mutex<std::collections::VecDeque<paho::DeliveryToken>>,
     max_in_flight: usize,
     publish_timeout: Duration,
-    subscriptions: Vec<(String, Qos)>,
+    subscriptions: Vec<(TopicFilter, Qos)>,
     stopped: bool,
 }
 
@@ -297,7 +244,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Options for a session to the broker of `settings` (cloned).
-    pub fn builder(settings: &Settings) -> SessionBuilder {
+    pub fn builder(settings: &ConnectionSettings) -> SessionBuilder {
         SessionBuilder {
             settings: settings.clone(),
             subscriptions: Vec::new(),
@@ -327,7 +274,7 @@ impl Session {
         for (filter, qos) in &self.subscriptions {
             if callbacks::in_callback() {
                 return Err(PublishError::InCallback {
-                    topic: filter.clone(),
+                    topic: filter.as_str().to_owned(),
                 });
             }
             let token = self.cli.subscribe(filter.as_str(), i32::from(qos.number()));
@@ -335,14 +282,14 @@ impl Session {
                 Ok(_) => {}
                 Err(paho::Error::Timeout) => {
                     return Err(PublishError::Timeout {
-                        topic: filter.clone(),
+                        topic: filter.as_str().to_owned(),
                         timeout: self.publish_timeout,
                     })
                 }
-                Err(e) => {
+                Err(source) => {
                     return Err(PublishError::Failed {
-                        topic: filter.clone(),
-                        cause: e.to_string(),
+                        topic: filter.as_str().to_owned(),
+                        source,
                     })
                 }
             }
@@ -384,6 +331,14 @@ impl Session {
         std::mem::forget(self);
     }
 
+    /// Leaves the session as it is, for a program that ends now because its message handler
+    /// could not take a message (a disk full): no DISCONNECT and nothing waited for, since
+    /// paho's callback thread may be held in the handler for good. The broker sees the
+    /// connection drop and keeps, for a persistent session, every message not acknowledged.
+    pub fn abandon(self) {
+        std::mem::forget(self);
+    }
+
     fn shutdown(&mut self) {
         if self.stopped {
             return;
@@ -408,21 +363,5 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_retry_waits_double_up_to_thirty_seconds() {
-        let p = RetryPolicy::forever();
-        let waits: Vec<u64> = (1..=7)
-            .map(|a| p.wait_after(a).unwrap().as_secs())
-            .collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
-        assert_eq!(RetryPolicy::none().wait_after(1), None);
-        assert_eq!(RetryPolicy::attempts(2).wait_after(2), None);
     }
 }

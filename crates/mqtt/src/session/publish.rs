@@ -31,12 +31,13 @@ pub enum PublishError {
         timeout: Duration,
     },
     /// The broker (MQTT 5) or paho refused the message.
-    #[error("the message to `{topic}` was not published: {cause}")]
+    #[error("the message to `{topic}` was not published")]
     Failed {
         /// The topic.
         topic: String,
         /// What the broker or paho said.
-        cause: String,
+        #[source]
+        source: paho::Error,
     },
 }
 
@@ -72,10 +73,7 @@ fn wait(token: paho::DeliveryToken, timeout: Duration) -> Result<(), PublishErro
     match token.wait_for(timeout) {
         Ok(()) => Ok(()),
         Err(paho::Error::Timeout) => Err(PublishError::Timeout { topic, timeout }),
-        Err(e) => Err(PublishError::Failed {
-            topic,
-            cause: e.to_string(),
-        }),
+        Err(source) => Err(PublishError::Failed { topic, source }),
     }
 }
 
@@ -171,9 +169,9 @@ impl Session {
     ) -> Result<paho::DeliveryToken, PublishError> {
         self.cli
             .try_publish(message(topic, payload, qos, retain))
-            .map_err(|e| PublishError::Failed {
+            .map_err(|source| PublishError::Failed {
                 topic: topic.to_owned(),
-                cause: e.to_string(),
+                source,
             })
     }
 }

@@ -5,9 +5,11 @@ use std::time::{Duration, Instant};
 
 /// Why a [`StopSignal`] could not be installed.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot catch Ctrl+C / SIGTERM: {cause}")]
+#[error("cannot catch Ctrl+C / SIGTERM")]
 pub struct StopSignalError {
-    cause: String,
+    /// What the signal library said; shared, as every later install answers with it too.
+    #[source]
+    source: Arc<ctrlc::Error>,
 }
 
 #[derive(Debug, Default)]
@@ -34,7 +36,7 @@ pub struct StopSignal {
 }
 
 /// The process's signal-connected flag.
-static INSTALLED: OnceLock<Result<StopSignal, String>> = OnceLock::new();
+static INSTALLED: OnceLock<Result<StopSignal, Arc<ctrlc::Error>>> = OnceLock::new();
 
 impl StopSignal {
     /// A flag not connected to any signal, set by [`set`](Self::set) (tests, or a stop asked
@@ -61,10 +63,10 @@ impl StopSignal {
                     handler.set();
                 })
                 .map(|()| stop)
-                .map_err(|e| e.to_string())
+                .map_err(Arc::new)
             })
             .clone()
-            .map_err(|cause| StopSignalError { cause })
+            .map_err(|source| StopSignalError { source })
     }
 
     /// Sets the flag and wakes every waiting thread.

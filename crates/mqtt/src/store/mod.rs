@@ -64,13 +64,15 @@
 
 mod error;
 pub(crate) mod file;
+mod follow;
+mod gather;
 mod note;
 mod options;
 pub(crate) mod seen;
+mod sync;
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -85,36 +87,10 @@ pub use options::{
     MAX_GATHER_DELAY,
 };
 pub use seen::{journal_path, MessageId};
+pub use sync::SyncWork;
 
-use file::{open_csv, start_on_new_line, write_all, write_all_or_keep, Opened};
+use file::{open_csv, write_all};
 use seen::{Journal, Recent};
-
-/// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
-#[derive(Debug)]
-pub struct SyncWork {
-    path: PathBuf,
-    csv: Option<File>,
-    journal: Option<File>,
-}
-
-impl SyncWork {
-    /// Syncs the CSV and the journal to disk.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Sync`] naming the CSV path and the OS error.
-    pub fn run(self) -> Result<(), StoreError> {
-        if let Some(csv) = &self.csv {
-            csv.sync_data()
-                .map_err(|e| StoreError::sync(&self.path, e))?;
-        }
-        if let Some(journal) = &self.journal {
-            // The journal only ever makes duplicates rarer; failing to sync it loses nothing.
-            let _ = journal.sync_data();
-        }
-        Ok(())
-    }
-}
 
 /// What [`CsvStore::append`] did with a reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,174 +302,6 @@ impl CsvStore {
         Ok(Appended::Stored)
     }
 
-    /// Keeps the row just formatted with the gathered ones; writes them all once there are
-    /// [`GATHER_LIMIT`] bytes. `now` starts a gathering (`None`: one is under way).
-    fn gather(&mut self, now: Option<Instant>) -> Result<Appended, StoreError> {
-        let row_len = self.rows.row().len();
-        self.gathered.extend_from_slice(self.rows.row());
-        if let Some(now) = now {
-            self.gathered_since.get_or_insert(now);
-        }
-        if self.gathered.len() >= GATHER_LIMIT {
-            if let Err(e) = self.flush() {
-                // This row is not stored, as the caller is told: take it back, unless part
-                // of it went into the file for good (then the rest follows at the next write).
-                if self.gathered.len() >= row_len {
-                    self.gathered.truncate(self.gathered.len() - row_len);
-                }
-                if self.gathered.is_empty() {
-                    self.gathered_since = None;
-                }
-                return Err(e);
-            }
-        }
-        Ok(Appended::Gathered)
-    }
-
-    /// Writes the gathered rows of QoS 0 messages ([`StoreOptions::gather_at_most_once`]),
-    /// in one `write`. Nothing to do when none are waiting.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Write`] naming the path and the OS error: the rows stay gathered, and a
-    /// later flush tries them again. A part that went into the file is cut off again; where
-    /// that is impossible (a pipe), it is no longer gathered, and the rest continues it.
-    /// [`StoreError::Read`] or [`StoreError::Write`] when a row cut short by an earlier
-    /// failure cannot be ended. The rows go to the file the path names: once per
-    /// [`StoreOptions::interval`] the path is looked at first, with the errors of
-    /// [`CsvStore::open`] when the file was moved or replaced and cannot be opened again.
-    pub fn flush(&mut self) -> Result<(), StoreError> {
-        if self.gathered.is_empty() {
-            return Ok(());
-        }
-        self.check_path(Instant::now())?;
-        self.end_cut_line()?;
-        if let Err((e, kept)) = write_all_or_keep(&self.file, &self.path, &self.gathered) {
-            self.len = None;
-            self.gathered.drain(..kept);
-            // With nothing kept the file ends where it did; otherwise in part of a row
-            // whose rest is the start of what is still gathered.
-            self.check_line_end = self.regular && kept == 0;
-            if self.gathered.is_empty() {
-                self.gathered_since = None;
-            }
-            return Err(e);
-        }
-        self.len = self.len.map(|len| len + self.gathered.len() as u64);
-        self.gathered.clear();
-        self.gathered_since = None;
-        self.dirty = true;
-        self.last_write = Some(Instant::now());
-        Ok(())
-    }
-
-    /// [`CsvStore::flush`] once the oldest gathered row has waited the gather delay.
-    ///
-    /// # Errors
-    ///
-    /// As [`CsvStore::flush`].
-    pub fn flush_due(&mut self, now: Instant) -> Result<(), StoreError> {
-        match self.flush_at() {
-            Some(due) if due <= now => self.flush(),
-            _ => Ok(()),
-        }
-    }
-
-    /// When the gathered rows are due to be written, if any are waiting.
-    pub fn flush_at(&self) -> Option<Instant> {
-        let delay = self.options.gather?;
-        self.gathered_since.map(|since| since + delay)
-    }
-
-    /// Opens the path again if it no longer names the open file, looking at most once per
-    /// interval of activity.
-    fn check_path(&mut self, now: Instant) -> Result<(), StoreError> {
-        if self.regular && now.saturating_duration_since(self.last_check) >= self.options.interval {
-            self.follow_path()?;
-            self.last_check = now;
-        }
-        Ok(())
-    }
-
-    /// Ends a last line cut short by a failed write, so the next row starts on its own.
-    fn end_cut_line(&mut self) -> Result<(), StoreError> {
-        if self.check_line_end {
-            self.len = None;
-            start_on_new_line(&self.file, &self.path)?;
-            self.check_line_end = false;
-        }
-        Ok(())
-    }
-
-    /// Syncs written rows to disk if the last sync is at least one interval old. Call it
-    /// from time to time (each second, say) so that rows of a burst followed by silence are
-    /// synced too.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Sync`] naming the path and the OS error.
-    pub fn maybe_sync(&mut self, now: Instant) -> Result<(), StoreError> {
-        if self.dirty && now.saturating_duration_since(self.last_sync) >= self.options.interval {
-            self.sync()?;
-        }
-        Ok(())
-    }
-
-    /// The `fsync` due now, to run on another thread: handles of the CSV and the journal, or
-    /// `None` when nothing was written since the last one or the interval has not passed.
-    /// Used with [`StoreOptions::sync_elsewhere`].
-    pub fn sync_work(&mut self, now: Instant) -> Option<SyncWork> {
-        if !self.dirty || now.saturating_duration_since(self.last_sync) < self.options.interval {
-            return None;
-        }
-        self.last_sync = now;
-        self.dirty = false;
-        let csv = if self.regular {
-            self.file.try_clone().ok()
-        } else {
-            None
-        };
-        Some(SyncWork {
-            path: self.path.clone(),
-            csv,
-            journal: self.journal.as_ref().and_then(Journal::try_clone_file),
-        })
-    }
-
-    /// Writes the gathered rows ([`CsvStore::flush`]) and syncs written rows, and the
-    /// duplicate journal, to disk (also when the gathered rows cannot be written).
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Sync`] naming the path and the OS error, or the error of
-    /// [`CsvStore::flush`].
-    pub fn sync(&mut self) -> Result<(), StoreError> {
-        // The rows written before stay worth syncing when the gathered ones cannot be written.
-        let flushed = self.flush();
-        self.last_sync = Instant::now();
-        if self.regular {
-            self.file
-                .sync_data()
-                .map_err(|e| StoreError::sync(&self.path, e))?;
-        }
-        if let Some(journal) = &self.journal {
-            if let Err(e) = journal.sync() {
-                self.journal_failed(e);
-            }
-        }
-        self.dirty = false;
-        flushed
-    }
-
-    /// Writes the gathered rows, syncs and closes the file.
-    ///
-    /// # Errors
-    ///
-    /// As [`CsvStore::sync`].
-    pub fn close(mut self) -> Result<(), StoreError> {
-        self.sync()
-    }
-
     /// The next note for the user (the file was reopened, the journal failed), oldest first.
     pub fn take_note(&mut self) -> Option<StoreNote> {
         self.notes.pop_front()
@@ -527,44 +335,6 @@ impl CsvStore {
     fn journal_failed(&mut self, error: StoreError) {
         self.journal = None;
         self.notes.push_back(StoreNote::JournalFailed(error));
-    }
-
-    /// Opens the path again if it no longer names the open file.
-    fn follow_path(&mut self) -> Result<(), StoreError> {
-        let reason = match std::fs::metadata(&self.path) {
-            Ok(meta) if (meta.dev(), meta.ino()) == self.identity => return Ok(()),
-            Ok(_) => ReopenReason::Replaced,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ReopenReason::Gone,
-            Err(e) => return Err(StoreError::read(&self.path, e)),
-        };
-        let opened = open_csv(&self.path)?;
-        // The old file's rows are already written; sync them where they now are.
-        let _ = self.file.sync_data();
-        let Opened {
-            file,
-            identity,
-            regular,
-            created,
-            repaired_cut_row,
-        } = opened;
-        self.file = file;
-        self.identity = identity;
-        self.regular = regular;
-        self.created = created;
-        self.repaired_cut_row = repaired_cut_row;
-        self.check_line_end = false;
-        self.len = None;
-        self.notes.push_back(StoreNote::Reopened {
-            path: self.path.clone(),
-            reason,
-            created,
-        });
-        if let Some(journal) = &mut self.journal {
-            if let Err(e) = journal.follow(&self.recent) {
-                self.journal_failed(e);
-            }
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hexaboard_mqtt::settings::{MqttVersion, Qos, Settings};
+use hexaboard_mqtt::core::topic::TopicFilter;
+use hexaboard_mqtt::settings::{ConnectionSettings, MqttVersion, Qos};
 use hexaboard_mqtt::{Incoming, Session, SessionBuilder, SessionEvent};
 
 /// Events a session reported, in order.
@@ -84,14 +85,19 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
 }
 
 /// Plain settings for `127.0.0.1:port`.
-pub fn plain(port: u16, version: MqttVersion, client_id: &str) -> Settings {
-    Settings::builder("127.0.0.1")
+pub fn plain(port: u16, version: MqttVersion, client_id: &str) -> ConnectionSettings {
+    ConnectionSettings::builder("127.0.0.1")
         .port(port)
         .tls(false)
         .mqtt_version(version)
         .client_id(client_id)
         .build()
         .expect("test settings")
+}
+
+/// A topic filter the test knows to be valid.
+pub fn topic_filter(text: &str) -> TopicFilter {
+    TopicFilter::new(text).expect("a valid test filter")
 }
 
 /// A connected publisher session without subscriptions.

@@ -1,0 +1,97 @@
+//! [`AppSettings`]: the application's own settings, which need no broker: the CSV file of
+//! readings and the language of printed lines.
+
+use std::path::{Path, PathBuf};
+
+use hexaboard_core::text::Lang;
+
+use super::error::SettingsError;
+use super::resolve::{self, Described, Resolver};
+use super::sources::{Source, Values};
+use super::table::{CSV_FILE, HEXABOARD_LANG};
+use super::variable::{Value, Var};
+
+/// The CSV file and the language, validated.
+///
+/// Made by [`Sources::app`](super::Sources::app) or [`AppSettings::builder`].
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    csv_file: PathBuf,
+    lang: Lang,
+    described: Vec<Described>,
+}
+
+impl AppSettings {
+    /// The settings of the application variables in `values`, checked.
+    pub(crate) fn resolve(values: &Values) -> Result<Self, SettingsError> {
+        let mut r = Resolver::new(values);
+        let csv_file = r.value(&CSV_FILE)?;
+        let lang = r.value(&HEXABOARD_LANG)?;
+        Ok(AppSettings {
+            csv_file,
+            lang,
+            described: r.finish(),
+        })
+    }
+
+    /// A builder for application settings made by code, without the environment.
+    pub fn builder() -> AppBuilder {
+        AppBuilder {
+            values: Values::default(),
+        }
+    }
+
+    /// The CSV file readings are appended to.
+    pub fn csv_file(&self) -> &Path {
+        &self.csv_file
+    }
+
+    /// The language of printed lines.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Where the value of a variable came from, or `None` for a name that is not one of the
+    /// application's variables.
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        resolve::source_of(&self.described, name)
+    }
+
+    /// The application's variables with their values and where each came from.
+    pub fn describe(&self) -> &[Described] {
+        &self.described
+    }
+}
+
+/// Builds [`AppSettings`] in code; see [`AppSettings::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct AppBuilder {
+    values: super::sources::Values,
+}
+
+impl AppBuilder {
+    fn set<T: Value>(mut self, var: &Var<T>, value: T) -> Self {
+        self.values.set_typed(var, value);
+        self
+    }
+
+    /// The CSV file (default `sensor_data.csv`).
+    pub fn csv_file(self, path: impl AsRef<Path>) -> Self {
+        self.set(&CSV_FILE, path.as_ref().to_owned())
+    }
+
+    /// The language of printed lines (default Korean).
+    pub fn lang(self, lang: Lang) -> Self {
+        self.set(&HEXABOARD_LANG, lang)
+    }
+
+    /// The settings, checked as those from the environment.
+    ///
+    /// # Errors
+    ///
+    /// A [`SettingsError`] naming the variable that would hold the bad value.
+    pub fn build(self) -> Result<AppSettings, SettingsError> {
+        AppSettings::resolve(&self.values)
+    }
+}

@@ -1,0 +1,94 @@
+//! Which messages were stored lately, so a broker's redelivery is not stored twice.
+//!
+//! A QoS 1 message is redelivered, with the DUP flag set, when its acknowledgement was lost:
+//! the receiver was killed after writing the row, or the connection dropped. Boards without a
+//! timestamp may legitimately send the same payload twice in a row, so only a message that is
+//! flagged DUP *and* whose digest is among the recently stored ones is a duplicate.
+//!
+//! The digests live in [`Recent`] (a fixed-capacity ring plus two generations of sets: bounded
+//! memory, no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the
+//! memory survives a restart. The journal is a 32-byte head, then a ring of 32-byte entries,
+//! one per stored row (see [`Journal`]), each written *before* its row with the length the CSV
+//! will have once the row is in: killed between the two, the entry is dropped at the next
+//! start and the redelivery is stored once.
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | this one | [`MessageId`]: a message's digest and DUP flag |
+//! | `recent.rs` | [`Recent`]: the digests stored lately, in memory |
+//! | `journal.rs` | [`Journal`]: the same digests in `<csv>.seen`, so a restart remembers them |
+
+mod journal;
+mod recent;
+#[cfg(test)]
+mod tests;
+
+pub use journal::journal_path;
+pub(crate) use journal::{read_at_most, sync_dir, with_suffix, Journal};
+pub(crate) use recent::Recent;
+
+use xxhash_rust::xxh3::Xxh3Default;
+
+/// The identity of an MQTT message for de-duplication: a digest of its topic and payload, and
+/// its DUP flag.
+///
+/// [`CsvStore::append`](super::CsvStore::append) skips a message only when its DUP flag is set
+/// *and* its digest is among the last stored ones (8,192 by default, kept in `<csv>.seen` so a
+/// restart remembers them). A message without the flag is always stored: a board without a
+/// clock sends the same payload whenever nothing changed. A message delivered at most once
+/// ([`MessageId::at_most_once`], QoS 0) is neither checked nor remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MessageId {
+    digest: u128,
+    dup: bool,
+    remember: bool,
+}
+
+impl MessageId {
+    /// The identity of a message received on `topic` with `payload`, `dup` being its DUP flag.
+    ///
+    /// The digest is XXH3-128 of the topic's length in bytes (8 bytes, little-endian), the
+    /// topic and the payload. XXH3's output is fixed by its specification, so digests written
+    /// to the journal by one release are understood by the next.
+    pub fn new(topic: &str, payload: &[u8], dup: bool) -> MessageId {
+        let mut hasher = Xxh3Default::new();
+        hasher.update(&(topic.len() as u64).to_le_bytes());
+        hasher.update(topic.as_bytes());
+        hasher.update(payload);
+        MessageId {
+            digest: hasher.digest128(),
+            dup,
+            remember: true,
+        }
+    }
+
+    /// A message the broker never sends again (QoS 0): stored without being checked or
+    /// remembered, which saves the journal's write.
+    pub fn at_most_once() -> MessageId {
+        MessageId {
+            digest: 0,
+            dup: false,
+            remember: false,
+        }
+    }
+
+    /// Whether the message is remembered, so that a redelivery of it is recognised.
+    pub fn is_remembered(&self) -> bool {
+        self.remember
+    }
+
+    /// The 128-bit digest of topic and payload.
+    pub fn digest(&self) -> u128 {
+        self.digest
+    }
+
+    /// Whether the broker flagged the message as a redelivery.
+    pub fn is_dup(&self) -> bool {
+        self.dup
+    }
+
+    /// The same message with the DUP flag set to `dup`.
+    pub fn with_dup(self, dup: bool) -> MessageId {
+        MessageId { dup, ..self }
+    }
+}
