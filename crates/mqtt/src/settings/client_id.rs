@@ -1,22 +1,17 @@
 //! Client ids: the one generated for a run when `MQTT_CLIENT_ID` is not set, the stable one a
 //! recorder derives from this machine and its CSV file, and which ids every broker accepts.
 //!
-//! Both are hashed with XXH3-64 (a published algorithm with fixed output, unlike std's
-//! `DefaultHasher`, which may change between Rust releases): the stable id with the fixed
-//! seed [`STABLE_SEED`], so it stays the same between runs, builds and versions; the
-//! generated one with a seed drawn at random for the process.
+//! The stable id is hashed with FNV-1a (64 bits), a published algorithm whose output never
+//! changes (unlike std's `DefaultHasher`, which may between Rust releases): the id names the
+//! broker's persistent session, in which the readings published while the recorder was away
+//! wait, so it must come out the same in every run, build and version. The generated id needs
+//! no such promise and mixes its inputs with std's per-process random hasher.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
-
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The longest client id every MQTT 3.1.1 broker must accept (MQTT 3.1.1, section 3.1.3.1).
 const PORTABLE_LEN: usize = 23;
-
-/// The seed of the stable id's hash. Changing it changes every recorder's id, and with it
-/// the broker's persistent session: never change it.
-const STABLE_SEED: u64 = 0;
 
 /// Whether every broker accepts `id`: at most 23 characters, only ASCII letters, digits and
 /// `-` (MQTT 3.1.1 only promises letters and digits; `-` is accepted everywhere in practice).
@@ -25,49 +20,42 @@ pub(crate) fn is_portable(id: &str) -> bool {
 }
 
 /// `hexaboard-` and 12 hex digits: 22 characters that every broker accepts. The digits mix
-/// this host's name, the process id and the time under a seed drawn for this process, so two
-/// programs on one machine, or started together, get different ids.
+/// this host's name, the process id and the time with std's per-process random hash keys, so
+/// two programs on one machine, or started together, get different ids.
 pub(crate) fn generated() -> String {
-    let seed = std::collections::hash_map::RandomState::new().hash_one(0u8);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let hash = digest(
-        &[
-            host_name().as_bytes(),
-            &std::process::id().to_le_bytes(),
-            &nanos.to_le_bytes(),
-        ],
-        seed,
-    );
-    format!("hexaboard-{:012x}", hash >> 16)
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    host_name().hash(&mut hasher);
+    std::process::id().hash(&mut hasher);
+    if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        now.as_nanos().hash(&mut hasher);
+    }
+    format!("hexaboard-{:012x}", hasher.finish() >> 16)
 }
 
 /// `hexaboard-rec-` and 8 hex digits (22 characters that every broker accepts), the same on
 /// every run on this machine for this CSV file, so the broker keeps a recorder's persistent
-/// session: XXH3-64 with [`STABLE_SEED`] over the host name, a NUL byte and the bytes of the
-/// CSV file's absolute path, its two halves XOR-ed.
+/// session. Never change how it is made: a recorder given a new id would not get the readings
+/// waiting in its old session.
 pub(crate) fn stable(csv_file: &Path) -> String {
     let csv_file = std::path::absolute(csv_file).unwrap_or_else(|_| csv_file.to_owned());
-    let hash = digest(
-        &[
-            host_name().as_bytes(),
-            csv_file.as_os_str().as_encoded_bytes(),
-        ],
-        STABLE_SEED,
-    );
-    format!("hexaboard-rec-{:08x}", (hash ^ (hash >> 32)) as u32)
+    stable_for(&host_name(), &csv_file)
 }
 
-/// XXH3-64 of `parts`, each followed by a NUL byte so that no two lists of parts run together
-/// into the same bytes.
-fn digest(parts: &[&[u8]], seed: u64) -> u64 {
-    let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for part in parts {
-        bytes.extend_from_slice(part);
-        bytes.push(0);
-    }
-    xxh3_64_with_seed(&bytes, seed)
+/// The stable id of `csv_file` (absolute) on the host `host`: FNV-1a over the host name, a
+/// NUL byte and the path's bytes, the hash's two halves XOR-ed.
+fn stable_for(host: &str, csv_file: &Path) -> String {
+    let bytes = [
+        host.as_bytes(),
+        &[0],
+        csv_file.as_os_str().as_encoded_bytes(),
+    ];
+    let hash = bytes
+        .concat()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("hexaboard-rec-{:08x}", (hash ^ (hash >> 32)) as u32)
 }
 
 /// This machine's name, or an empty string when it cannot be found without a system call.
@@ -107,10 +95,11 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_is_xxh3_with_its_published_values() {
-        // XXH3-64 of the empty input with seed 0, from the reference implementation's tests.
-        assert_eq!(xxh3_64_with_seed(b"", 0), 0x2D06_8005_38D3_94C2);
-        assert_eq!(digest(&[b"a"], 7), xxh3_64_with_seed(b"a\0", 7));
+    fn the_stable_id_is_the_one_earlier_versions_gave() {
+        // Computed with FNV-1a as published (offset basis 0xcbf29ce484222325, prime
+        // 0x100000001b3): a recorder keeps its persistent session across upgrades.
+        let id = stable_for("lab-pc", Path::new("/home/maker/sensor_data.csv"));
+        assert_eq!(id, "hexaboard-rec-3ba37d67");
     }
 
     #[test]
