@@ -10,9 +10,10 @@
 //! What it teaches: storing before acknowledging. The row is handed to the operating system
 //! (one `write`) before the message handler returns, which is when the client acknowledges
 //! the message, so a reading the program printed as saved is in the file even if the program
-//! is killed right after. Unlike the Python, the file is opened once, not for every message.
-//! (`hexaboard record` adds what a long-running recorder needs: QoS 1, a persistent
-//! session, duplicate detection and a rejects file.)
+//! is killed right after. Unlike the Python, the file is opened once, not for every message,
+//! and a file that is not the chapter's CSV is left alone. (`hexaboard record` adds what a
+//! long-running recorder needs: QoS 1, a persistent session, duplicate detection and a
+//! rejects file.)
 //!
 //! ```text
 //! cargo run --example 03_save
@@ -25,14 +26,18 @@
 
 mod common;
 
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use anyhow::{bail, Context as _};
 use common::Greeting;
+use hexaboard::core::csv_row::{is_header, RowWriter, HEADER};
 use hexaboard::core::reading::ReadingParser;
-use hexaboard::core::text::Text;
+use hexaboard::core::text::{Report, Text};
 use hexaboard::mqtt::session::Session;
-use hexaboard::mqtt::store::{CsvStore, MessageId, StoreOptions};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 fn main() -> ExitCode {
@@ -44,25 +49,25 @@ fn main() -> ExitCode {
     };
     let stop = common::stop_signal();
 
-    // init_csv(): the header only when the file is new. Like the chapter, every message is
-    // stored (no duplicate detection) and nothing else is written beside the file.
+    // init_csv(): the header only when the file is new.
     let path = settings.app.csv_file().to_owned();
-    let options = StoreOptions::default().seen_capacity(0).journal(false);
-    let store = match CsvStore::open(&path, offset, options) {
-        Ok(store) => store,
+    let rows = match open_csv(&path, offset) {
+        Ok((rows, created)) => {
+            if created {
+                println!("{}", text.csv_created(&path));
+            }
+            rows
+        }
         Err(error) => {
-            println!("{}", text.error(&error));
+            println!("{}", text.error(&Report(error.as_ref())));
             return ExitCode::FAILURE;
         }
     };
-    if store.created() {
-        println!("{}", text.csv_created(&path));
-    }
     println!("{}", text.collecting());
 
     // Shared with the handler so that `main` can close (and sync) the file at the end.
-    let store = Arc::new(Mutex::new(Some(store)));
-    let handler_store = Arc::clone(&store);
+    let rows = Arc::new(Mutex::new(Some(rows)));
+    let handler_rows = Arc::clone(&rows);
     let failed = stop.clone();
     let parser = ReadingParser::default();
     let mut builder = Session::builder(&settings.connection)
@@ -75,11 +80,14 @@ fn main() -> ExitCode {
                 Err(error) => return println!("{}", text.error(&error)),
             };
             println!("{}", text.saved_reading(local.time(), &reading));
-            let mut guard = handler_store.lock().unwrap_or_else(PoisonError::into_inner);
-            let Some(store) = guard.as_mut() else { return };
-            let id = MessageId::new(msg.topic, msg.payload, false);
-            match store.append(received_at, &reading, id) {
-                Ok(_) => println!(
+            // save_to_csv(): the row goes to the file now, before the handler returns.
+            let mut guard = handler_rows.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(rows) = guard.as_mut() else { return };
+            match rows
+                .write_reading(received_at, &reading)
+                .and_then(|()| rows.flush())
+            {
+                Ok(()) => println!(
                     "{}",
                     text.saved(PrimitiveDateTime::new(local.date(), local.time()))
                 ),
@@ -105,8 +113,10 @@ fn main() -> ExitCode {
     if let Some(session) = session {
         session.stop_at_exit();
     }
-    let store = store.lock().unwrap_or_else(PoisonError::into_inner).take();
-    let code = match store.map(CsvStore::close) {
+    let rows = rows.lock().unwrap_or_else(PoisonError::into_inner).take();
+    // Closed as Python's `with open(...)` closes it, and synced to disk.
+    let closed = rows.map(|rows| rows.into_inner().and_then(|file| file.sync_all()));
+    let code = match closed {
         Some(Ok(())) => ExitCode::SUCCESS,
         Some(Err(error)) => {
             println!("{}", text.error(&error));
@@ -117,4 +127,43 @@ fn main() -> ExitCode {
     println!("{}", text.shutdown_after_saving());
     println!("{}", text.data_location(&path));
     code
+}
+
+/// Opens the CSV at `path` for appending; a new (or empty) file is given the chapter's header.
+/// Returns the row writer and whether the file was created.
+///
+/// A file that exists must start with the chapter's header: another program's CSV is never
+/// appended to.
+fn open_csv(path: &Path, offset: UtcOffset) -> anyhow::Result<(RowWriter<File>, bool)> {
+    let shown = path.display();
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot open {shown}"))?;
+    let created = file
+        .metadata()
+        .with_context(|| format!("cannot read {shown}"))?
+        .len()
+        == 0;
+    if !created {
+        let mut first = Vec::new();
+        BufReader::new(&file)
+            .read_until(b'\n', &mut first)
+            .with_context(|| format!("cannot read {shown}"))?;
+        if !is_header(&first) {
+            let header = HEADER.join(",");
+            bail!(
+                "{shown} does not start with the chapter's header `{header}`: \
+                 choose another CSV_FILE"
+            );
+        }
+    }
+    let mut rows = RowWriter::new(file, offset);
+    if created {
+        rows.write_header()
+            .with_context(|| format!("cannot write to {shown}"))?;
+    }
+    Ok((rows, created))
 }

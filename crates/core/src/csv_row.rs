@@ -40,3 +40,21 @@ pub use writer::RowWriter;
 
 /// The chapter's header, column by column.
 pub const HEADER: [&str; 5] = ["Timestamp", "Board", "Temperature", "Humidity", "Light"];
+
+/// Whether `line`, the first line of a file (with or without its line end), is the chapter's
+/// header. A UTF-8 byte order mark (a spreadsheet saved the file) and a LF line end are
+/// accepted.
+///
+/// ```
+/// use hexaboard_core::csv_row::is_header;
+///
+/// assert!(is_header(b"Timestamp,Board,Temperature,Humidity,Light\r\n"));
+/// assert!(is_header("\u{feff}Timestamp,Board,Temperature,Humidity,Light\n".as_bytes()));
+/// assert!(!is_header(b"name,score\r\n"));
+/// ```
+pub fn is_header(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    line.split(|&b| b == b',').eq(HEADER.map(str::as_bytes))
+}

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use hexaboard_core::csv_row::{RowWriter, HEADER};
+use hexaboard_core::csv_row::{is_header, RowWriter};
 use time::UtcOffset;
 
 use super::error::StoreError;
@@ -77,12 +77,10 @@ fn check_header(file: &File, path: &Path) -> Result<(), StoreError> {
         Some(end) => &probe[..end],
         None => probe,
     };
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
-    let expected = HEADER.join(",");
-    if line == expected.as_bytes() {
+    if is_header(line) {
         return Ok(());
     }
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut found = String::from_utf8_lossy(line).into_owned();
     if found.chars().count() > 80 {
         found = found.chars().take(80).collect::<String>() + "...";
