@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-use hexaboard_core::text::Text;
+use hexaboard_core::text::{Report, Text};
 use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{ConnectError, RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults};
@@ -23,11 +23,11 @@ const STEPS: usize = 6;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prints the result lines of the steps.
-struct Report {
+struct Steps {
     text: Text,
 }
 
-impl Report {
+impl Steps {
     /// The name of step `step` (1 to 6).
     fn name(&self, step: usize) -> &'static str {
         self.text.check_steps()[step - 1]
@@ -58,70 +58,70 @@ const DATA: usize = 6;
 
 pub(crate) fn run(args: &CheckArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let report = Report { text };
+    let steps = Steps { text };
     let settings = match context.connection(&Defaults::examples()) {
         Ok(settings) => settings,
         Err(e) => {
-            let name = report.name(SETTINGS);
-            println!("❌ 1/{STEPS} {name}: {e:#}");
+            let name = steps.name(SETTINGS);
+            println!("❌ 1/{STEPS} {name}: {}", Report(e.as_ref()));
             return Err(UsageError(format!("check failed at step 1/{STEPS} ({name})")).into());
         }
     };
     let (host, port) = (settings.broker(), settings.port());
-    report.passed(
+    steps.passed(
         SETTINGS,
         text.check_settings(host, port, settings.tls_enabled(), settings.user()),
     );
     for warning in settings.warnings() {
-        report.note(&warning);
+        steps.note(&warning);
     }
 
-    let addrs = resolve(&report, host, port)?;
-    reach(&report, &addrs, host, port)?;
-    let (session, messages) = connect(&report, &settings)?;
-    let waited = wait_for_message(&report, &settings, &messages, args.wait);
+    let addrs = resolve(&steps, host, port)?;
+    reach(&steps, &addrs, host, port)?;
+    let (session, messages) = connect(&steps, &settings)?;
+    let waited = wait_for_message(&steps, &settings, &messages, args.wait);
     session.stop_at_exit();
     waited?;
     println!("{}", text.check_passed());
     Ok(())
 }
 
-fn resolve(report: &Report, host: &str, port: u16) -> anyhow::Result<Vec<SocketAddr>> {
-    let text = report.text;
+fn resolve(steps: &Steps, host: &str, port: u16) -> anyhow::Result<Vec<SocketAddr>> {
+    let text = steps.text;
     match (host, port).to_socket_addrs() {
         Ok(addrs) => {
             let addrs: Vec<SocketAddr> = addrs.collect();
             if addrs.is_empty() {
-                return Err(report.failed(HOST, text.check_no_address(host)));
+                return Err(steps.failed(HOST, text.check_no_address(host)));
             }
             let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-            report.passed(HOST, format!("{host} → {}", list.join(", ")));
+            steps.passed(HOST, format!("{host} → {}", list.join(", ")));
             Ok(addrs)
         }
-        Err(e) => Err(report.failed(HOST, text.check_unresolved(host, &e))),
+        Err(e) => Err(steps.failed(HOST, text.check_unresolved(host, &e))),
     }
 }
 
-fn reach(report: &Report, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow::Result<()> {
-    let text = report.text;
+fn reach(steps: &Steps, addrs: &[SocketAddr], host: &str, port: u16) -> anyhow::Result<()> {
+    let text = steps.text;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(addr, CONNECT_TIMEOUT) {
             Ok(_) => {
-                report.passed(TCP, text.check_reached(host, port, addr));
+                steps.passed(TCP, text.check_reached(host, port, addr));
                 return Ok(());
             }
             Err(e) => last = Some(e),
         }
     }
     let cause = last.map_or_else(String::new, |e| e.to_string());
-    Err(report.failed(TCP, text.check_unreachable(host, port, &cause)))
+    Err(steps.failed(TCP, text.check_unreachable(host, port, &cause)))
 }
 
 type Messages = mpsc::Receiver<(String, Vec<u8>)>;
 
-fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Session, Messages)> {
-    let text = report.text;
+fn connect(steps: &Steps, settings: &ConnectionSettings) -> anyhow::Result<(Session, Messages)> {
+    let text = steps.text;
     let (tx, rx) = mpsc::channel();
     let granted = Arc::new(Mutex::new(Vec::new()));
     let mut builder = Session::builder(settings)
@@ -149,16 +149,16 @@ fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Se
     }
     let server = settings.server_uri();
     let (tls, login) = (settings.tls_enabled(), settings.user().is_some());
-    let connected = || report.passed(CONNECT, text.check_connected(&server, tls, login));
+    let connected = || steps.passed(CONNECT, text.check_connected(&server, tls, login));
     let session = match builder.connect() {
         Ok(session) => session,
         Err(
             e @ (ConnectError::SubscribeRefused { .. } | ConnectError::SubscribeTimeout { .. }),
         ) => {
             connected();
-            return Err(report.failed(SUBSCRIBE, e));
+            return Err(steps.failed(SUBSCRIBE, Report(&e)));
         }
-        Err(e) => return Err(report.failed(CONNECT, e)),
+        Err(e) => return Err(steps.failed(CONNECT, Report(&e))),
     };
     connected();
     let granted = granted.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -176,27 +176,27 @@ fn connect(report: &Report, settings: &ConnectionSettings) -> anyhow::Result<(Se
             }
         })
         .collect();
-    report.passed(SUBSCRIBE, list.join(", "));
+    steps.passed(SUBSCRIBE, list.join(", "));
     Ok((session, rx))
 }
 
 fn wait_for_message(
-    report: &Report,
+    steps: &Steps,
     settings: &ConnectionSettings,
     messages: &Messages,
     wait: u64,
 ) -> anyhow::Result<()> {
-    let text = report.text;
+    let text = steps.text;
     let topics = settings.sensor_filters().iter().map(|f| f.as_str());
     let topics = topics.collect::<Vec<_>>().join(", ");
     let Ok((topic, payload)) = messages.recv_timeout(Duration::from_secs(wait)) else {
-        return Err(report.failed(DATA, text.check_no_message(wait, &topics)));
+        return Err(steps.failed(DATA, text.check_no_message(wait, &topics)));
     };
     match ReadingParser::default().parse(&payload, &topic) {
         Ok(reading) => {
-            report.passed(DATA, text.check_reading(&topic, &reading));
+            steps.passed(DATA, text.check_reading(&topic, &reading));
             Ok(())
         }
-        Err(e) => Err(report.failed(DATA, text.check_not_a_reading(&topic, &e))),
+        Err(e) => Err(steps.failed(DATA, text.check_not_a_reading(&topic, &e))),
     }
 }

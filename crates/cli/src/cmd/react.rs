@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
-use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_core::text::{Report, Text};
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{Session, SessionEvent, StopSignal};
@@ -166,7 +166,7 @@ impl Control<'_> {
                 println!("{}", self.text.led_command_sent(self.to, colour, &json));
             }
             // Kept pending: tried again when the next interval ends.
-            Err(e) => eprintln!("❌ {}", sanitize_for_terminal(&format!("{e:#}"))),
+            Err(e) => eprintln!("❌ {}", Report(e.as_ref())),
         }
     }
 }

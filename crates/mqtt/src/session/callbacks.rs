@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use hexaboard_core::text::Report;
 use hexaboard_core::topic::TopicFilter;
 use paho_mqtt as paho;
 
@@ -317,7 +318,7 @@ pub(super) fn reconnect_loop(
                     shared.emit(SessionEvent::ReconnectFailed {
                         attempt,
                         wait,
-                        cause: cause.to_string(),
+                        cause: Report(&cause).to_string(),
                     });
                 }
             }

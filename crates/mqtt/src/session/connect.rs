@@ -5,6 +5,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use hexaboard_core::text::Report;
 use paho_mqtt as paho;
 
 use super::callbacks::{self, Shared};
@@ -96,7 +97,7 @@ pub(super) fn connect(b: SessionBuilder) -> Result<Session, ConnectError> {
         shared.emit(SessionEvent::RetryingConnect {
             attempt,
             wait,
-            cause: err.to_string(),
+            cause: Report(&err).to_string(),
         });
         let stopped = match &b.stop {
             Some(stop) => stop.wait_timeout(wait),
