@@ -42,9 +42,10 @@ pub enum ControlError {
     /// A colour text that is not `R,G,B` with values 0–255.
     #[error("colour `{0}` is not R,G,B with each value 0-255 (for example 0,0,255 for blue)")]
     Color(String),
-    /// A payload that is not a command.
+    /// A payload that is not a command: what the JSON parser said (in the message, so not
+    /// also given as its source).
     #[error("not an LED command: {0}")]
-    Payload(#[source] JsonError),
+    Payload(JsonError),
 }
 
 impl LedCommand {

@@ -53,7 +53,9 @@ pub(crate) fn read_rows(
             Err(e @ RowError::Header { .. }) => {
                 bail!("{shown} is not a CSV of readings: {e}")
             }
-            Err(RowError::Io(e)) => bail!("cannot read {shown}: {e}"),
+            Err(e @ RowError::Io(_)) => {
+                return Err(anyhow::Error::new(e).context(shown.to_string()))
+            }
         }
     }
     skipped.partial_last_line = reader.partial_tail();

@@ -42,8 +42,8 @@ pub enum RowError {
         /// What is wrong with it.
         message: String,
     },
-    /// The file could not be read.
-    #[error("cannot read the CSV: {0}")]
+    /// The file could not be read: what the operating system said.
+    #[error("cannot read the CSV")]
     Io(#[source] io::Error),
 }
 

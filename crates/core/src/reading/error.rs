@@ -28,13 +28,14 @@ pub enum ReadingError {
     /// The payload is not valid JSON (or repeats a key).
     #[error(
         "payload is not valid JSON: {} at line {}, column {}",
-        .source.cause(),
-        .source.line(),
-        .source.column()
+        .json.cause(),
+        .json.line(),
+        .json.column()
     )]
     NotJson {
-        /// What the JSON parser found wrong, and where.
-        source: JsonError,
+        /// What the JSON parser found wrong, and where (in the message, so not also given as
+        /// its source).
+        json: JsonError,
     },
     /// The payload is JSON, but not an object.
     #[error("payload is a JSON {found}, expected an object like {{\"temperature\": 25, \"humidity\": 60}}")]

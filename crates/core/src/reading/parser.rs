@@ -204,5 +204,5 @@ fn not_an_object(text: &str) -> ReadingError {
 }
 
 fn json_error(e: serde_json::Error) -> ReadingError {
-    ReadingError::NotJson { source: e.into() }
+    ReadingError::NotJson { json: e.into() }
 }

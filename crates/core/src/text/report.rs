@@ -2,15 +2,14 @@
 //!
 //! Errors keep their cause as a source (`#[source]` with `thiserror`), so the whole story is
 //! the chain of an error and its sources. [`Report`] writes that chain, each link after `: `,
-//! the way `anyhow` writes `{:#}`, with two differences that matter on a terminal: the text is
-//! escaped like every other text that may come from outside ([`sanitize_for_terminal`]), and a
-//! cause whose words are already in the line is not written again (some messages name their
-//! cause in the middle, with the fix after it, and keep it as a source for programs to look at).
+//! the way `anyhow` writes `{:#}`, escaped like every other text that may come from outside
+//! ([`sanitize_for_terminal`]). An error that says its cause in its own message does not also
+//! give it as its source, so each cause is said once.
 //!
 //! [`sanitize_for_terminal`]: super::sanitize_for_terminal
 
 use std::error::Error;
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Display};
 
 use super::Escaped;
 
@@ -31,16 +30,13 @@ pub struct Report<'a>(pub &'a (dyn Error + 'static));
 
 impl Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut line = self.0.to_string();
+        write!(f, "{}", Escaped(self.0))?;
         let mut cause = self.0.source();
         while let Some(error) = cause {
-            let text = error.to_string();
-            if !line.contains(&text) {
-                write!(line, ": {text}")?;
-            }
+            write!(f, ": {}", Escaped(error))?;
             cause = error.source();
         }
-        write!(f, "{}", Escaped(line))
+        Ok(())
     }
 }
 
@@ -53,16 +49,15 @@ mod tests {
     struct Outer(#[source] Middle);
 
     #[derive(Debug, thiserror::Error)]
-    #[error("middle ({0}), try again")]
+    #[error("middle")]
     struct Middle(#[source] std::io::Error);
 
     #[test]
-    fn every_cause_follows_once_and_is_escaped() {
+    fn every_cause_follows_in_order_and_is_escaped() {
         let error = Outer(Middle(std::io::Error::other("no \u{1b}[2Jroute")));
-        // The middle message names the OS error already: it is not repeated.
         assert_eq!(
             Report(&error).to_string(),
-            "outer: middle (no \\x1b[2Jroute), try again"
+            "outer: middle: no \\x1b[2Jroute"
         );
     }
 

@@ -62,9 +62,9 @@ impl Recorder {
             });
         match spawned {
             Ok(handle) => Ok(handle.thread().clone()),
-            Err(source) => Err(StoreError::Thread {
+            Err(cause) => Err(StoreError::Thread {
                 path: path.to_owned(),
-                source,
+                cause,
             }),
         }
     }

@@ -12,51 +12,46 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// The file could not be opened or created.
-    #[error("cannot open `{}`: {source}{}", path.display(), Hint(source))]
+    #[error("cannot open `{}`: {cause}{}", path.display(), Hint(cause))]
     Open {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
+        /// The operating system's error (in the message, so not also given as its source).
+        cause: io::Error,
     },
     /// The existing file could not be read to check its header or its last line.
-    #[error("cannot read `{}`: {source}{}", path.display(), Hint(source))]
+    #[error("cannot read `{}`: {cause}{}", path.display(), Hint(cause))]
     Read {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
+        /// The operating system's error (in the message, so not also given as its source).
+        cause: io::Error,
     },
     /// A row (or the header) could not be handed to the operating system. The row is not
     /// stored: do not acknowledge its message.
-    #[error("cannot write to `{}`: {source}{}", path.display(), Hint(source))]
+    #[error("cannot write to `{}`: {cause}{}", path.display(), Hint(cause))]
     Write {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
+        /// The operating system's error (in the message, so not also given as its source).
+        cause: io::Error,
     },
     /// Rows written could not be made durable (`fsync`).
-    #[error("cannot sync `{}` to disk: {source}{}", path.display(), Hint(source))]
+    #[error("cannot sync `{}` to disk: {cause}{}", path.display(), Hint(cause))]
     Sync {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
+        /// The operating system's error (in the message, so not also given as its source).
+        cause: io::Error,
     },
     /// The thread that writes and syncs the file in the background could not be started
     /// (the process is out of threads or memory).
-    #[error("cannot start the thread that writes `{}`: {source}", path.display())]
+    #[error("cannot start the thread that writes `{}`: {cause}", path.display())]
     Thread {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
+        /// The operating system's error (in the message, so not also given as its source).
+        cause: io::Error,
     },
     /// The file exists with a header other than the chapter's; it was left untouched.
     #[error(
@@ -100,40 +95,40 @@ impl StoreError {
     /// The operating system's error, when there is one.
     pub fn io_error(&self) -> Option<&io::Error> {
         match self {
-            StoreError::Open { source, .. }
-            | StoreError::Read { source, .. }
-            | StoreError::Write { source, .. }
-            | StoreError::Sync { source, .. }
-            | StoreError::Thread { source, .. } => Some(source),
+            StoreError::Open { cause, .. }
+            | StoreError::Read { cause, .. }
+            | StoreError::Write { cause, .. }
+            | StoreError::Sync { cause, .. }
+            | StoreError::Thread { cause, .. } => Some(cause),
             StoreError::Header { .. } | StoreError::NotAJournal { .. } => None,
         }
     }
 
-    pub(crate) fn open(path: &Path, source: io::Error) -> StoreError {
+    pub(crate) fn open(path: &Path, cause: io::Error) -> StoreError {
         StoreError::Open {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 
-    pub(crate) fn read(path: &Path, source: io::Error) -> StoreError {
+    pub(crate) fn read(path: &Path, cause: io::Error) -> StoreError {
         StoreError::Read {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 
-    pub(crate) fn write(path: &Path, source: io::Error) -> StoreError {
+    pub(crate) fn write(path: &Path, cause: io::Error) -> StoreError {
         StoreError::Write {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 
-    pub(crate) fn sync(path: &Path, source: io::Error) -> StoreError {
+    pub(crate) fn sync(path: &Path, cause: io::Error) -> StoreError {
         StoreError::Sync {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 }
