@@ -25,6 +25,7 @@ mod enabled {
     use std::time::{Duration, Instant};
 
     use hexaboard_core::sim::VirtualBoard;
+    use hexaboard_core::text::Escaped;
     use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
     use hexaboard_mqtt::session::{Session, StopSignal};
     use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
@@ -81,7 +82,7 @@ mod enabled {
                 }
                 Record::Status { board, status } => table.on_status(board, *status),
                 Record::Rejected { .. } => table.on_rejected(),
-                Record::Note(note) => eprintln!("⚠️ {note}"),
+                Record::Note(note) => eprintln!("⚠️ {}", Escaped(note)),
                 Record::Other { .. } => {}
             }
         });
@@ -96,7 +97,9 @@ mod enabled {
                 .tls(false)
                 .client_id("hexaboard-demo-sim")
                 .build()?;
-            let session = Session::builder(&settings).connect()?;
+            let session = Session::builder(&settings)
+                .connect()
+                .map_err(Failure::Connect)?;
             let mut boards: Vec<VirtualBoard> = ids
                 .iter()
                 .map(|id| VirtualBoard::new(id.as_str(), 1))

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::text::{sanitize_for_terminal, Text};
+use hexaboard_core::text::{Escaped, Text};
 use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source};
@@ -117,7 +117,7 @@ fn observer(
                 first_of_kind: true,
                 ..
             } => eprintln!("{}", text.rejected(topic, error)),
-            Record::Note(note) => eprintln!("⚠️ {}", sanitize_for_terminal(&note.to_string())),
+            Record::Note(note) => eprintln!("⚠️ {}", Escaped(note)),
             _ => {}
         }
         let sensor = matches!(

@@ -89,34 +89,15 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings from the process environment, then `./.env` if it exists, with
-    /// [`Defaults::default`] (QoS 0).
+    /// Settings from a lookup standing for the environment, then the `.env` file at
+    /// `dotenv_path` if given and present, with [`Defaults::default`]. (A lookup of values
+    /// that need not be UTF-8, such as paths, goes to [`Sources::new`]; the process
+    /// environment is [`Sources::from_env`].)
     ///
     /// # Errors
     ///
     /// A [`SettingsError`] naming the variable that is missing or malformed, or the `.env` line
     /// that cannot be parsed.
-    pub fn from_env() -> Result<Settings, SettingsError> {
-        Settings::from_env_with(&Defaults::default())
-    }
-
-    /// Settings from the process environment, then `./.env` if it exists, with the program's
-    /// own defaults.
-    ///
-    /// # Errors
-    ///
-    /// As [`Settings::from_env`].
-    pub fn from_env_with(defaults: &Defaults) -> Result<Settings, SettingsError> {
-        Sources::from_env()?.settings(defaults)
-    }
-
-    /// Settings from a lookup standing for the environment, then the `.env` file at
-    /// `dotenv_path` if given and present, with [`Defaults::default`]. (A lookup of values
-    /// that need not be UTF-8, such as paths, goes to [`Sources::new`].)
-    ///
-    /// # Errors
-    ///
-    /// As [`Settings::from_env`].
     pub fn from_sources(
         env: impl Fn(&str) -> Option<String>,
         dotenv_path: Option<&Path>,
@@ -128,7 +109,7 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// As [`Settings::from_env`].
+    /// As [`Settings::from_sources`].
     pub fn from_sources_with(
         env: impl Fn(&str) -> Option<String>,
         dotenv_path: Option<&Path>,
