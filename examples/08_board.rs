@@ -34,7 +34,7 @@ use hexaboard::core::control::LedCommand;
 use hexaboard::core::reading::board_from_topic;
 use hexaboard::core::sim::VirtualBoard;
 use hexaboard::core::text::Text;
-use hexaboard::core::topic::TopicFilter;
+use hexaboard::core::topic::{check_board_id, TopicFilter};
 use hexaboard::mqtt::session::{Session, StopSignal};
 use hexaboard::mqtt::settings::ConnectionSettings;
 use time::{OffsetDateTime, UtcOffset};
@@ -85,7 +85,7 @@ fn main() -> ExitCode {
             let board = board_from_topic(msg.topic).unwrap_or("?");
             match LedCommand::parse(msg.payload) {
                 Ok(command) => println!("{}", text.led(board, command)),
-                Err(error) => println!("{}", text.led_rejected(board, &error)),
+                Err(error) => println!("{}", text.rejected(msg.topic, &error)),
             }
         });
     }
@@ -197,8 +197,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--seed" => options.seed = value.parse().map_err(|_| bad("a whole number"))?,
             "--boards" => {
                 options.boards = value.split(',').map(|b| b.trim().to_owned()).collect();
-                let valid = |b: &String| !b.is_empty() && !b.contains(['/', '+', '#', '\0']);
-                if !options.boards.iter().all(valid) {
+                if !options.boards.iter().all(|b| check_board_id(b).is_ok()) {
                     return Err(bad("board ids separated by commas, such as A,B"));
                 }
             }

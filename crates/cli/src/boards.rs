@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use hexaboard_core::sim::VirtualBoard;
+use hexaboard_core::topic::check_board_id;
 use hexaboard_mqtt::session::{PublishError, Session, StopSignal};
 use hexaboard_mqtt::settings::Qos;
 
@@ -91,11 +92,11 @@ fn board_clock(start_unix: i64, round: u64, interval: Duration) -> i64 {
     }
 }
 
-/// The board ids of `--boards`: non-empty, without `/`, `+` or `#`.
+/// The board ids of `--boards`, each one that can stand as a topic level.
 pub(crate) fn board_ids(list: &str) -> Result<Vec<String>, UsageError> {
     let ids: Vec<String> = list.split(',').map(|s| s.trim().to_owned()).collect();
     for id in &ids {
-        if id.is_empty() || id.contains(['/', '+', '#']) {
+        if check_board_id(id).is_err() {
             return Err(UsageError(format!(
                 "--boards {list}: board ids are comma-separated names without `/`, `+` or `#` \
                  (for example A,B,C)"

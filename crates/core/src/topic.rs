@@ -41,6 +41,7 @@
 //! | `error.rs` | [`TopicError`], [`TopicKind`] |
 //! | `hint.rs` | how a message shows the input and suggests the fix |
 
+mod board;
 mod captures;
 mod check;
 mod error;
@@ -48,6 +49,7 @@ mod filter;
 mod hint;
 mod name;
 
+pub use board::{check_board_id, BoardIdError};
 pub use captures::Captures;
 pub use error::{TopicError, TopicKind};
 pub use filter::TopicFilter;

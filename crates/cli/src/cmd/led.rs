@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
+use hexaboard_core::topic::check_board_id;
 use hexaboard_mqtt::session::Session;
 use hexaboard_mqtt::settings::Qos;
 
@@ -14,22 +15,12 @@ use crate::failure::UsageError;
 ///
 /// A [`UsageError`] naming the board and what is wrong with it.
 pub(crate) fn check_board(board: &str) -> Result<(), UsageError> {
-    let bad = if board.is_empty() {
-        Some("it is empty")
-    } else if board.contains(['/', '+', '#']) {
-        Some("it contains `/`, `+` or `#`, which MQTT topics reserve")
-    } else if board.contains('\0') {
-        Some("it contains a NUL character")
-    } else {
-        None
-    };
-    match bad {
-        Some(why) => Err(UsageError(format!(
+    check_board_id(board).map_err(|why| {
+        UsageError(format!(
             "board id `{board}` cannot be a topic level ({why}): use the id the board \
              publishes under, like A or B"
-        ))),
-        None => Ok(()),
-    }
+        ))
+    })
 }
 
 /// Publishes `command` to `board`'s control topic at QoS 1 and waits for the PUBACK.

@@ -5,7 +5,7 @@
 use std::io::Write as _;
 
 use hexaboard_core::control::LedCommand;
-use hexaboard_core::reading::ReadingParser;
+use hexaboard_core::reading::{board_from_topic, ReadingParser};
 use hexaboard_core::sim::VirtualBoard;
 use hexaboard_core::text::Text;
 use hexaboard_core::topic::TopicFilter;
@@ -52,7 +52,7 @@ pub(crate) fn run(args: &SimulateArgs, context: &Context) -> anyhow::Result<()> 
             builder = builder.subscribe(filter, Qos::AtLeastOnce);
         }
         builder = builder.on_message(move |message| {
-            let board = message.topic.split('/').nth(1).unwrap_or("?");
+            let board = board_from_topic(message.topic).unwrap_or("?");
             match LedCommand::parse(message.payload) {
                 Ok(command) => println!("{}", text.led(board, command)),
                 Err(error) => eprintln!("{}", text.rejected(message.topic, &error)),

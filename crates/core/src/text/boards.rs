@@ -1,10 +1,8 @@
 //! The virtual boards' lines (`hexaboard simulate`, the `08_board` example): what they publish
 //! and what an LED board does with a command.
 
-use std::fmt::Display;
-
 use super::catalogue::catalogue;
-use super::escape::{EscStr, Escaped};
+use super::escape::EscStr;
 use super::{Line, Text};
 use crate::control::LedCommand;
 
@@ -39,14 +37,6 @@ catalogue! {
         fn led_off(board: &'a str) { board = EscStr(board) }
             ko: "💡 보드 {board} LED 끔",
             en: "💡 Board {board} LED off";
-
-        /// `❌ 보드 {board}: 잘못된 LED 명령: {error}`: a command an LED board cannot follow.
-        pub fn led_rejected(board: &'a str, error: &'a dyn Display) {
-            board = EscStr(board),
-            error = Escaped(error),
-        }
-            ko: "❌ 보드 {board}: 잘못된 LED 명령: {error}",
-            en: "❌ Board {board}: bad LED command: {error}";
 
         /// `📤 발행 완료: 보드 {boards}개, 데이터 {readings}개`: what `simulate` published.
         pub fn published(boards: usize, readings: u64) { boards, readings }
