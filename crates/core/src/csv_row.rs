@@ -35,7 +35,6 @@ mod tests;
 mod writer;
 
 pub use reader::{Row, RowError, RowReader};
-pub use stamp::local_text;
 pub use writer::RowWriter;
 
 /// The chapter's header, column by column.

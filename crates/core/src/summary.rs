@@ -32,9 +32,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
-use crate::csv_row::{local_text, Row};
+use crate::csv_row::Row;
 use crate::judge::{judge, HumidityComfort, TempComfort, Thresholds};
 use crate::stats::{BoardStats, Spread, Trend};
+use crate::text::DateTime;
 
 /// The figures of one board.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -141,8 +142,8 @@ impl CsvSummary {
                     trend: b.stats.trend(),
                     temperature_comfort: verdict.map(|v| v.temperature),
                     humidity_comfort: verdict.map(|v| v.humidity),
-                    first: local_text(b.first.date(), b.first.time()),
-                    last: local_text(b.last.date(), b.last.time()),
+                    first: DateTime(b.first).to_string(),
+                    last: DateTime(b.last).to_string(),
                 }
             })
             .collect()

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Context as _};
-use hexaboard_core::csv_row::local_text;
+use hexaboard_core::text::DateTime;
 
 use crate::cli::PlotArgs;
 use crate::cmd::chart::{self, Labels, Series};
@@ -61,11 +61,7 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
         || path.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
     );
-    let range = format!(
-        "{} – {}",
-        local_text(first.date(), first.time()),
-        local_text(last.date(), last.time())
-    );
+    let range = format!("{} – {}", DateTime(first), DateTime(last));
     let [title, temperature, humidity, comfortable] = text.plot_labels();
     let labels = Labels {
         title: title.to_owned(),

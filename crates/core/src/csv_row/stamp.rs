@@ -1,7 +1,11 @@
 //! The local receive time as the chapter writes it, `YYYY-MM-DD HH:MM:SS`, made once per
 //! second.
 
-use time::{OffsetDateTime, UtcOffset};
+use std::io::Write as _;
+
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::text::DateTime;
 
 /// Formats local `YYYY-MM-DD HH:MM:SS` once per second: readings arrive many per second, and
 /// a cached text makes the timestamp cost a comparison.
@@ -29,25 +33,14 @@ impl SecondCache {
         let unix = at.unix_timestamp();
         if unix != self.unix || self.offset != Some(offset) {
             let local = at.to_offset(offset);
-            let text = local_text(local.date(), local.time());
-            self.len = text.len().min(19);
-            self.text[..self.len].copy_from_slice(&text.as_bytes()[..self.len]);
+            let local = DateTime(PrimitiveDateTime::new(local.date(), local.time()));
+            let mut rest = &mut self.text[..];
+            // 19 bytes hold every year of four digits; a later one is cut, never overflows.
+            let _ = write!(rest, "{local}");
+            self.len = 19 - rest.len();
             self.unix = unix;
             self.offset = Some(offset);
         }
         &self.text[..self.len]
     }
-}
-
-/// `YYYY-MM-DD HH:MM:SS`, as Python's `strftime("%Y-%m-%d %H:%M:%S")`.
-pub fn local_text(date: time::Date, time: time::Time) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    )
 }

@@ -17,9 +17,17 @@ impl Display for Hms {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS`, as `strftime("%Y-%m-%d %H:%M:%S")` writes it.
-#[derive(Clone, Copy)]
-pub(crate) struct DateTime(pub(crate) PrimitiveDateTime);
+/// `YYYY-MM-DD HH:MM:SS`, as `strftime("%Y-%m-%d %H:%M:%S")` writes it: the chapter's local
+/// time, in the CSV's Timestamp column and in the lines that name a time.
+///
+/// ```
+/// use hexaboard_core::text::DateTime;
+/// use time::macros::datetime;
+///
+/// assert_eq!(DateTime(datetime!(2025-11-25 10:30:05)).to_string(), "2025-11-25 10:30:05");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DateTime(pub PrimitiveDateTime);
 
 impl Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

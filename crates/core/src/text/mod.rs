@@ -137,6 +137,7 @@ mod words;
 mod tests;
 
 pub use escape::{sanitize_for_terminal, Escaped};
+pub use format::DateTime;
 pub use lang::Lang;
 pub use line::{Line, Text};
 pub use report::Report;
