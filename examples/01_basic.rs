@@ -40,13 +40,14 @@ fn main() -> ExitCode {
     println!("{}", text.server_start());
     println!("{}", text.ctrl_c_to_quit());
 
-    let mut builder = Session::builder(&settings.connection)
+    let builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Broker))
         .on_message(move |msg| println!("{}", text.received(msg.topic, msg.payload)))
-        .stop_signal(&stop);
-    for topic in settings.connection.sensor_filters() {
-        builder = builder.subscribe(topic.clone(), settings.connection.qos());
-    }
+        .stop_signal(&stop)
+        .subscribe_all(
+            settings.connection.sensor_filters(),
+            settings.connection.qos(),
+        );
     let session = match common::connect(builder, text, Text::connect_failed_with_code) {
         Ok(session) => session,
         Err(code) => return code,

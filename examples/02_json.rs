@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     println!("{}", text.waiting_for_data());
 
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings.connection)
+    let builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let time = common::now(offset).time();
@@ -53,10 +53,11 @@ fn main() -> ExitCode {
                 Err(error) => println!("{}", text.processing_error(&error)),
             }
         })
-        .stop_signal(&stop);
-    for topic in settings.connection.sensor_filters() {
-        builder = builder.subscribe(topic.clone(), settings.connection.qos());
-    }
+        .stop_signal(&stop)
+        .subscribe_all(
+            settings.connection.sensor_filters(),
+            settings.connection.qos(),
+        );
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,
         Err(code) => return code,

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
     let handler_rows = Arc::clone(&rows);
     let failed = stop.clone();
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings.connection)
+    let builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let received_at = OffsetDateTime::now_utc();
@@ -100,10 +100,11 @@ fn main() -> ExitCode {
                 }
             }
         })
-        .stop_signal(&stop);
-    for topic in settings.connection.sensor_filters() {
-        builder = builder.subscribe(topic.clone(), settings.connection.qos());
-    }
+        .stop_signal(&stop)
+        .subscribe_all(
+            settings.connection.sensor_filters(),
+            settings.connection.qos(),
+        );
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,
         Err(code) => return code,

@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     );
 
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(connection)
+    let builder = Session::builder(connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let time = common::now(offset).time();
@@ -64,10 +64,8 @@ fn main() -> ExitCode {
                 Err(error) => println!("{}", text.error(&error)),
             }
         })
-        .stop_signal(&stop);
-    for topic in connection.sensor_filters() {
-        builder = builder.subscribe(topic.clone(), connection.qos());
-    }
+        .stop_signal(&stop)
+        .subscribe_all(connection.sensor_filters(), connection.qos());
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,
         Err(code) => return code,

@@ -63,11 +63,9 @@ fn main() -> ExitCode {
         let everything = TopicFilter::new(EVERYTHING).expect("`hexaboard/#` is a valid filter");
         builder = builder.subscribe(everything, settings.connection.qos());
     } else {
-        for topic in settings.connection.sensor_filters() {
-            builder = builder.subscribe(topic.clone(), settings.connection.qos());
-        }
-        let status = settings.connection.status_filter().clone();
-        builder = builder.subscribe(status, settings.connection.qos());
+        // The sensor filters and the status filter.
+        let filters = settings.connection.subscriptions();
+        builder = builder.subscribe_all(&filters, settings.connection.qos());
     }
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     };
     let mut boards = Registry::with_config(Registry::DEFAULT_MAX_BOARDS, config);
     let parser = ReadingParser::default();
-    let mut builder = Session::builder(&settings.connection)
+    let builder = Session::builder(&settings.connection)
         .on_event(common::print_events(text, Greeting::Chapter))
         .on_message(move |msg| {
             let received_at = OffsetDateTime::now_utc();
@@ -83,10 +83,11 @@ fn main() -> ExitCode {
                 None => {}
             }
         })
-        .stop_signal(&stop);
-    for topic in settings.connection.sensor_filters() {
-        builder = builder.subscribe(topic.clone(), settings.connection.qos());
-    }
+        .stop_signal(&stop)
+        .subscribe_all(
+            settings.connection.sensor_filters(),
+            settings.connection.qos(),
+        );
     let session = match common::connect(builder, text, Text::connect_failed) {
         Ok(session) => session,
         Err(code) => return code,

@@ -22,13 +22,10 @@ pub(crate) fn subscriber(
     text: Text,
     stop: &StopSignal,
 ) -> SessionBuilder {
-    let mut builder = Session::builder(settings)
+    Session::builder(settings)
         .on_event(event_printer(text))
-        .stop_signal(stop);
-    for filter in settings.subscriptions() {
-        builder = builder.subscribe(filter, settings.qos());
-    }
-    builder
+        .stop_signal(stop)
+        .subscribe_all(&settings.subscriptions(), settings.qos())
 }
 
 /// Connects; `None` when a stop (Ctrl+C) came before the connection was made.

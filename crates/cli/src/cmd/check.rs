@@ -124,9 +124,10 @@ fn connect(steps: &Steps, settings: &ConnectionSettings) -> anyhow::Result<(Sess
     let text = steps.text;
     let (tx, rx) = mpsc::channel();
     let granted = Arc::new(Mutex::new(Vec::new()));
-    let mut builder = Session::builder(settings)
+    let builder = Session::builder(settings)
         .retry(RetryPolicy::none())
         .connect_timeout(CONNECT_TIMEOUT)
+        .subscribe_all(settings.sensor_filters(), settings.qos())
         .on_message(move |m| {
             // Never blocks: an unbounded channel, read by the main thread.
             let _ = tx.send((m.topic.to_owned(), m.payload.to_vec()));
@@ -144,9 +145,6 @@ fn connect(steps: &Steps, settings: &ConnectionSettings) -> anyhow::Result<(Sess
                 }
             }
         });
-    for filter in settings.sensor_filters() {
-        builder = builder.subscribe(filter.clone(), settings.qos());
-    }
     let server = settings.server_uri();
     let (tls, login) = (settings.tls_enabled(), settings.user().is_some());
     let connected = || steps.passed(CONNECT, text.check_connected(&server, tls, login));

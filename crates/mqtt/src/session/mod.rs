@@ -139,6 +139,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Subscribes to each of `filters` at `qos`, as [`subscribe`](Self::subscribe) does.
+    pub fn subscribe_all(mut self, filters: &[TopicFilter], qos: Qos) -> Self {
+        self.subscriptions
+            .extend(filters.iter().map(|filter| (filter.clone(), qos)));
+        self
+    }
+
     /// A persistent session (default off): the broker keeps subscriptions and queues QoS 1/2
     /// messages while this client is away. Needs a stable `MQTT_CLIENT_ID`. MQTT 3.1.1 uses
     /// `clean_session(false)`; MQTT 5 uses `clean_start(false)` and a session expiry
