@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use hexaboard_core::text::Report;
 use hexaboard_mqtt::settings::{Settings, SettingsError};
 
 fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
@@ -13,16 +14,9 @@ fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
     Settings::from_sources(move |name| map.get(name).cloned(), None)
 }
 
-/// The message of an error and of each of its causes, as a program reports it (`anyhow`'s
-/// `{:#}`).
+/// The message of an error and of each of its causes, as the programs print it.
 fn report(error: &SettingsError) -> String {
-    let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(c) = cause {
-        text = format!("{text}: {c}");
-        cause = c.source();
-    }
-    text
+    Report(error).to_string()
 }
 
 /// The message of loading the broker `b` with one more variable set.

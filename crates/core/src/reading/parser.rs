@@ -167,15 +167,20 @@ fn unquote(raw: &str) -> Cow<'_, str> {
 
 /// A short description of a JSON value for error messages: `string "hot"`, `boolean true`.
 fn describe(raw: &str) -> String {
-    let kind = match raw.as_bytes().first() {
+    format!("{} {}", json_kind(raw), shorten(raw))
+}
+
+/// The kind of the JSON value `raw` (valid JSON, spaces before it allowed), by its first
+/// character: `string`, `boolean`, `null`, `array`, `object` or `number`.
+fn json_kind(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
         Some(b'"') => "string",
         Some(b't' | b'f') => "boolean",
         Some(b'n') => "null",
         Some(b'[') => "array",
         Some(b'{') => "object",
         _ => "number",
-    };
-    format!("{kind} {}", shorten(raw))
+    }
 }
 
 /// At most 40 characters of `s`, with `…` when cut.
@@ -192,13 +197,7 @@ fn not_an_object(text: &str) -> ReadingError {
     match serde_json::from_str::<serde::de::IgnoredAny>(text) {
         Err(e) => json_error(e),
         Ok(_) => ReadingError::NotObject {
-            found: match text.trim_start().as_bytes().first() {
-                Some(b'[') => "array",
-                Some(b'"') => "string",
-                Some(b't' | b'f') => "boolean",
-                Some(b'n') => "null",
-                _ => "number",
-            },
+            found: json_kind(text),
         },
     }
 }
