@@ -126,9 +126,12 @@ impl<'a> Resolver<'a> {
                 (var.check)(parsed).map_err(|p| p.into_error(var.name, &shown()))?
             }
             Given::Typed(any) => {
-                let Some(value) = any.downcast_ref::<T>().filter(|v| !v.is_blank()) else {
+                let value = any
+                    .downcast_ref::<T>()
+                    .expect("a builder gives each variable a value of the variable's own type");
+                if value.is_blank() {
                     return Ok(None);
-                };
+                }
                 let shown = value.shown();
                 (var.check)(value.clone()).map_err(|p| p.into_error(var.name, &shown))?
             }

@@ -110,7 +110,7 @@ pub(crate) const TOPIC_STATUS: Var<TopicFilter> = Var::new(
 
 pub(crate) const MQTT_TLS: Var<bool> =
     Var::new("MQTT_TLS", "tls", "on|off", "TLS on or off", parse::tls)
-        .fallback(Fallback::Derived("on for 8883, off for 1883"));
+        .fallback(Fallback::Derived(Some("on for 8883, off for 1883")));
 
 pub(crate) const MQTT_CA_FILE: Var<PathBuf> = Var::new(
     "MQTT_CA_FILE",
@@ -160,7 +160,7 @@ pub(crate) const MQTT_CLIENT_ID: Var<String> = Var::new(
     parse::plain,
 )
 .check(parse::client_id)
-.fallback(Fallback::Derived(""));
+.fallback(Fallback::Derived(None));
 
 pub(crate) const MQTT_QOS: Var<Qos> = Var::new(
     "MQTT_QOS",
@@ -169,7 +169,7 @@ pub(crate) const MQTT_QOS: Var<Qos> = Var::new(
     "Subscription QoS 0, 1 or 2",
     parse::qos,
 )
-.fallback(Fallback::Derived("1 for record, 0 otherwise"));
+.fallback(Fallback::Derived(Some("1 for record, 0 otherwise")));
 
 pub(crate) const MQTT_VERSION: Var<MqttVersion> = Var::new(
     "MQTT_VERSION",

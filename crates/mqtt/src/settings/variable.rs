@@ -41,9 +41,8 @@ pub(crate) enum Fallback<T> {
     Unset(&'static str),
     /// This value.
     Value(fn() -> T),
-    /// A value the program works out from other settings; help states this text (when not
-    /// empty).
-    Derived(&'static str),
+    /// A value the program works out from other settings; help states how, when it says.
+    Derived(Option<&'static str>),
 }
 
 /// A typed row of the table: the [`Variable`] facts, and how its text becomes a `T`.
@@ -128,7 +127,7 @@ impl<T: Value> Variable for Var<T> {
     fn default_help(&self) -> Option<String> {
         match &self.fallback {
             Fallback::Value(value) => Some(value().shown()),
-            Fallback::Derived(text) if !text.is_empty() => Some((*text).to_owned()),
+            Fallback::Derived(how) => how.map(str::to_owned),
             _ => None,
         }
     }
