@@ -76,20 +76,13 @@ impl<W: io::Write> RowWriter<W> {
         received_at: OffsetDateTime,
         reading: &Reading<'_>,
     ) -> io::Result<()> {
-        self.format_reading(received_at, reading)?;
+        self.format_reading(received_at, reading);
         self.out.write_all(&self.row)
     }
 
-    /// The row [`RowWriter::write_reading`] would write, CRLF included, without writing it.
-    ///
-    /// # Errors
-    ///
-    /// None: the row is made in memory (the `Result` is that of [`RowWriter::write_reading`]).
-    pub fn format_reading(
-        &mut self,
-        received_at: OffsetDateTime,
-        reading: &Reading<'_>,
-    ) -> io::Result<&[u8]> {
+    /// The row [`RowWriter::write_reading`] would write, CRLF included, made in memory
+    /// without being written.
+    pub fn format_reading(&mut self, received_at: OffsetDateTime, reading: &Reading<'_>) -> &[u8] {
         let stamp = self.clock.format(received_at, self.offset);
         let board = reading.board().as_bytes();
         let (temperature, humidity, light) =
@@ -112,7 +105,7 @@ impl<W: io::Write> RowWriter<W> {
             light,
         ];
         push_record(&mut self.csv, &mut self.row, cells);
-        Ok(&self.row)
+        &self.row
     }
 
     /// The row last made by [`RowWriter::format_reading`] or [`RowWriter::write_reading`].

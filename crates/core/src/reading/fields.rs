@@ -81,7 +81,7 @@ struct RawPayload<'a> {
 }
 
 /// The fields of a JSON object text; unknown keys are skipped (and checked as JSON).
-pub(crate) fn by_serde(text: &str) -> Result<Fields<'_>, serde_json::Error> {
+pub(crate) fn raw_fields(text: &str) -> Result<Fields<'_>, serde_json::Error> {
     let raw: RawPayload<'_> = serde_json::from_str(text)?;
     Ok(Fields {
         board: raw.board.map(RawValue::get),
@@ -101,7 +101,7 @@ mod tests {
         let text = r#"{"board": "A", "temperature": 25, "humidity": 60.50, "light": null,
                        "timestamp": 817349415, "rssi": {"dbm": -70}}"#;
         assert_eq!(
-            by_serde(text).unwrap(),
+            raw_fields(text).unwrap(),
             Fields {
                 board: Some("\"A\""),
                 temperature: Some("25"),

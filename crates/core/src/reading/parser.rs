@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::ops::RangeInclusive;
 
-use super::fields::by_serde;
+use super::fields::raw_fields;
 use super::{BoardSource, Field, Limits, Reading, ReadingError, UNKNOWN_BOARD};
 use crate::number::{Number, NumberError};
 
@@ -51,7 +51,7 @@ impl ReadingParser {
         if text.trim_start().as_bytes().first() != Some(&b'{') {
             return Err(not_an_object(text));
         }
-        let raw = by_serde(text).map_err(json_error)?;
+        let raw = raw_fields(text).map_err(json_error)?;
 
         let (board, board_source) = match raw.board {
             Some(value) => (self.board(value)?, BoardSource::Payload),

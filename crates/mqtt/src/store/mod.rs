@@ -264,11 +264,7 @@ impl CsvStore {
             self.flush()?;
         }
         self.end_cut_line()?;
-        let row_len = self
-            .rows
-            .format_reading(received_at, reading)
-            .map_err(|e| StoreError::write(&self.path, e))?
-            .len() as u64;
+        let row_len = self.rows.format_reading(received_at, reading).len() as u64;
         // Only a row written now goes on from here, and it has read the clock.
         let Some(now) = start.filter(|_| !gather) else {
             return self.gather(start);
