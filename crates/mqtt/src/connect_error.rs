@@ -286,15 +286,29 @@ pub enum ConnectError {
     #[error("stopped before the connection was made")]
     Stopped,
 
-    /// A failure not explained more precisely.
-    #[error("cannot connect to {host}:{port}: {cause}")]
+    /// The TCP connection failed for another reason than a refusal or no answer (no route to
+    /// the host, the network down, a name without an address).
+    #[error("cannot connect to {host}:{port}")]
+    Network {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// TCP and TLS work, but the MQTT connection failed in a way not explained more precisely.
+    #[error("cannot connect to {host}:{port} (TLS itself works)")]
     Other {
         /// The host.
         host: String,
         /// The port.
         port: u16,
         /// What paho-mqtt said.
-        cause: String,
+        #[source]
+        source: paho::Error,
     },
 }
 
@@ -309,6 +323,7 @@ impl ConnectError {
             | E::Closed { .. }
             | E::Unavailable { .. }
             | E::SubscribeTimeout { .. }
+            | E::Network { .. }
             | E::Other { .. } => ConnectErrorKind::Retryable,
             _ => ConnectErrorKind::Fatal,
         }

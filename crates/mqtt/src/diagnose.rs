@@ -76,13 +76,13 @@ pub(crate) fn explain(
     }
     let timed_out = matches!(err, paho::Error::Timeout | paho::Error::TcpConnectTimeout)
         || elapsed + Duration::from_millis(300) >= timeout;
-    network(settings, &err, timed_out, timeout)
+    network(settings, err, timed_out, timeout)
 }
 
 /// Looks at name, TCP and TLS in turn.
 fn network(
     settings: &ConnectionSettings,
-    err: &paho::Error,
+    err: paho::Error,
     timed_out: bool,
     timeout: Duration,
 ) -> ConnectError {
@@ -110,7 +110,7 @@ fn network(
                 timeout,
             }
         }
-        TcpOutcome::Failed(cause) => return ConnectError::Other { host, port, cause },
+        TcpOutcome::Failed(source) => return ConnectError::Network { host, port, source },
     };
     if settings.tls_enabled() {
         match tls_probe(settings, stream, TLS_PROBE) {
@@ -130,7 +130,7 @@ fn network(
             Probe::Established => ConnectError::Other {
                 host,
                 port,
-                cause: format!("{err} (TLS itself works)"),
+                source: err,
             },
         }
     } else {
@@ -155,11 +155,14 @@ enum TcpOutcome {
     Connected(TcpStream),
     Refused,
     NoAnswer,
-    Failed(String),
+    Failed(std::io::Error),
 }
 
 fn tcp_connect(addrs: &[SocketAddr]) -> TcpOutcome {
-    let mut outcome = TcpOutcome::Failed("the name has no address".to_owned());
+    let mut outcome = TcpOutcome::Failed(std::io::Error::new(
+        std::io::ErrorKind::AddrNotAvailable,
+        "the name has no address",
+    ));
     for addr in addrs {
         match TcpStream::connect_timeout(addr, TCP_PROBE) {
             Ok(stream) => return TcpOutcome::Connected(stream),
@@ -169,7 +172,7 @@ fn tcp_connect(addrs: &[SocketAddr]) -> TcpOutcome {
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => outcome = TcpOutcome::NoAnswer,
             Err(e) => {
                 if !matches!(outcome, TcpOutcome::Refused | TcpOutcome::NoAnswer) {
-                    outcome = TcpOutcome::Failed(e.to_string());
+                    outcome = TcpOutcome::Failed(e);
                 }
             }
         }
