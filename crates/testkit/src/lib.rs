@@ -6,17 +6,25 @@
 //! | item | what it gives a test |
 //! | --- | --- |
 //! | [`Mosquitto`] | a mosquitto child process on free loopback ports, with its own config and temp dir, stopped on drop |
+//! | [`Postgres`] | a PostgreSQL server in its own temp dir on a free loopback port, with a database and a role with a password, stopped on drop |
 //! | [`TestCerts`] | a CA, server, client, expired and wrong-CA certificates made at test time |
 //! | [`Silent`] | a TCP listener that accepts connections and never answers (connect-timeout tests) |
 //! | [`free_port`], [`wait_for_port`] | loopback port helpers |
 //!
 //! Everything listens on `127.0.0.1` only. The mosquitto binary is `$HEXABOARD_MOSQUITTO`
-//! when set, else `/usr/sbin/mosquitto` when it exists, else `mosquitto` from `PATH`.
+//! when set, else `/usr/sbin/mosquitto` when it exists, else `mosquitto` from `PATH`. The
+//! PostgreSQL programs (`initdb`, `postgres`, `psql`) are in `$HEXABOARD_PG_BIN` when set, else
+//! in the newest `/usr/lib/postgresql/<version>/bin` (Debian's `postgresql` package), else on
+//! `PATH`; when the tests run as root, the server runs as the `postgres` account.
 
 mod certs;
+mod logfile;
 mod mosquitto;
 mod net;
+mod postgres;
+mod process;
 
 pub use certs::TestCerts;
 pub use mosquitto::{Mosquitto, MosquittoBuilder};
 pub use net::{free_port, wait_for_port, Silent};
+pub use postgres::{Postgres, PostgresBuilder};

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use super::{read_or_empty, Mosquitto, CONF, LOG, START_TIMEOUT, STDERR};
+use super::{Mosquitto, CONF, LOG, START_TIMEOUT, STDERR};
+use crate::logfile::read_or_empty;
 use crate::net::port_accepts;
 
 /// The mosquitto binary: `$HEXABOARD_MOSQUITTO`, else `/usr/sbin/mosquitto`, else from `PATH`.

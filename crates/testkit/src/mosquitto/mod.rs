@@ -6,9 +6,8 @@ mod builder;
 mod config;
 mod launch;
 
-use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,9 @@ use tempfile::TempDir;
 
 pub use builder::MosquittoBuilder;
 use launch::Launch;
+
+use crate::logfile::read_or_empty;
+use crate::process;
 
 /// How long [`MosquittoBuilder::start`] and [`Mosquitto::restart`] wait for every listener.
 const START_TIMEOUT: Duration = Duration::from_secs(5);
@@ -163,12 +165,7 @@ impl Mosquitto {
             return Ok(());
         };
         if child.try_wait()?.is_none() {
-            let status = Command::new("kill")
-                .arg("-TERM")
-                .arg(child.id().to_string())
-                .stdin(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            let status = process::signal("TERM", &[child.id()]);
             let deadline = Instant::now() + STOP_TIMEOUT;
             while status.is_ok() && Instant::now() < deadline {
                 if child.try_wait()?.is_some() {
@@ -214,14 +211,6 @@ impl Mosquitto {
     pub fn log(&self) -> anyhow::Result<String> {
         let file = if self.options.log_all { LOG } else { STDERR };
         read_or_empty(&self.dir.path().join(file))
-    }
-}
-
-fn read_or_empty(path: &Path) -> anyhow::Result<String> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Running the mosquitto command-line clients with timeouts.
+//! Running the mosquitto command-line clients with timeouts, and looking at processes.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -80,4 +80,25 @@ pub fn round_trip(sub_args: &[&str], pub_args: &[&str]) -> Run {
 /// Whether the process `pid` still exists.
 pub fn process_exists(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// The PIDs whose parent is `parent`.
+pub fn children_of(parent: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&p| stat_field(p, 1).as_deref() == Some(&parent.to_string()))
+        .collect()
+}
+
+/// Whether `pid` is a zombie: dead, not yet reaped.
+pub fn is_zombie(pid: u32) -> bool {
+    stat_field(pid, 0).as_deref() == Some("Z")
+}
+
+/// Field `n` after the command name of `/proc/PID/stat` (0 is the state, 1 the parent).
+fn stat_field(pid: u32, n: usize) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &text[text.rfind(')')? + 1..];
+    rest.split_whitespace().nth(n).map(str::to_owned)
 }
