@@ -7,6 +7,7 @@
 //! | --- | --- |
 //! | [`Mosquitto`] | a mosquitto child process on free loopback ports, with its own config and temp dir, stopped on drop |
 //! | [`Postgres`] | a PostgreSQL server in its own temp dir on a free loopback port, with a database and a role with a password, stopped on drop |
+//! | [`Resender`] | a scripted MQTT 3.1.1 broker that replays a QoS 1 message with DUP set after newer ones, and resends on reconnect ([`ResendScript`], [`ResendEvent`]) |
 //! | [`TestCerts`] | a CA, server, client, expired and wrong-CA certificates made at test time |
 //! | [`Silent`] | a TCP listener that accepts connections and never answers (connect-timeout tests) |
 //! | [`free_port`], [`wait_for_port`] | loopback port helpers |
@@ -23,8 +24,10 @@ mod mosquitto;
 mod net;
 mod postgres;
 mod process;
+mod resender;
 
 pub use certs::TestCerts;
 pub use mosquitto::{Mosquitto, MosquittoBuilder};
 pub use net::{free_port, wait_for_port, Silent};
 pub use postgres::{Postgres, PostgresBuilder};
+pub use resender::{ResendEvent, ResendScript, Resender};
