@@ -1,11 +1,12 @@
-//! Signals to server processes by PID, and the processes a server forked.
+//! Server child processes: waiting for them to be ready, signals by PID, the processes they
+//! forked.
 //!
 //! The workspace denies `unsafe`, so signals other than SIGKILL (which [`std::process::Child`]
 //! sends itself) go through the `kill` program. Processes are found through `/proc`.
 
 use std::fs;
 use std::io;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -77,4 +78,60 @@ fn stat(pid: u32) -> Option<Stat> {
     let state = fields.next()?.chars().next()?;
     let parent = fields.next()?.parse().ok()?;
     Some(Stat { state, parent })
+}
+
+/// How waiting for a freshly spawned server ended.
+pub(crate) enum Start {
+    Ready,
+    Exited(ExitStatus),
+    TimedOut,
+}
+
+/// Polls every 10 ms until `ready()` holds, `child` exits, or `timeout` passes. The child is
+/// left as it is (running when `Ready` or `TimedOut`).
+///
+/// # Errors
+///
+/// When the child's state cannot be read.
+pub(crate) fn wait_ready(
+    child: &mut Child,
+    timeout: Duration,
+    mut ready: impl FnMut() -> bool,
+) -> io::Result<Start> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Start::Exited(status));
+        }
+        if ready() {
+            return Ok(Start::Ready);
+        }
+        if Instant::now() >= deadline {
+            return Ok(Start::TimedOut);
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Sends `signal` to a running `child` and waits up to `timeout` for it to exit; returns
+/// whether it did (a child that had already exited did).
+///
+/// # Errors
+///
+/// When the child's state cannot be read.
+pub(crate) fn stop_child(child: &mut Child, signal: &str, timeout: Duration) -> io::Result<bool> {
+    if child.try_wait()?.is_some() {
+        return Ok(true);
+    }
+    if self::signal(signal, &[child.id()]).is_err() {
+        return Ok(false);
+    }
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if child.try_wait()?.is_some() {
+            return Ok(true);
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    Ok(false)
 }

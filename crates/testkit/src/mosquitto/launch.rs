@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 
 use super::{Mosquitto, CONF, LOG, START_TIMEOUT, STDERR};
 use crate::logfile::read_or_empty;
 use crate::net::port_accepts;
+use crate::process::{self, Start};
 
 /// The mosquitto binary: `$HEXABOARD_MOSQUITTO`, else `/usr/sbin/mosquitto`, else from `PATH`.
 fn program() -> PathBuf {
@@ -53,34 +53,26 @@ impl Mosquitto {
             .stderr(stderr)
             .spawn()
             .with_context(|| format!("spawning {}", program.display()))?;
-        self.child = Some(child);
         let ports = self.ports();
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            let exited = match self.child.as_mut() {
-                Some(child) => child.try_wait()?,
-                None => None,
-            };
-            if let Some(status) = exited {
-                self.child = None;
-                return Ok(Launch::Exited(
-                    self.report(&format!("mosquitto exited early ({status})")),
-                ));
-            }
-            if ports
+        let child = self.child.insert(child);
+        let ready = || {
+            ports
                 .iter()
                 .all(|&p| port_accepts(p, Duration::from_millis(200)))
-            {
-                return Ok(Launch::Up);
+        };
+        Ok(match process::wait_ready(child, START_TIMEOUT, ready)? {
+            Start::Ready => Launch::Up,
+            Start::Exited(status) => {
+                self.child = None;
+                Launch::Exited(self.report(&format!("mosquitto exited early ({status})")))
             }
-            if Instant::now() >= deadline {
+            Start::TimedOut => {
                 self.kill()?;
-                return Ok(Launch::TimedOut(self.report(&format!(
+                Launch::TimedOut(self.report(&format!(
                     "mosquitto did not accept connections on ports {ports:?} within {START_TIMEOUT:?}"
-                ))));
+                )))
             }
-            thread::sleep(Duration::from_millis(10));
-        }
+        })
     }
 
     /// An error text with the config, the log and stderr.

@@ -9,7 +9,7 @@ mod launch;
 use std::path::Path;
 use std::process::Child;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use tempfile::TempDir;
@@ -161,18 +161,8 @@ impl Mosquitto {
     ///
     /// When the signal cannot be sent or waiting fails. Stopping a stopped broker is not an error.
     pub fn stop(&mut self) -> anyhow::Result<()> {
-        let Some(child) = self.child.as_mut() else {
-            return Ok(());
-        };
-        if child.try_wait()?.is_none() {
-            let status = process::signal("TERM", &[child.id()]);
-            let deadline = Instant::now() + STOP_TIMEOUT;
-            while status.is_ok() && Instant::now() < deadline {
-                if child.try_wait()?.is_some() {
-                    break;
-                }
-                thread::sleep(Duration::from_millis(10));
-            }
+        if let Some(child) = self.child.as_mut() {
+            process::stop_child(child, "TERM", STOP_TIMEOUT)?;
         }
         self.kill()
     }

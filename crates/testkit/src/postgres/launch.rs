@@ -3,15 +3,16 @@
 
 use std::fmt::Write as _;
 use std::fs::{self, OpenOptions};
+use std::path::Path;
 use std::process::Stdio;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 
 use super::{Postgres, LOG, START_TIMEOUT};
 use crate::logfile::read_or_empty;
 use crate::net::port_accepts;
+use crate::process::{self, Start};
 
 /// How many of the log's last lines an error report carries.
 const REPORT_LINES: usize = 40;
@@ -48,56 +49,30 @@ impl Postgres {
             .stderr(log)
             .spawn()
             .with_context(|| format!("spawning {}", self.bin.join("postgres").display()))?;
-        self.child = Some(child);
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            let exited = match self.child.as_mut() {
-                Some(child) => child.try_wait()?,
-                None => None,
-            };
-            if let Some(status) = exited {
+        let pid = child.id();
+        let (data, port) = (self.data_dir(), self.port);
+        let child = self.child.insert(child);
+        let ready = || is_ready(pid, &data, port);
+        Ok(match process::wait_ready(child, START_TIMEOUT, ready)? {
+            Start::Ready => Launch::Up,
+            Start::Exited(status) => {
                 self.child = None;
                 let report = self.report(&format!("PostgreSQL exited early ({status})"));
                 let this_run = fs::read(&log_path)?;
                 let this_run = this_run.get(log_start as usize..).unwrap_or_default();
-                let taken = String::from_utf8_lossy(this_run).contains("could not bind");
-                return Ok(if taken {
+                if String::from_utf8_lossy(this_run).contains("could not bind") {
                     Launch::PortTaken(report)
                 } else {
                     Launch::Exited(report)
-                });
+                }
             }
-            if self.is_ready() {
-                return Ok(Launch::Up);
-            }
-            if Instant::now() >= deadline {
+            Start::TimedOut => {
                 self.kill()?;
-                return Ok(Launch::TimedOut(self.report(&format!(
-                    "PostgreSQL was not ready on port {} within {START_TIMEOUT:?}",
-                    self.port
-                ))));
+                Launch::TimedOut(self.report(&format!(
+                    "PostgreSQL was not ready on port {port} within {START_TIMEOUT:?}"
+                )))
             }
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Whether our postmaster says it is ready and its port accepts TCP connections.
-    ///
-    /// `postmaster.pid` holds the postmaster's PID on its first line and, from PostgreSQL 10
-    /// on, its state (`starting`, `ready`, `stopping`) on the eighth. The PID must be our
-    /// child's: after a kill the file of the dead server still says `ready`. The port alone
-    /// is not enough: during crash recovery it accepts and then refuses to log in.
-    fn is_ready(&self) -> bool {
-        let Some(pid) = self.pid() else {
-            return false;
-        };
-        let Ok(text) = fs::read_to_string(self.data_dir().join("postmaster.pid")) else {
-            return false;
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        lines.first().and_then(|l| l.trim().parse::<u32>().ok()) == Some(pid)
-            && lines.get(7).map(|l| l.trim()) == Some("ready")
-            && port_accepts(self.port, Duration::from_millis(200))
+        })
     }
 
     /// An error text with the last lines of the server log.
@@ -105,6 +80,22 @@ impl Postgres {
         let text = read_or_empty(&self.dir.path().join(LOG)).unwrap_or_else(|e| format!("({e})"));
         with_tail(what, "postgres.log", &text)
     }
+}
+
+/// Whether the postmaster `pid` says it is ready and `port` accepts TCP connections.
+///
+/// `postmaster.pid` holds the postmaster's PID on its first line and, from PostgreSQL 10 on,
+/// its state (`starting`, `ready`, `stopping`) on the eighth. The PID must be ours: after a
+/// kill the file of the dead server still says `ready`. The port alone is not enough: during
+/// crash recovery it accepts and then refuses to log in.
+fn is_ready(pid: u32, data: &Path, port: u16) -> bool {
+    let Ok(text) = fs::read_to_string(data.join("postmaster.pid")) else {
+        return false;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    lines.first().and_then(|l| l.trim().parse::<u32>().ok()) == Some(pid)
+        && lines.get(7).map(|l| l.trim()) == Some("ready")
+        && port_accepts(port, Duration::from_millis(200))
 }
 
 /// `what`, then the last lines of `text` under a `--- title ---` line.

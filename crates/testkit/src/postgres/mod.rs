@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use tempfile::TempDir;
@@ -169,18 +169,8 @@ impl Postgres {
     ///
     /// When waiting fails. Stopping a stopped server is not an error.
     pub fn stop(&mut self) -> anyhow::Result<()> {
-        let Some(child) = self.child.as_mut() else {
-            return Ok(());
-        };
-        if child.try_wait()?.is_none() {
-            let sent = process::signal("INT", &[child.id()]);
-            let deadline = Instant::now() + STOP_TIMEOUT;
-            while sent.is_ok() && Instant::now() < deadline {
-                if child.try_wait()?.is_some() {
-                    break;
-                }
-                thread::sleep(Duration::from_millis(10));
-            }
+        if let Some(child) = self.child.as_mut() {
+            process::stop_child(child, "INT", STOP_TIMEOUT)?;
         }
         self.kill()
     }
