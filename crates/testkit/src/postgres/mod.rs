@@ -53,7 +53,8 @@ const INITDB_LOG: &str = "initdb.log";
 /// ```
 ///
 /// The server listens on `127.0.0.1` (password, SCRAM) and on a Unix socket in its temp dir
-/// (the superuser, trusted). It runs with `fsync = off` and `full_page_writes = off`, so a
+/// (the superuser, trusted). Under root it runs as the `postgres` account, so the temp dir
+/// (in `$TMPDIR`, else `/tmp`) must be reachable by that account. It runs with `fsync = off` and `full_page_writes = off`, so a
 /// power loss could corrupt it, and with `synchronous_commit = on`, so a commit that returned
 /// survives [`kill`](Self::kill): the operating system holds what the server wrote.
 pub struct Postgres {
