@@ -152,7 +152,7 @@ pub(crate) struct RecordArgs {
     /// is acknowledged
     #[arg(
         long,
-        default_value_t = hexaboard_mqtt::store::DEFAULT_GATHER_DELAY.as_millis() as u64,
+        default_value_t = hexaboard_store::csv::DEFAULT_GATHER_DELAY.as_millis() as u64,
         value_name = "MS"
     )]
     pub(crate) gather_ms: u64,

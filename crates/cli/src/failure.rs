@@ -13,7 +13,7 @@ use std::sync::Arc;
 use hexaboard_core::text::{Report, Text};
 use hexaboard_mqtt::session::{ConnectError, PublishError};
 use hexaboard_mqtt::settings::SettingsError;
-use hexaboard_mqtt::store::StoreError;
+use hexaboard_store::StoreError;
 
 /// A mistake in the command line or the settings: exit code 2, not 1.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,5 @@
-//! The `hexaboard` command: thin wiring of the `hexaboard-core` and `hexaboard-mqtt` crates.
+//! The `hexaboard` command: thin wiring of the `hexaboard-core`, `hexaboard-mqtt`,
+//! `hexaboard-store` and `hexaboard-recorder` crates.
 //!
 //! Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 

@@ -3,11 +3,12 @@
 //! could not be stored.
 
 use std::io::Write as _;
+use std::path::Path;
 
 use hexaboard_core::text::Text;
-use hexaboard_mqtt::recorder::Recorder;
 use hexaboard_mqtt::session::{Session, StopSignal};
 use hexaboard_mqtt::settings::ConnectionSettings;
+use hexaboard_recorder::Recorder;
 
 use crate::failure::Failure;
 use crate::live;
@@ -32,7 +33,7 @@ pub(crate) fn connect(
 }
 
 /// Ends a recording once it was stopped: the session stopped, the recorder closed, and the
-/// chapter's closing lines with the totals and where the data is.
+/// chapter's closing lines with the totals and where the data is (`location`).
 ///
 /// # Errors
 ///
@@ -43,6 +44,7 @@ pub(crate) fn connect(
 pub(crate) fn finish(
     recorder: &Recorder,
     session: Option<Session>,
+    location: &Path,
     text: Text,
 ) -> anyhow::Result<()> {
     if let Some(error) = recorder.failure() {
@@ -60,6 +62,6 @@ pub(crate) fn finish(
     let totals = recorder.close()?;
     println!("{}", text.shutdown_after_saving());
     println!("{}", text.totals(&totals.in_words(text)));
-    println!("{}", text.data_location(recorder.csv_path()));
+    println!("{}", text.data_location(location));
     Ok(())
 }

@@ -2,7 +2,8 @@
 //!
 //! The pure heart of hexaboard: everything that can be decided from bytes, strings and times
 //! handed in by the caller. No network, no files, no clock, no threads live here; the
-//! `hexaboard-mqtt` crate turns the outside world into calls of this one.
+//! `hexaboard-mqtt` crate turns the network into calls of this one, and `hexaboard-store`
+//! keeps what comes out.
 //!
 //! # Layout
 //!

@@ -26,9 +26,9 @@ mod enabled {
 
     use hexaboard_core::sim::VirtualBoard;
     use hexaboard_core::text::{Escaped, Report};
-    use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
     use hexaboard_mqtt::session::{Session, StopSignal};
     use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
+    use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 
     use crate::boards::{board_ids, interval, publish_readings, Schedule};
     use crate::cli::DemoArgs;
@@ -67,10 +67,12 @@ mod enabled {
             .build()?;
         let mut options = RecorderOptions::new(context.offset);
         options.pipeline = recording.pipeline_config();
-        let recorder = Recorder::open(context.csv_file()?, options)?;
-        if recorder.created() {
-            eprintln!("{}", text.csv_created(recorder.csv_path()));
+        let csv_file = context.csv_file()?;
+        let files = options.open_csv(&csv_file)?;
+        if files.csv().created() {
+            eprintln!("{}", text.csv_created(&csv_file));
         }
+        let recorder = Recorder::new(Box::new(files), options.pipeline)?;
         let table = Arc::new(Mutex::new(LiveTable::default()));
         let observed = Arc::clone(&table);
         recorder.on_record(move |record, _| {
@@ -148,6 +150,6 @@ mod enabled {
             eprintln!("{}", text.error(&Report(&error)));
         }
         std::thread::sleep(DRAIN);
-        recording::finish(&recorder, Some(session), text)
+        recording::finish(&recorder, Some(session), &csv_file, text)
     }
 }

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hexaboard_core::text::{Escaped, Text};
-use hexaboard_mqtt::recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source};
+use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
@@ -32,10 +32,11 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
-    let recorder = Recorder::open(app.csv_file(), options)?;
-    if recorder.created() {
-        println!("{}", text.csv_created(recorder.csv_path()));
+    let files = options.open_csv(app.csv_file())?;
+    if files.csv().created() {
+        println!("{}", text.csv_created(app.csv_file()));
     }
+    let recorder = Recorder::new(Box::new(files), options.pipeline)?;
     println!("{}", text.collecting());
 
     let stop = StopSignal::install()?;
@@ -63,7 +64,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     } else {
         stop.wait();
     }
-    recording::finish(&recorder, session, text)
+    recording::finish(&recorder, session, app.csv_file(), text)
 }
 
 /// The recording settings, with a stable client id derived from this machine and the CSV

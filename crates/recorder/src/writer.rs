@@ -1,25 +1,24 @@
 //! The recorder's own thread: it writes gathered QoS 0 rows once they are due and syncs the
-//! CSV, so that neither waits on paho's callback thread.
+//! store, so that neither waits on paho's callback thread.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
-use super::{Recorder, State};
-use crate::session::StopSignal;
-use crate::store::StoreError;
+use hexaboard_mqtt::session::StopSignal;
+use hexaboard_store::StoreError;
+
+use crate::recorder::{Recorder, State};
 
 impl Recorder {
-    /// Starts the thread that writes gathered QoS 0 rows once they are due and syncs the CSV
+    /// Starts the thread that writes gathered QoS 0 rows once they are due and syncs the store
     /// to disk at most once a second of activity. The lock is held only to write the rows
     /// and take the sync's work; the `fsync` runs without it. The thread ends when the
     /// recorder is closed or dropped, or after a failure (which it reports and stops on).
-    pub(super) fn start_writer(
+    pub(crate) fn start_writer(
         state: Weak<Mutex<Option<State>>>,
         failure: Arc<OnceLock<Arc<StoreError>>>,
         stop: Arc<OnceLock<StopSignal>>,
-        path: &Path,
     ) -> Result<Thread, StoreError> {
         /// How long the thread sleeps when no rows are gathered.
         const IDLE: Duration = Duration::from_millis(200);
@@ -30,7 +29,7 @@ impl Recorder {
             }
         };
         let spawned = std::thread::Builder::new()
-            .name("csv-writer".into())
+            .name("store-writer".into())
             .spawn(move || loop {
                 let Some(state) = state.upgrade() else {
                     return;
@@ -62,10 +61,7 @@ impl Recorder {
             });
         match spawned {
             Ok(handle) => Ok(handle.thread().clone()),
-            Err(cause) => Err(StoreError::Thread {
-                path: path.to_owned(),
-                cause,
-            }),
+            Err(cause) => Err(StoreError::Thread { cause }),
         }
     }
 }

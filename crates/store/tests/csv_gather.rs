@@ -5,14 +5,11 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hexaboard_mqtt::core::reading::ReadingParser;
-use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
-use hexaboard_mqtt::settings::Qos;
-use hexaboard_mqtt::store::{
-    Appended, CsvStore, MessageId, StoreError, StoreOptions, GATHER_LIMIT, MAX_GATHER_DELAY,
-};
+use hexaboard_core::reading::ReadingParser;
+use hexaboard_store::csv::{CsvStore, StoreOptions, GATHER_LIMIT, MAX_GATHER_DELAY};
+use hexaboard_store::{Appended, MessageId, StoreError};
 use time::macros::{datetime, offset};
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 const HEADER: &str = "Timestamp,Board,Temperature,Humidity,Light\r\n";
 const TOPIC: &str = "hexaboard/A/sensor/data";
@@ -173,59 +170,6 @@ fn without_gathering_a_qos0_row_is_written_before_append_returns() {
     assert_eq!(append(&mut store, 5, true).unwrap(), Appended::Stored);
     assert_eq!(store.flush_at(), None);
     assert_eq!(text(&path), rows([5]));
-}
-
-fn handle_qos0(recorder: &Recorder, light: u64) {
-    recorder
-        .handle_at(TOPIC, payload(light).as_bytes(), Qos::AtMostOnce, AT)
-        .unwrap();
-}
-
-#[test]
-fn a_recorder_writes_qos0_rows_by_itself_once_the_delay_has_passed() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("sensor_data.csv");
-    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
-    options.gather = Some(Duration::from_secs(1));
-    let recorder = Recorder::open(&csv, options).unwrap();
-    handle_qos0(&recorder, 1);
-    handle_qos0(&recorder, 2);
-    assert_eq!(text(&csv), rows([1]), "the second row waits");
-    // No further message and no call: the recorder's own thread writes it.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while text(&csv) != rows([1, 2]) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    assert_eq!(text(&csv), rows([1, 2]));
-    let totals = recorder.close().unwrap();
-    assert_eq!(totals.stored, 2);
-}
-
-#[test]
-fn a_recorder_closed_writes_the_rows_still_gathered() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("sensor_data.csv");
-    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
-    options.gather = Some(Duration::from_secs(3600));
-    let recorder = Recorder::open(&csv, options).unwrap();
-    for light in 0..5 {
-        handle_qos0(&recorder, light);
-    }
-    assert_eq!(text(&csv), rows([0]), "the first row only: the others wait");
-    recorder.close().unwrap();
-    assert_eq!(text(&csv), rows(0..5));
-}
-
-#[test]
-fn a_recorder_without_gathering_writes_each_qos0_row_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("sensor_data.csv");
-    let mut options = RecorderOptions::new(UtcOffset::from_hms(9, 0, 0).unwrap());
-    options.gather = None;
-    let recorder = Recorder::open(&csv, options).unwrap();
-    handle_qos0(&recorder, 3);
-    assert_eq!(text(&csv), rows([3]));
-    recorder.close().unwrap();
 }
 
 #[test]

@@ -1,17 +1,18 @@
-//! How a [`Recorder`](super::Recorder) is set up, and what it tells an observer about each
+//! How a [`Recorder`] is set up, and what it tells an observer about each
 //! message.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hexaboard_core::pipeline::{PipelineConfig, ReadingOutcome};
 use hexaboard_core::status::Status;
+use hexaboard_store::csv::{CsvFiles, CsvStore, StoreOptions, DEFAULT_GATHER_DELAY};
+use hexaboard_store::rejects::{self, RejectsFile, DEFAULT_REJECTS_LIMIT};
+use hexaboard_store::{StoreError, StoreNote};
 use time::UtcOffset;
 
 #[cfg(doc)]
-use super::Recorder;
-use crate::rejects::DEFAULT_REJECTS_LIMIT;
-use crate::store::{StoreNote, StoreOptions, DEFAULT_GATHER_DELAY};
+use crate::Recorder;
 
 /// How a [`Recorder`] is set up.
 #[derive(Debug, Clone)]
@@ -46,13 +47,39 @@ impl RecorderOptions {
             rejects_limit: DEFAULT_REJECTS_LIMIT,
         }
     }
+
+    /// Opens (or creates) the CSV at `csv_path` and the rejects file as these options say,
+    /// for a [`Recorder`]: the CSV is synced by the recorder's own thread and the rows of QoS
+    /// 0 messages are gathered for [`RecorderOptions::gather`].
+    ///
+    /// # Errors
+    ///
+    /// The [`StoreError`] of [`CsvStore::open`] or [`RejectsFile::open`]: a file with another
+    /// header, a path that cannot be opened or written.
+    pub fn open_csv(&self, csv_path: impl AsRef<Path>) -> Result<CsvFiles, StoreError> {
+        let csv_path = csv_path.as_ref();
+        let csv = CsvStore::open(
+            csv_path,
+            self.offset,
+            self.store
+                .clone()
+                .sync_elsewhere(true)
+                .gather_at_most_once(self.gather),
+        )?;
+        let rejects_path = self
+            .rejects_path
+            .clone()
+            .unwrap_or_else(|| rejects::default_path(csv_path));
+        let rejects = RejectsFile::open(&rejects_path, self.offset, self.rejects_limit)?;
+        Ok(CsvFiles::new(csv, rejects))
+    }
 }
 
 /// What happened to one message, as shown to an observer ([`Recorder::on_record`]).
 #[derive(Debug)]
 pub enum Record<'a> {
-    /// A reading, written to the CSV (at QoS 0 possibly still gathered, to be written
-    /// within the gather delay: see [`RecorderOptions::gather`]).
+    /// A reading, stored (at QoS 0 in the CSV possibly still gathered, to be written within
+    /// the gather delay: see [`RecorderOptions::gather`]).
     Stored(&'a ReadingOutcome<'a>),
     /// A reading already stored (a redelivery): nothing written.
     Duplicate(&'a ReadingOutcome<'a>),
@@ -63,7 +90,7 @@ pub enum Record<'a> {
         /// Online or offline.
         status: Status,
     },
-    /// A payload that is not a reading or status, kept in the rejects file.
+    /// A payload that is not a reading or status, kept as a reject.
     Rejected {
         /// The topic it came on.
         topic: &'a str,
@@ -71,11 +98,12 @@ pub enum Record<'a> {
         error: &'a (dyn std::error::Error + 'static),
         /// Whether this is the first rejection of its kind (report each kind once).
         first_of_kind: bool,
-        /// Whether the rejects file is full, so it was counted but not written.
+        /// Whether the store's rejects are at their size cap, so it was counted but not
+        /// written.
         not_written: bool,
     },
-    /// Something about the CSV the user should know while recording goes on: it was moved,
-    /// deleted or replaced and opened again, or its duplicate journal failed.
+    /// Something about the store the user should know while recording goes on: the CSV was
+    /// moved, deleted or replaced and opened again, or its duplicate journal failed.
     Note(&'a StoreNote),
     /// A message on a topic that is neither a sensor nor a status topic.
     Other {

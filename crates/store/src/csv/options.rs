@@ -88,7 +88,7 @@ impl StoreOptions {
     /// and [`CsvStore::close`](super::CsvStore::close), and once the oldest has waited
     /// `delay`, which the owner of the store sees to by calling
     /// [`CsvStore::flush_due`](super::CsvStore::flush_due) (the
-    /// [`Recorder`](crate::recorder::Recorder) does, from a thread of its own). Default off:
+    /// recorder of `hexaboard-recorder` does, from a thread of its own). Default off:
     /// every row is written before `append` returns.
     ///
     /// The broker never sends a QoS 0 message again, so nothing here decides whether it is

@@ -27,9 +27,8 @@ use hexaboard_core::reading::ReadingError;
 use serde::Serialize;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::store::file::{start_on_new_line_with, write_all};
-use crate::store::seen::with_suffix;
-use crate::store::StoreError;
+use crate::append::{start_on_new_line_with, with_suffix, write_all};
+use crate::StoreError;
 
 /// The default size cap of a rejects file: 10 MiB.
 pub const DEFAULT_REJECTS_LIMIT: u64 = 10 * 1024 * 1024;

@@ -6,10 +6,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use hexaboard_mqtt::core::reading::{Reading, ReadingParser};
-use hexaboard_mqtt::store::{
-    Appended, CsvStore, MessageId, ReopenReason, StoreError, StoreNote, StoreOptions,
-};
+use hexaboard_core::reading::{Reading, ReadingParser};
+use hexaboard_store::csv::{CsvStore, StoreOptions};
+use hexaboard_store::{Appended, MessageId, ReopenReason, StoreError, StoreNote};
 use time::macros::{datetime, offset};
 use time::OffsetDateTime;
 

@@ -1,40 +1,16 @@
-//! Which messages were stored lately, so a broker's redelivery is not stored twice.
-//!
-//! A QoS 1 message is redelivered, with the DUP flag set, when its acknowledgement was lost:
-//! the receiver was killed after writing the row, or the connection dropped. Boards without a
-//! timestamp may legitimately send the same payload twice in a row, so only a message that is
-//! flagged DUP *and* whose digest is among the recently stored ones is a duplicate.
-//!
-//! The digests live in [`Recent`] (a fixed-capacity ring plus two generations of sets: bounded
-//! memory, no allocation once full) and in a journal beside the CSV (`<csv>.seen`), so the
-//! memory survives a restart. The journal is a 32-byte head, then a ring of 32-byte entries,
-//! one per stored row (see [`Journal`]), each written *before* its row with the length the CSV
-//! will have once the row is in: killed between the two, the entry is dropped at the next
-//! start and the redelivery is stored once.
-//!
-//! | file | holds |
-//! | --- | --- |
-//! | this one | [`MessageId`]: a message's digest and DUP flag |
-//! | `recent.rs` | [`Recent`]: the digests stored lately, in memory |
-//! | `journal.rs` | [`Journal`]: the same digests in `<csv>.seen`, so a restart remembers them |
-
-mod journal;
-mod recent;
-#[cfg(test)]
-mod tests;
-
-pub use journal::journal_path;
-pub(crate) use journal::{read_at_most, sync_dir, with_suffix, Journal};
-pub(crate) use recent::Recent;
+//! [`MessageId`]: how a store tells a broker's redelivery from a new reading.
 
 use xxhash_rust::xxh3::Xxh3Default;
+
+#[cfg(doc)]
+use crate::Store;
 
 /// The identity of an MQTT message for de-duplication: a digest of its topic and payload, and
 /// its DUP flag.
 ///
-/// [`CsvStore::append`](super::CsvStore::append) skips a message only when its DUP flag is set
-/// *and* its digest is among the last stored ones (8,192 by default, kept in `<csv>.seen` so a
-/// restart remembers them). A message without the flag is always stored: a board without a
+/// A store ([`Store::append`]) skips a message only when its DUP flag is set *and* its digest
+/// is among the last stored ones (8,192 by default, remembered across restarts: the CSV keeps
+/// them in `<csv>.seen`). A message without the flag is always stored: a board without a
 /// clock sends the same payload whenever nothing changed. A message delivered at most once
 /// ([`MessageId::at_most_once`], QoS 0) is neither checked nor remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

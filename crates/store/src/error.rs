@@ -1,4 +1,4 @@
-//! The one error type of the files layer: the CSV store, its duplicate journal and the rejects
+//! The one error type of the stores: the CSV store, its duplicate journal and the rejects
 //! file. Every message names the path, the operating system's error and, where one is known,
 //! what to do about it.
 
@@ -44,12 +44,10 @@ pub enum StoreError {
         /// The operating system's error (in the message, so not also given as its source).
         cause: io::Error,
     },
-    /// The thread that writes and syncs the file in the background could not be started
+    /// The thread that writes and syncs the store in the background could not be started
     /// (the process is out of threads or memory).
-    #[error("cannot start the thread that writes `{}`: {cause}", path.display())]
+    #[error("cannot start the thread that writes and syncs readings in the background: {cause}")]
     Thread {
-        /// The file.
-        path: PathBuf,
         /// The operating system's error (in the message, so not also given as its source).
         cause: io::Error,
     },
@@ -79,16 +77,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// The file concerned.
-    pub fn path(&self) -> &Path {
+    /// The file concerned, when there is one.
+    pub fn path(&self) -> Option<&Path> {
         match self {
             StoreError::Open { path, .. }
             | StoreError::Read { path, .. }
             | StoreError::Write { path, .. }
             | StoreError::Sync { path, .. }
-            | StoreError::Thread { path, .. }
             | StoreError::Header { path, .. }
-            | StoreError::NotAJournal { path } => path,
+            | StoreError::NotAJournal { path } => Some(path),
+            StoreError::Thread { .. } => None,
         }
     }
 

@@ -3,10 +3,11 @@
 
 use std::time::Instant;
 
-use super::file::write_all_or_keep;
 #[cfg(doc)]
 use super::StoreOptions;
-use super::{Appended, CsvStore, StoreError, GATHER_LIMIT};
+use super::{CsvStore, GATHER_LIMIT};
+use crate::append::write_all_or_keep;
+use crate::{Appended, StoreError};
 
 impl CsvStore {
     /// Keeps the row just formatted with the gathered ones; writes them all once there are

@@ -1,6 +1,7 @@
 //! Recording end to end: every good reading in the CSV, every bad payload in the rejects file,
 //! and nothing lost or doubled when the receiver is killed mid-stream and started again.
 
+#[path = "../../mqtt/tests/session_support/mod.rs"]
 mod session_support;
 
 use std::collections::BTreeMap;
@@ -9,9 +10,9 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use hexaboard_core::csv_row::RowReader;
-use hexaboard_mqtt::recorder::{Recorder, RecorderOptions};
 use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, StopSignal};
+use hexaboard_recorder::{Recorder, RecorderOptions};
 use hexaboard_testkit::Mosquitto;
 use session_support::{plain, publisher, quick, topic_filter, wait_until};
 use time::UtcOffset;
@@ -110,7 +111,7 @@ fn good_readings_are_stored_and_bad_payloads_kept_as_rejects() {
         (40, 4, 0)
     );
     assert_eq!(lights(&csv), (0..40).map(|i| (i, 1)).collect());
-    let rejects = std::fs::read_to_string(recorder.rejects_path()).unwrap();
+    let rejects = std::fs::read_to_string(hexaboard_store::rejects::default_path(&csv)).unwrap();
     let kinds: Vec<String> = rejects
         .lines()
         .map(|line| {

@@ -5,7 +5,8 @@ use std::os::unix::fs::MetadataExt;
 use std::time::Instant;
 
 use super::file::{open_csv, start_on_new_line, Opened};
-use super::{CsvStore, ReopenReason, StoreError, StoreNote};
+use super::CsvStore;
+use crate::{ReopenReason, StoreError, StoreNote};
 
 impl CsvStore {
     /// Opens the path again if it no longer names the open file, looking at most once per

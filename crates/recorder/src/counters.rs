@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use hexaboard_mqtt::counters::Counters;
+//! use hexaboard_recorder::counters::Counters;
 //!
 //! let counters = Arc::new(Counters::default());
 //! let printer = Arc::clone(&counters);

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::seen::Journal;
+use super::CsvStore;
 #[cfg(doc)]
 use super::StoreOptions;
-use super::{CsvStore, StoreError};
+use crate::StoreError;
 
 /// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
 #[derive(Debug)]

@@ -4,10 +4,11 @@
 use hexaboard_core::pipeline::Outcome;
 use time::OffsetDateTime;
 
-use super::{Record, Recorder, State};
-use crate::rejects::Rejected;
-use crate::settings::Qos;
-use crate::store::{Appended, MessageId, StoreError};
+use hexaboard_mqtt::settings::Qos;
+use hexaboard_store::{Appended, MessageId, Rejected, StoreError};
+
+use crate::options::Record;
+use crate::recorder::{Recorder, State};
 
 /// Where a broker's redeliveries can be: at the start of a connection, before the first new
 /// reading. A QoS 1 message is sent again only when its acknowledgement was lost with a
@@ -17,7 +18,7 @@ use crate::store::{Appended, MessageId, StoreError};
 /// new reading: a board whose clock counts from boot sends the payloads of its last start
 /// again after a restart, when the room has not changed.
 #[derive(Debug, Default)]
-pub(super) struct Redeliveries {
+pub(crate) struct Redeliveries {
     /// The connection of the last message.
     connection: Option<u32>,
     /// Whether no new QoS 1 or 2 reading has come on it yet.
@@ -26,7 +27,7 @@ pub(super) struct Redeliveries {
 
 impl Redeliveries {
     /// Whether a reading on `connection` (`None`: not known) may be a redelivery.
-    pub(super) fn possible(&mut self, connection: Option<u32>) -> bool {
+    pub(crate) fn possible(&mut self, connection: Option<u32>) -> bool {
         let Some(connection) = connection else {
             return true;
         };
@@ -44,8 +45,8 @@ impl Recorder {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the CSV or rejects file cannot be written; the message must then
-    /// not be acknowledged.
+    /// A [`StoreError`] when the store cannot keep the message; the message must then not be
+    /// acknowledged.
     pub fn handle(
         &self,
         topic: &str,
@@ -73,7 +74,7 @@ impl Recorder {
     }
 
     /// [`Recorder::handle_at`] for a message that came on the session's connection number
-    /// `connection` ([`Incoming::connection`](crate::session::Incoming::connection)): a reading is checked against the stored ones
+    /// `connection` ([`Incoming::connection`](hexaboard_mqtt::session::Incoming::connection)): a reading is checked against the stored ones
     /// only at the start of a connection, up to the first new QoS 1 or 2 reading, where a
     /// broker puts what it sends again. Later the same payload is stored as a new reading.
     ///
@@ -107,7 +108,6 @@ impl Recorder {
         let State {
             pipeline,
             store,
-            rejects,
             kinds_seen,
             observer,
             redeliveries,
@@ -127,7 +127,7 @@ impl Recorder {
                     }
                 };
                 let idle = store.flush_at().is_none();
-                let appended = store.append(received_at, &outcome.reading, id)?;
+                let appended = store.append(received_at, topic, &outcome.reading, id)?;
                 if appended == Appended::Stored && qos != Qos::AtMostOnce {
                     // Something new: the broker has sent all it had to send again.
                     redeliveries.open = false;
@@ -157,6 +157,7 @@ impl Recorder {
                 }
             }
             Outcome::Status { board, status } => {
+                store.status(received_at, topic, board, status)?;
                 self.counters.add_status_message();
                 if let Some(observe) = observer {
                     observe(&Record::Status { board, status }, received_at);
@@ -164,8 +165,7 @@ impl Recorder {
             }
             Outcome::Rejected(error) => {
                 self.counters.add_rejected();
-                let written =
-                    rejects.write_kind(received_at, topic, error.kind(), &error, payload)?;
+                let written = store.reject(received_at, topic, error.kind(), &error, payload)?;
                 let not_written = matches!(written, Rejected::NotWritten { .. });
                 if not_written {
                     self.counters.add_reject_not_written();

@@ -2,7 +2,6 @@
 //! each written before its row, so a restart remembers what was stored and drops an entry whose
 //! row never reached the CSV.
 
-use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
@@ -12,7 +11,8 @@ use std::sync::atomic::{compiler_fence, Ordering};
 use memmap2::{MmapMut, MmapOptions};
 
 use super::Recent;
-use crate::store::error::StoreError;
+use crate::append::{read_at_most, sync_dir, with_suffix};
+use crate::error::StoreError;
 
 pub(super) const MAGIC: &[u8; 16] = b"hexaboard-seen/3";
 /// The earlier format, a list that grew by one entry per row and was rewritten now and then:
@@ -54,12 +54,6 @@ pub(crate) struct Journal {
 /// The journal's path for a CSV path: `sensor_data.csv` → `sensor_data.csv.seen`.
 pub fn journal_path(csv: &Path) -> PathBuf {
     with_suffix(csv, ".seen")
-}
-
-pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = OsString::from(path.as_os_str());
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// An entry read back from the file.
@@ -366,30 +360,4 @@ fn entry(digest: u128, end: u64, seq: u64) -> [u8; ENTRY as usize] {
     bytes[16..SEQ].copy_from_slice(&end.to_le_bytes());
     bytes[SEQ..].copy_from_slice(&seq.to_le_bytes());
     bytes
-}
-
-/// Reads up to `buf.len()` bytes at `offset`, fewer at the end of the file.
-pub(crate) fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read_at(&mut buf[got..], offset + got as u64) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
-}
-
-/// Makes a file's creation or renaming durable. Best effort: a directory that cannot be
-/// synced costs durability against power loss only, never data the file already holds.
-pub(crate) fn sync_dir(file: &Path) {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
 }

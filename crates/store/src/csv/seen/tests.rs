@@ -5,6 +5,7 @@ use std::os::unix::fs::FileExt;
 
 use super::journal::{ENTRY, GROWTH, HEAD, LIST_MAGIC, MAGIC, SEQ};
 use super::*;
+use crate::MessageId;
 
 #[test]
 fn the_digest_is_stable_across_releases() {

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::error::StoreError;
+use crate::StoreError;
 
 /// Why the store opened its path again while recording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! The CSV store: the chapter's `sensor_data.csv`, written so that no reading is lost.
 //!
 //! ```no_run
-//! use hexaboard_mqtt::store::{Appended, CsvStore, MessageId, StoreOptions};
-//! use hexaboard_mqtt::core::reading::ReadingParser;
+//! use hexaboard_core::reading::ReadingParser;
+//! use hexaboard_store::csv::{CsvStore, StoreOptions};
+//! use hexaboard_store::{Appended, MessageId};
 //! use time::{OffsetDateTime, UtcOffset};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -62,13 +63,12 @@
 //! A CSV path that is not a regular file (`/dev/stdout`, a FIFO) gets the header and rows but
 //! no duplicate journal and no checks for replacement, as nothing can be read back from it.
 
-mod error;
-pub(crate) mod file;
+mod file;
+mod files;
 mod follow;
 mod gather;
-mod note;
 mod options;
-pub(crate) mod seen;
+mod seen;
 mod sync;
 
 use std::collections::VecDeque;
@@ -80,29 +80,18 @@ use hexaboard_core::csv_row::RowWriter;
 use hexaboard_core::reading::Reading;
 use time::{OffsetDateTime, UtcOffset};
 
-pub use error::StoreError;
-pub use note::{ReopenReason, StoreNote};
+pub use files::CsvFiles;
 pub use options::{
     StoreOptions, DEFAULT_GATHER_DELAY, DEFAULT_INTERVAL, DEFAULT_SEEN_CAPACITY, GATHER_LIMIT,
     MAX_GATHER_DELAY,
 };
-pub use seen::{journal_path, MessageId};
+pub use seen::journal_path;
 pub use sync::SyncWork;
 
-use file::{open_csv, write_all};
+use crate::append::write_all;
+use crate::{Appended, MessageId, StoreError, StoreNote};
+use file::open_csv;
 use seen::{Journal, Recent};
-
-/// What [`CsvStore::append`] did with a reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Appended {
-    /// The row was handed to the operating system.
-    Stored,
-    /// The row of a message delivered at most once waits in memory with others, to be
-    /// written within the gather delay ([`StoreOptions::gather_at_most_once`]).
-    Gathered,
-    /// The message is a redelivery of one already stored: nothing was written.
-    Duplicate,
-}
 
 /// The chapter's CSV file, opened for appending readings.
 #[derive(Debug)]

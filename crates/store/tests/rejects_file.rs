@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::Path;
 
-use hexaboard_mqtt::core::reading::{ReadingError, ReadingParser};
-use hexaboard_mqtt::rejects::{default_path, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
+use hexaboard_core::reading::{ReadingError, ReadingParser};
+use hexaboard_store::rejects::{default_path, Rejected, RejectsFile, DEFAULT_REJECTS_LIMIT};
 use serde_json::Value;
 use time::macros::{datetime, offset};
 

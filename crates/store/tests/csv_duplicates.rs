@@ -4,10 +4,9 @@
 use std::fs;
 use std::path::Path;
 
-use hexaboard_mqtt::core::reading::ReadingParser;
-use hexaboard_mqtt::store::{
-    journal_path, Appended, CsvStore, MessageId, StoreError, StoreNote, StoreOptions,
-};
+use hexaboard_core::reading::ReadingParser;
+use hexaboard_store::csv::{journal_path, CsvStore, StoreOptions};
+use hexaboard_store::{Appended, MessageId, StoreError, StoreNote};
 use time::macros::{datetime, offset};
 
 const TOPIC: &str = "hexaboard/A/sensor/data";

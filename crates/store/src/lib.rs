@@ -1,0 +1,63 @@
+//! # hexaboard-store
+//!
+//! Where readings live. A recorder hands every message to a [`Store`] before the broker gets
+//! its acknowledgement: a reading is stored once, a board status kept where there is room
+//! for it, a payload that is not a reading kept as a reject. The chapter's CSV is one store
+//! ([`CsvFiles`]: the CSV and the rejects file beside it).
+//!
+//! ```no_run
+//! use hexaboard_core::reading::ReadingParser;
+//! use hexaboard_store::csv::{CsvFiles, CsvStore, StoreOptions};
+//! use hexaboard_store::{rejects, Appended, MessageId, RejectsFile, Store};
+//! use time::{OffsetDateTime, UtcOffset};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let offset = UtcOffset::from_hms(9, 0, 0)?; // the local offset, read once at start-up
+//! let csv = CsvStore::open("sensor_data.csv", offset, StoreOptions::default())?;
+//! let rejects_path = rejects::default_path(csv.path());
+//! let rejects = RejectsFile::open(rejects_path, offset, rejects::DEFAULT_REJECTS_LIMIT)?;
+//! let mut store: Box<dyn Store> = Box::new(CsvFiles::new(csv, rejects));
+//!
+//! let (topic, payload) = ("hexaboard/A/sensor/data", br#"{"temperature":25,"humidity":60}"#);
+//! let now = OffsetDateTime::now_utc();
+//! match ReadingParser::default().parse(payload, topic) {
+//!     Ok(reading) => {
+//!         let id = MessageId::new(topic, payload, false);
+//!         // Stored or Duplicate: the message may be acknowledged now.
+//!         assert_ne!(store.append(now, topic, &reading, id)?, Appended::Gathered);
+//!     }
+//!     Err(e) => {
+//!         store.reject(now, topic, e.kind().as_str(), &e, payload)?;
+//!     }
+//! }
+//! store.close()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Layout
+//!
+//! | module | concept |
+//! | --- | --- |
+//! | [`store`] | [`Store`]: the one trait a recorder appends through; [`Appended`] |
+//! | [`message_id`] | [`MessageId`]: a message's digest and DUP flag, to store a redelivery once |
+//! | [`csv`] | the chapter's CSV file ([`CsvStore`](csv::CsvStore)), written so no reading is lost or stored twice; [`CsvFiles`] with the rejects file |
+//! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
+//! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
+//! | [`error`] | [`StoreError`]: what could not be stored, naming the file and the fix |
+//! | `append` | files written by appending: whole writes, a cut last line ended |
+
+mod append;
+pub mod csv;
+pub mod error;
+pub mod message_id;
+pub mod note;
+pub mod rejects;
+pub mod store;
+
+pub use csv::{CsvFiles, SyncWork};
+pub use error::StoreError;
+pub use message_id::MessageId;
+pub use note::{ReopenReason, StoreNote};
+pub use rejects::{Rejected, RejectsFile};
+pub use store::{Appended, Store};
