@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hexaboard_core::text::Text;
-use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Defaults, Sources};
+use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Defaults, Sources, StoreLocation};
 use time::UtcOffset;
 
 use crate::cli::SettingsFlags;
@@ -78,12 +78,17 @@ impl Context {
         Text::new(self.app().map(|app| app.lang()).unwrap_or_default())
     }
 
-    /// The CSV path from `--csv-file`, `CSV_FILE` or `.env`, else `sensor_data.csv`.
+    /// The CSV of readings: `STORE` when it names a CSV file (where `record` writes), else
+    /// the path from `--csv-file`, `CSV_FILE` or `.env`, else `sensor_data.csv`.
     ///
     /// # Errors
     ///
     /// As [`Context::app`].
     pub(crate) fn csv_file(&self) -> anyhow::Result<PathBuf> {
-        Ok(self.app()?.csv_file().to_owned())
+        let app = self.app()?;
+        Ok(match app.store() {
+            StoreLocation::Csv(path) => path.clone(),
+            _ => app.csv_file().to_owned(),
+        })
     }
 }

@@ -36,6 +36,12 @@ fn a_missing_broker_points_to_dotenv_example() {
 }
 
 #[test]
+fn a_store_of_no_known_form_names_store_and_the_accepted_forms() {
+    insta::assert_snapshot!("store_unknown_form", error_with("STORE", "readings.txt"));
+    insta::assert_snapshot!("store_sqlite_without_path", error_with("STORE", "sqlite:"));
+}
+
+#[test]
 fn a_malformed_port_names_the_value_and_the_range() {
     insta::assert_snapshot!("port_not_a_number", error_with("MQTT_PORT", "88a3"));
     insta::assert_snapshot!("port_zero", error_with("MQTT_PORT", "0"));

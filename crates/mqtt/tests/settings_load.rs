@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use hexaboard_mqtt::core::topic::TopicFilter;
 use hexaboard_mqtt::settings::{
     AppSettings, ConnectionSettings, Defaults, Lang, MqttVersion, Qos, Settings, SettingsError,
-    Source, Sources,
+    Source, Sources, StoreLocation,
 };
 
 /// An environment lookup over a fixed list of variables.
@@ -531,4 +531,34 @@ fn the_app_builder_makes_application_settings_without_the_environment() {
     let defaults = AppSettings::builder().build().unwrap();
     assert_eq!(defaults.csv_file(), Path::new("sensor_data.csv"));
     assert_eq!(defaults.source("HEXABOARD_LANG"), Some(&Source::Default));
+}
+
+#[test]
+fn the_store_is_csv_file_unless_store_names_one() {
+    let app = load(&[("MQTT_BROKER", "b"), ("CSV_FILE", "lab.csv")])
+        .unwrap()
+        .app;
+    assert_eq!(app.store(), &StoreLocation::Csv("lab.csv".into()));
+    let store = app.describe().iter().find(|d| d.name == "STORE").unwrap();
+    assert_eq!(
+        store.to_string(),
+        "STORE = (not set: CSV_FILE) (from default)"
+    );
+
+    let app = load(&[
+        ("MQTT_BROKER", "b"),
+        ("STORE", " sqlite:/data/lab "),
+        ("CSV_FILE", "lab.csv"),
+    ])
+    .unwrap()
+    .app;
+    assert_eq!(app.store(), &StoreLocation::Sqlite("/data/lab".into()));
+    assert_eq!(app.csv_file(), Path::new("lab.csv"));
+    assert_eq!(app.source("STORE"), Some(&Source::Environment));
+
+    let app = AppSettings::builder()
+        .store(StoreLocation::Sqlite("r.db".into()))
+        .build()
+        .unwrap();
+    assert_eq!(app.store().path(), Some(Path::new("r.db")));
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hexaboard_mqtt::settings::{ConnectionSettings, Secret, Settings};
+use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Secret, Settings, StoreLocation};
 
 const PASSWORD: &str = "hunter2-very-secret";
 
@@ -71,6 +71,60 @@ fn the_password_is_absent_from_errors() {
         assert!(!err.to_string().contains(PASSWORD), "{err}");
         assert!(!format!("{err:?}").contains(PASSWORD), "{err:?}");
     }
+}
+
+#[test]
+fn a_database_password_is_absent_from_debug_display_describe_and_errors() {
+    let url = format!("postgres://maker:{PASSWORD}@db.local/hexaboard");
+    let s = Settings::from_sources(env(&[("MQTT_BROKER", "b"), ("STORE", &url)]), None).unwrap();
+    assert!(!format!("{s:?}").contains(PASSWORD));
+    assert!(!format!("{s:#?}").contains(PASSWORD));
+    assert!(!s.to_string().contains(PASSWORD));
+    let store = s
+        .describe()
+        .into_iter()
+        .find(|d| d.name == "STORE")
+        .unwrap();
+    assert_eq!(
+        store.to_string(),
+        "STORE = postgres://maker@db.local/hexaboard (from environment)"
+    );
+    let StoreLocation::Postgres(postgres) = s.app.store() else {
+        panic!("a PostgreSQL store: {:?}", s.app.store());
+    };
+    assert_eq!(postgres.password().map(Secret::expose), Some(PASSWORD));
+    assert_eq!(postgres.url(), "postgres://maker@db.local/hexaboard");
+
+    // PGPASSWORD, when the URL has none: masked like every secret.
+    let s = Settings::from_sources(
+        env(&[
+            ("MQTT_BROKER", "b"),
+            ("STORE", "postgresql://maker@db.local/hexaboard"),
+            ("PGPASSWORD", PASSWORD),
+        ]),
+        None,
+    )
+    .unwrap();
+    assert!(!format!("{s:?}").contains(PASSWORD));
+    assert!(!s.to_string().contains(PASSWORD));
+    let StoreLocation::Postgres(postgres) = s.app.store() else {
+        panic!("a PostgreSQL store");
+    };
+    assert_eq!(postgres.password().map(Secret::expose), Some(PASSWORD));
+
+    // A URL of another kind is refused, without its password.
+    let url = format!("mysql://maker:{PASSWORD}@db.local/hexaboard");
+    let err =
+        Settings::from_sources(env(&[("MQTT_BROKER", "b"), ("STORE", &url)]), None).unwrap_err();
+    assert!(!err.to_string().contains(PASSWORD), "{err}");
+    assert!(!format!("{err:?}").contains(PASSWORD), "{err:?}");
+    assert!(err.to_string().contains("mysql://maker@db.local"), "{err}");
+
+    let built = AppSettings::builder()
+        .store(StoreLocation::parse(&format!("postgres://u:{PASSWORD}@h/d")).unwrap())
+        .build()
+        .unwrap();
+    assert!(!format!("{built:?}").contains(PASSWORD));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! [`AppSettings`]: the application's own settings, which need no broker: the CSV file of
-//! readings and the language of printed lines.
+//! readings, where `record` keeps readings, and the language of printed lines.
 
 use std::path::{Path, PathBuf};
 
@@ -7,16 +7,19 @@ use hexaboard_core::text::Lang;
 
 use super::error::SettingsError;
 use super::resolve::{self, Described, Resolver};
+use super::secret::Secret;
 use super::sources::{Source, Values};
-use super::table::{CSV_FILE, HEXABOARD_LANG};
+use super::store::StoreLocation;
+use super::table::{CSV_FILE, HEXABOARD_LANG, PGPASSWORD, STORE};
 use super::variable::{Value, Var};
 
-/// The CSV file and the language, validated.
+/// The CSV file, the store and the language, validated.
 ///
 /// Made by [`Sources::app`](super::Sources::app) or [`AppSettings::builder`].
 #[derive(Clone, Debug)]
 pub struct AppSettings {
     csv_file: PathBuf,
+    store: StoreLocation,
     lang: Lang,
     described: Vec<Described>,
 }
@@ -25,10 +28,20 @@ impl AppSettings {
     /// The settings of the application variables in `values`, checked.
     pub(crate) fn resolve(values: &Values) -> Result<Self, SettingsError> {
         let mut r = Resolver::new(values);
-        let csv_file = r.value(&CSV_FILE)?;
+        let csv_file: PathBuf = r.value(&CSV_FILE)?;
+        let store = r.optional(&STORE)?;
+        let pg_password = r.optional(&PGPASSWORD)?;
+        let store = match store {
+            Some(StoreLocation::Postgres(url)) => {
+                StoreLocation::Postgres(url.or_password(pg_password))
+            }
+            Some(store) => store,
+            None => StoreLocation::Csv(csv_file.clone()),
+        };
         let lang = r.value(&HEXABOARD_LANG)?;
         Ok(AppSettings {
             csv_file,
+            store,
             lang,
             described: r.finish(),
         })
@@ -41,9 +54,15 @@ impl AppSettings {
         }
     }
 
-    /// The CSV file readings are appended to.
+    /// The CSV file readings are appended to (`CSV_FILE`).
     pub fn csv_file(&self) -> &Path {
         &self.csv_file
+    }
+
+    /// Where `record` keeps readings: `STORE`, else the CSV file ([`AppSettings::csv_file`]).
+    /// A PostgreSQL URL without a password takes `PGPASSWORD`'s.
+    pub fn store(&self) -> &StoreLocation {
+        &self.store
     }
 
     /// The language of printed lines.
@@ -79,6 +98,16 @@ impl AppBuilder {
     /// The CSV file (default `sensor_data.csv`).
     pub fn csv_file(self, path: impl AsRef<Path>) -> Self {
         self.set(&CSV_FILE, path.as_ref().to_owned())
+    }
+
+    /// Where `record` keeps readings (default: the CSV file).
+    pub fn store(self, store: StoreLocation) -> Self {
+        self.set(&STORE, store)
+    }
+
+    /// The PostgreSQL password, when the store's URL has none.
+    pub fn pg_password(self, password: impl Into<Secret>) -> Self {
+        self.set(&PGPASSWORD, password.into())
     }
 
     /// The language of printed lines (default Korean).

@@ -1,5 +1,5 @@
 //! Settings: the broker connection ([`ConnectionSettings`]) and the application's own
-//! ([`AppSettings`]: CSV file, language), from flags, the environment and a `.env` file.
+//! ([`AppSettings`]: CSV file, store, language), from flags, the environment and a `.env` file.
 //!
 //! Values come from command-line flags (for the `hexaboard` command), then the process
 //! environment, then a `.env` file in the working directory, with the names the chapter's
@@ -41,6 +41,7 @@
 //! | `app.rs` | [`AppSettings`], [`AppBuilder`] |
 //! | `client_id.rs` | generated and stable client ids |
 //! | `protocol.rs` | [`Qos`], [`MqttVersion`] |
+//! | `store.rs` | [`StoreLocation`]: `STORE`, a CSV, SQLite or PostgreSQL, the password apart |
 //! | `secret.rs` | [`Secret`] |
 //! | `error.rs` | [`SettingsError`] |
 
@@ -55,6 +56,7 @@ mod protocol;
 mod resolve;
 mod secret;
 mod sources;
+mod store;
 mod table;
 mod variable;
 
@@ -71,6 +73,7 @@ pub use protocol::{MqttVersion, Qos};
 pub use resolve::Described;
 pub use secret::Secret;
 pub use sources::{Source, Sources};
+pub use store::{PostgresUrl, StoreLocation};
 pub use table::{
     DEFAULT_CSV_FILE, DEFAULT_PORT, DEFAULT_TOPIC_SENSOR, DEFAULT_TOPIC_STATUS, VARIABLES,
 };

@@ -154,10 +154,13 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// A given text as an error may show it: a secret's never.
+/// A given text as an error may show it: a secret's never, nor the secret part of a value
+/// that holds one.
 fn shown_text<T>(var: &Var<T>, text: &str) -> String {
     if var.secret {
         super::secret::MASK.to_owned()
+    } else if let Some(shown) = var.shown_as {
+        shown(text)
     } else {
         text.to_owned()
     }

@@ -15,6 +15,7 @@ use hexaboard_core::topic::TopicFilter;
 use super::parse;
 use super::protocol::{MqttVersion, Qos};
 use super::secret::Secret;
+use super::store::{self, StoreLocation};
 use super::variable::{Fallback, Var, Variable};
 
 /// The sensor topic filter when `TOPIC_SENSOR` is not set.
@@ -49,6 +50,8 @@ pub const VARIABLES: &[&dyn Variable] = &[
     &MQTT_QOS,
     &MQTT_VERSION,
     &CSV_FILE,
+    &STORE,
+    &PGPASSWORD,
     &HEXABOARD_LANG,
 ];
 
@@ -190,6 +193,26 @@ pub(crate) const CSV_FILE: Var<PathBuf> = Var::new(
     parse::path,
 )
 .fallback(Fallback::Value(|| PathBuf::from(DEFAULT_CSV_FILE)));
+
+pub(crate) const STORE: Var<StoreLocation> = Var::new(
+    "STORE",
+    "store",
+    "STORE",
+    "Where readings go: a .csv file, sqlite:PATH (or a .db file), postgres://USER@HOST/DB",
+    store::location,
+)
+.shown_as(store::shown)
+.fallback(Fallback::Unset("(not set: CSV_FILE)"));
+
+pub(crate) const PGPASSWORD: Var<Secret> = Var::new(
+    "PGPASSWORD",
+    "pg-password",
+    "PASSWORD",
+    "PostgreSQL password when STORE's URL has none; prefer the variable",
+    parse::secret,
+)
+.secret()
+.fallback(Fallback::Unset(NOT_SET));
 
 pub(crate) const HEXABOARD_LANG: Var<Lang> = Var::new(
     "HEXABOARD_LANG",

@@ -10,6 +10,7 @@ use hexaboard_core::topic::TopicFilter;
 use super::parse::Problem;
 use super::protocol::{MqttVersion, Qos};
 use super::secret::Secret;
+use super::store::StoreLocation;
 
 /// One variable of the settings, as a program lists it: [`VARIABLES`](super::VARIABLES) holds
 /// them all, in the order [`Settings::describe`](super::Settings::describe) shows them. The
@@ -58,6 +59,8 @@ pub(crate) struct Var<T> {
     pub(crate) check: fn(T) -> Result<T, Problem>,
     switch_value: Option<&'static str>,
     pub(crate) secret: bool,
+    /// A given text as an error may show it (a URL without its password); `None`: as given.
+    pub(crate) shown_as: Option<fn(&str) -> String>,
 }
 
 impl<T> Var<T> {
@@ -79,6 +82,7 @@ impl<T> Var<T> {
             check: Ok,
             switch_value: None,
             secret: false,
+            shown_as: None,
         }
     }
 
@@ -103,6 +107,13 @@ impl<T> Var<T> {
     /// A secret: masked wherever shown, never trimmed.
     pub(crate) const fn secret(mut self) -> Self {
         self.secret = true;
+        self
+    }
+
+    /// A value that may hold a secret in part: an error about a given text shows
+    /// `shown(text)`.
+    pub(crate) const fn shown_as(mut self, shown: fn(&str) -> String) -> Self {
+        self.shown_as = Some(shown);
         self
     }
 }
@@ -215,6 +226,13 @@ impl Value for Qos {
 }
 
 impl Value for MqttVersion {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Value for StoreLocation {
+    /// The location without a password.
     fn shown(&self) -> String {
         self.to_string()
     }
