@@ -1,6 +1,6 @@
-//! The one error type of the stores: the CSV store, its duplicate journal and the rejects
-//! file. Every message names the path, the operating system's error and, where one is known,
-//! what to do about it.
+//! The one error type of the stores: the CSV store, its duplicate journal, the rejects
+//! file and the databases. Every message names the file or database, the cause and, where
+//! one is known, what to do about it.
 
 use std::fmt;
 use std::io;
@@ -74,6 +74,31 @@ pub enum StoreError {
         /// The journal file.
         path: PathBuf,
     },
+    /// A database store could not be opened, read or written. Nothing of the call that
+    /// failed is stored.
+    #[error("{store}: cannot {action}: {cause}")]
+    Database {
+        /// The database as the user named it, never with its password.
+        store: String,
+        /// What was being done, as a verb phrase: `open the database`, `store a reading`.
+        action: &'static str,
+        /// The database's own error (in the message, so not also given as its source).
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The database was written by a newer hexaboard, whose schema this one does not know;
+    /// it was left untouched.
+    #[error(
+        "{store} has schema version {found}, newer than this hexaboard's {known}: record with \
+         the newer hexaboard or choose another STORE (the database was not changed)"
+    )]
+    NewerSchema {
+        /// The database as the user named it, never with its password.
+        store: String,
+        /// The schema version found in the database.
+        found: i64,
+        /// The newest schema version this build knows.
+        known: i64,
+    },
 }
 
 impl StoreError {
@@ -86,7 +111,9 @@ impl StoreError {
             | StoreError::Sync { path, .. }
             | StoreError::Header { path, .. }
             | StoreError::NotAJournal { path } => Some(path),
-            StoreError::Thread { .. } => None,
+            StoreError::Thread { .. }
+            | StoreError::Database { .. }
+            | StoreError::NewerSchema { .. } => None,
         }
     }
 
@@ -98,7 +125,23 @@ impl StoreError {
             | StoreError::Write { cause, .. }
             | StoreError::Sync { cause, .. }
             | StoreError::Thread { cause, .. } => Some(cause),
-            StoreError::Header { .. } | StoreError::NotAJournal { .. } => None,
+            StoreError::Header { .. }
+            | StoreError::NotAJournal { .. }
+            | StoreError::Database { .. }
+            | StoreError::NewerSchema { .. } => None,
+        }
+    }
+
+    #[expect(dead_code, reason = "the database stores use it")]
+    pub(crate) fn database(
+        store: impl fmt::Display,
+        action: &'static str,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> StoreError {
+        StoreError::Database {
+            store: store.to_string(),
+            action,
+            cause: cause.into(),
         }
     }
 
