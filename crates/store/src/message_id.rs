@@ -63,6 +63,25 @@ impl MessageId {
         self.dup
     }
 
+    /// Whether this message is a redelivery of one already stored: it was delivered at least
+    /// once (QoS 1 or 2), the broker flagged it DUP, and `remembered` (the store's memory of
+    /// recent messages, asked with [`MessageId::digest`]) holds it. The one rule every store
+    /// applies; a store asks its memory only when the answer could be yes.
+    ///
+    /// # Errors
+    ///
+    /// The error of asking `remembered`.
+    pub fn is_redelivery<E>(
+        &self,
+        remembered: impl FnOnce(u128) -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        if self.remember && self.dup {
+            remembered(self.digest)
+        } else {
+            Ok(false)
+        }
+    }
+
     /// The same message with the DUP flag set to `dup`.
     pub fn with_dup(self, dup: bool) -> MessageId {
         MessageId { dup, ..self }

@@ -223,7 +223,7 @@ impl CsvStore {
         reading: &Reading<'_>,
         id: MessageId,
     ) -> Result<Appended, StoreError> {
-        if id.is_dup() && self.recent.contains(id.digest()) {
+        if id.is_redelivery(|digest| Ok::<_, StoreError>(self.recent.contains(digest)))? {
             return Ok(Appended::Duplicate);
         }
         // A row joins a gathering under way without reading the clock (the path is checked
