@@ -4,40 +4,12 @@
 use hexaboard_core::pipeline::Outcome;
 use time::OffsetDateTime;
 
+use hexaboard_mqtt::session::Incoming;
 use hexaboard_mqtt::settings::Qos;
 use hexaboard_store::{Appended, MessageId, Rejected, StoreError};
 
 use crate::options::Record;
 use crate::recorder::{Recorder, State};
-
-/// Where a broker's redeliveries can be: at the start of a connection, before the first new
-/// reading. A QoS 1 message is sent again only when its acknowledgement was lost with a
-/// connection, and then first thing on the next one (MQTT 3.1.1 §4.4 requires it there,
-/// 5.0 §4.4 forbids it anywhere else, brokers send it before anything queued); so only
-/// readings there are checked against the stored ones. Later, the same payload again is a
-/// new reading: a board whose clock counts from boot sends the payloads of its last start
-/// again after a restart, when the room has not changed.
-#[derive(Debug, Default)]
-pub(crate) struct Redeliveries {
-    /// The connection of the last message.
-    connection: Option<u32>,
-    /// Whether no new QoS 1 or 2 reading has come on it yet.
-    open: bool,
-}
-
-impl Redeliveries {
-    /// Whether a reading on `connection` (`None`: not known) may be a redelivery.
-    pub(crate) fn possible(&mut self, connection: Option<u32>) -> bool {
-        let Some(connection) = connection else {
-            return true;
-        };
-        if self.connection != Some(connection) {
-            self.connection = Some(connection);
-            self.open = true;
-        }
-        self.open
-    }
-}
 
 impl Recorder {
     /// Handles one message received at `received_at` (at QoS 1 or 2): stores, counts, keeps
@@ -70,34 +42,36 @@ impl Recorder {
         qos: Qos,
         received_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.handle_message(None, topic, payload, qos, received_at)
+        self.handle_message(topic, payload, qos, false, received_at)
     }
 
-    /// [`Recorder::handle_at`] for a message that came on the session's connection number
-    /// `connection` ([`Incoming::connection`](hexaboard_mqtt::session::Incoming::connection)): a reading is checked against the stored ones
-    /// only at the start of a connection, up to the first new QoS 1 or 2 reading, where a
-    /// broker puts what it sends again. Later the same payload is stored as a new reading.
+    /// [`Recorder::handle_at`] for a message as the session delivers it, with its DUP flag:
+    /// a reading flagged DUP that is among the recently stored ones is a redelivery, not
+    /// stored again ([`MessageId::reading`] says which readings can be).
     ///
     /// # Errors
     ///
     /// As [`Recorder::handle`].
-    pub fn handle_on(
+    pub fn handle_incoming(
         &self,
-        connection: u32,
-        topic: &str,
-        payload: &[u8],
-        qos: Qos,
+        message: &Incoming<'_>,
         received_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.handle_message(Some(connection), topic, payload, qos, received_at)
+        self.handle_message(
+            message.topic,
+            message.payload,
+            message.qos,
+            message.duplicate,
+            received_at,
+        )
     }
 
     fn handle_message(
         &self,
-        connection: Option<u32>,
         topic: &str,
         payload: &[u8],
         qos: Qos,
+        duplicate: bool,
         received_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut guard = self.lock();
@@ -110,28 +84,15 @@ impl Recorder {
             store,
             kinds_seen,
             observer,
-            redeliveries,
         } = state;
         match pipeline.process(topic, payload, received_at) {
             Outcome::Reading(outcome) => {
-                // A payload carrying the board's own timestamp identifies its reading, so the
-                // same payload on the same topic again where redeliveries come is one.
-                // (paho-mqtt does not show the DUP flag.) Without a timestamp, identical
-                // payloads may be distinct readings, and both are stored.
                 let id = match qos {
                     Qos::AtMostOnce => MessageId::at_most_once(),
-                    _ => {
-                        let check = redeliveries.possible(connection)
-                            && outcome.reading.timestamp().is_some();
-                        MessageId::new(topic, payload, check)
-                    }
+                    _ => MessageId::reading(topic, payload, &outcome.reading, duplicate),
                 };
                 let idle = store.flush_at().is_none();
                 let appended = store.append(received_at, topic, &outcome.reading, id)?;
-                if appended == Appended::Stored && qos != Qos::AtMostOnce {
-                    // Something new: the broker has sent all it had to send again.
-                    redeliveries.open = false;
-                }
                 if appended == Appended::Gathered && idle {
                     // The first row of a gathering: the writer sets its clock by it.
                     self.writer.unpark();

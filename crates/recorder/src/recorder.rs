@@ -14,7 +14,6 @@ use hexaboard_store::{Store, StoreError};
 use time::OffsetDateTime;
 
 use crate::counters::{Counters, CountersSnapshot};
-use crate::handle::Redeliveries;
 use crate::options::{Record, RecorderOptions};
 
 type Observer = Box<dyn FnMut(&Record<'_>, OffsetDateTime) + Send>;
@@ -24,7 +23,6 @@ pub(crate) struct State {
     pub(crate) store: Box<dyn Store>,
     pub(crate) kinds_seen: HashSet<&'static str>,
     pub(crate) observer: Option<Observer>,
-    pub(crate) redeliveries: Redeliveries,
 }
 
 /// Records readings into a [`Store`] as they arrive. Cloning gives another handle to the
@@ -72,7 +70,6 @@ impl Recorder {
             store,
             kinds_seen: HashSet::new(),
             observer: None,
-            redeliveries: Redeliveries::default(),
         })));
         let failure = Arc::new(OnceLock::new());
         let stop = Arc::new(OnceLock::new());
@@ -125,13 +122,7 @@ impl Recorder {
                 // A write or sync failed on the recorder's writer thread: stop here.
                 Some(_) => Err(None),
                 None => recorder
-                    .handle_on(
-                        message.connection,
-                        message.topic,
-                        message.payload,
-                        message.qos,
-                        OffsetDateTime::now_utc(),
-                    )
+                    .handle_incoming(&message, OffsetDateTime::now_utc())
                     .map_err(Some),
             };
             if let Err(error) = result {

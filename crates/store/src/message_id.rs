@@ -1,5 +1,6 @@
 //! [`MessageId`]: how a store tells a broker's redelivery from a new reading.
 
+use hexaboard_core::reading::Reading;
 use xxhash_rust::xxh3::Xxh3Default;
 
 #[cfg(doc)]
@@ -9,9 +10,9 @@ use crate::Store;
 /// its DUP flag.
 ///
 /// A store ([`Store::append`]) skips a message only when its DUP flag is set *and* its digest
-/// is among the last stored ones (8,192 by default, remembered across restarts: the CSV keeps
-/// them in `<csv>.seen`). A message without the flag is always stored: a board without a
-/// clock sends the same payload whenever nothing changed. A message delivered at most once
+/// is among the recently stored ones, remembered across restarts (the CSV keeps them in
+/// `<csv>.seen`, a database in `recent_messages`, in the reading's transaction):
+/// [`MessageId::is_redelivery`]. A message without the flag is always stored. A message delivered at most once
 /// ([`MessageId::at_most_once`], QoS 0) is neither checked nor remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
@@ -36,6 +37,19 @@ impl MessageId {
             dup,
             remember: true,
         }
+    }
+
+    /// The identity of a message at QoS 1 or 2 carrying `reading`, `dup` being its DUP flag.
+    ///
+    /// The flag counts only for a reading that carries the board's own `timestamp`, which
+    /// makes its payload its own: a board without one sends the same payload whenever the room
+    /// has not changed, and a DUP-flagged copy of such a payload may be a reading never
+    /// received (sent, lost on the way, sent again) that merely looks like a stored one.
+    /// Storing it again can double a reading where skipping it could lose one, and a reading
+    /// is never lost. With a timestamp, the same payload again without the flag is still a new
+    /// reading: a board whose clock counts from boot repeats its payloads after a restart.
+    pub fn reading(topic: &str, payload: &[u8], reading: &Reading<'_>, dup: bool) -> MessageId {
+        MessageId::new(topic, payload, dup && reading.timestamp().is_some())
     }
 
     /// A message the broker never sends again (QoS 0): stored without being checked or

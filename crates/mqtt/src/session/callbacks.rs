@@ -18,6 +18,7 @@ use hexaboard_core::text::Report;
 use hexaboard_core::topic::TopicFilter;
 use paho_mqtt as paho;
 
+use super::dup_flag;
 use super::event::{Incoming, SessionEvent};
 use crate::diagnose;
 use crate::settings::{ConnectionSettings, Qos};
@@ -177,7 +178,7 @@ pub(super) fn install(
             // paho passes 0, 1 or 2; anything else is treated as needing the row first.
             qos: Qos::from_number(msg.qos() as u8).unwrap_or(Qos::AtLeastOnce),
             retained: msg.retained(),
-            connection: sh.connects.load(Ordering::SeqCst),
+            duplicate: dup_flag::is_duplicate(&msg),
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| handler(incoming))) {
             sh.panics.fetch_add(1, Ordering::SeqCst);

@@ -20,10 +20,11 @@ pub struct Incoming<'a> {
     pub qos: Qos,
     /// Whether the broker sent it as a retained message (a subscription's first message).
     pub retained: bool,
-    /// Which connection of the session delivered it: 1 for the first, one more after each
-    /// reconnect. A broker sends a QoS 1 message again (its acknowledgement lost with the
-    /// connection) only at the start of a connection, before anything new.
-    pub connection: u32,
+    /// The message's DUP flag: the broker says it sent this message before (its
+    /// acknowledgement lost, or not yet come). A broker may resend at the start of a
+    /// connection or, under MQTT 3.1.1, between new messages; a message that is new to the
+    /// receiver may carry the flag too (sent before, lost on the way).
+    pub duplicate: bool,
 }
 
 impl Incoming<'_> {

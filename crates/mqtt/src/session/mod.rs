@@ -47,6 +47,7 @@
 
 mod callbacks;
 mod connect;
+mod dup_flag;
 mod event;
 mod publish;
 mod retry;
