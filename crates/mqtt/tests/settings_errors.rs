@@ -42,6 +42,12 @@ fn a_store_of_no_known_form_names_store_and_the_accepted_forms() {
 }
 
 #[test]
+fn a_group_name_that_cannot_be_shared_is_refused() {
+    insta::assert_snapshot!("group_with_slash", error_with("MQTT_GROUP", "lab/a"));
+    insta::assert_snapshot!("group_wildcard", error_with("MQTT_GROUP", "+"));
+}
+
+#[test]
 fn a_malformed_port_names_the_value_and_the_range() {
     insta::assert_snapshot!("port_not_a_number", error_with("MQTT_PORT", "88a3"));
     insta::assert_snapshot!("port_zero", error_with("MQTT_PORT", "0"));

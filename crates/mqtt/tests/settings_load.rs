@@ -562,3 +562,34 @@ fn the_store_is_csv_file_unless_store_names_one() {
         .unwrap();
     assert_eq!(app.store().path(), Some(Path::new("r.db")));
 }
+
+#[test]
+fn a_group_shares_every_subscription_and_routes_by_the_plain_filters() {
+    let s = connection(&[
+        ("MQTT_BROKER", "b"),
+        ("MQTT_GROUP", "recorders"),
+        ("TOPIC_SENSOR", "hexaboard/+/sensor/data,lab/#"),
+    ])
+    .unwrap();
+    assert_eq!(s.group(), Some("recorders"));
+    assert_eq!(
+        filters(&s.subscriptions()),
+        [
+            "$share/recorders/hexaboard/+/sensor/data",
+            "$share/recorders/lab/#",
+            "$share/recorders/hexaboard/+/status",
+        ]
+    );
+    // Messages arrive on their own topics: the pipeline matches the plain filters.
+    let routing = s.pipeline_config();
+    assert_eq!(
+        filters(&routing.sensor_filters),
+        ["hexaboard/+/sensor/data", "lab/#"]
+    );
+    let alone = connection(&[("MQTT_BROKER", "b")]).unwrap();
+    assert_eq!(alone.group(), None);
+    assert_eq!(
+        filters(&alone.subscriptions()),
+        ["hexaboard/+/sensor/data", "hexaboard/+/status"]
+    );
+}

@@ -10,8 +10,8 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use hexaboard_core::csv_row::RowReader;
-use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::session::Incoming;
+use hexaboard_mqtt::settings::{MqttVersion, Qos};
 use hexaboard_mqtt::{Session, StopSignal};
 use hexaboard_recorder::{Recorder, RecorderOptions};
 use hexaboard_testkit::Mosquitto;
@@ -254,7 +254,11 @@ fn a_redelivery_is_recognised_by_its_dup_flag_wherever_it_comes() {
     assert_eq!(deliver(&reading(1), false), (3, 0));
     assert_eq!(deliver(&reading(3), false), (4, 0));
     // A resend after newer messages (a broker may interleave them): not stored again.
-    assert_eq!(deliver(&reading(2), true), (4, 1), "a redelivery is not stored");
+    assert_eq!(
+        deliver(&reading(2), true),
+        (4, 1),
+        "a redelivery is not stored"
+    );
     assert_eq!(deliver(&reading(1), true), (4, 2));
     // Flagged but never received before (lost on the way): stored.
     assert_eq!(deliver(&reading(4), true), (5, 2));

@@ -30,7 +30,10 @@ fn reading(light: u64, clock: u64) -> String {
 fn lights(csv: &Path) -> BTreeMap<u64, usize> {
     let mut seen = BTreeMap::new();
     for row in RowReader::new(std::fs::File::open(csv).unwrap()) {
-        let light = row.unwrap().light.expect("every test reading has a light value");
+        let light = row
+            .unwrap()
+            .light
+            .expect("every test reading has a light value");
         *seen.entry(light as u64).or_insert(0) += 1;
     }
     seen

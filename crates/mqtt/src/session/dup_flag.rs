@@ -72,8 +72,14 @@ mod tests {
 
     #[test]
     fn the_flag_is_read_from_the_field_and_nowhere_else() {
-        assert_eq!(scanned("M { qos: 1, retained: 0, dup: 1, msgid: 3 }"), Some(true));
-        assert_eq!(scanned("M { qos: 1, retained: 0, dup: 0, msgid: 3 }"), Some(false));
+        assert_eq!(
+            scanned("M { qos: 1, retained: 0, dup: 1, msgid: 3 }"),
+            Some(true)
+        );
+        assert_eq!(
+            scanned("M { qos: 1, retained: 0, dup: 0, msgid: 3 }"),
+            Some(false)
+        );
         assert_eq!(scanned("M { ddup: 1 }"), Some(true));
         assert_eq!(scanned("M { qos: 1 }"), None);
     }

@@ -11,9 +11,9 @@ use super::protocol::{MqttVersion, Qos};
 use super::secret::Secret;
 use super::sources::Values;
 use super::table::{
-    MQTT_BROKER, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_CLIENT_ID, MQTT_KEY_FILE, MQTT_PASSWORD,
-    MQTT_PORT, MQTT_QOS, MQTT_TLS, MQTT_TLS_INSECURE, MQTT_USER, MQTT_VERSION, TOPIC_SENSOR,
-    TOPIC_STATUS,
+    MQTT_BROKER, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_CLIENT_ID, MQTT_GROUP, MQTT_KEY_FILE,
+    MQTT_PASSWORD, MQTT_PORT, MQTT_QOS, MQTT_TLS, MQTT_TLS_INSECURE, MQTT_USER, MQTT_VERSION,
+    TOPIC_SENSOR, TOPIC_STATUS,
 };
 use super::variable::{Value, Var};
 
@@ -116,6 +116,12 @@ impl ConnectionBuilder {
     /// The MQTT version (default 3.1.1).
     pub fn mqtt_version(self, version: MqttVersion) -> Self {
         self.set(&MQTT_VERSION, version)
+    }
+
+    /// Splits the stream with the other receivers of `group` through shared subscriptions
+    /// (default: no group).
+    pub fn group(self, group: impl Into<String>) -> Self {
+        self.set(&MQTT_GROUP, group.into())
     }
 
     /// The program's defaults for what is not set.

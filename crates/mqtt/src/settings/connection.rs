@@ -15,9 +15,9 @@ use super::resolve::{self, Described, Resolver};
 use super::secret::Secret;
 use super::sources::{Source, Values};
 use super::table::{
-    MQTT_BROKER, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_CLIENT_ID, MQTT_KEY_FILE, MQTT_PASSWORD,
-    MQTT_PORT, MQTT_QOS, MQTT_TLS, MQTT_TLS_INSECURE, MQTT_USER, MQTT_VERSION, PLAIN_PORT,
-    TOPIC_SENSOR, TOPIC_STATUS,
+    MQTT_BROKER, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_CLIENT_ID, MQTT_GROUP, MQTT_KEY_FILE,
+    MQTT_PASSWORD, MQTT_PORT, MQTT_QOS, MQTT_TLS, MQTT_TLS_INSECURE, MQTT_USER, MQTT_VERSION,
+    PLAIN_PORT, TOPIC_SENSOR, TOPIC_STATUS,
 };
 
 /// Defaults chosen by the program, not by the user: used where a variable is not set.
@@ -81,6 +81,10 @@ pub struct ConnectionSettings {
     client_id_random: bool,
     qos: Qos,
     mqtt_version: MqttVersion,
+    group: Option<String>,
+    /// The sensor filters and the status filter as subscribed (shared in a group).
+    sensor_subscriptions: Vec<TopicFilter>,
+    status_subscription: TopicFilter,
     described: Vec<Described>,
     notes: Vec<String>,
 }
@@ -119,6 +123,25 @@ impl ConnectionSettings {
         })?;
         let qos = r.value_or(&MQTT_QOS, || defaults.qos)?;
         let mqtt_version = r.value(&MQTT_VERSION)?;
+        let group = r.optional(&MQTT_GROUP)?;
+        // The group name is checked, so only the length limit can refuse a shared filter.
+        let subscription = |filter: &TopicFilter| match &group {
+            None => Ok(filter.clone()),
+            Some(group) => {
+                let shared = format!("$share/{group}/{}", filter.inner());
+                TopicFilter::new(&shared).map_err(|source| SettingsError::InvalidTopicFilter {
+                    var: MQTT_GROUP.name,
+                    value: group.clone(),
+                    filter: shared,
+                    source,
+                })
+            }
+        };
+        let sensor_subscriptions = sensor_filters
+            .iter()
+            .map(subscription)
+            .collect::<Result<_, _>>()?;
+        let status_subscription = subscription(&status_filter)?;
         Ok(ConnectionSettings {
             broker,
             port,
@@ -134,6 +157,9 @@ impl ConnectionSettings {
             client_id_random,
             qos,
             mqtt_version,
+            group,
+            sensor_subscriptions,
+            status_subscription,
             described: r.finish(),
             notes: Vec::new(),
         })
@@ -174,11 +200,23 @@ impl ConnectionSettings {
         &self.status_filter
     }
 
-    /// Every filter a receiver subscribes to: the sensor filters, then the status filter.
+    /// Every filter a receiver subscribes to: the sensor filters, then the status filter,
+    /// each as a shared subscription when a group is set ([`ConnectionSettings::group`]).
     pub fn subscriptions(&self) -> Vec<TopicFilter> {
-        let mut filters = self.sensor_filters.clone();
-        filters.push(self.status_filter.clone());
+        let mut filters = self.sensor_subscriptions.clone();
+        filters.push(self.status_subscription.clone());
         filters
+    }
+
+    /// The sensor filters as subscribed: `$share/NAME/<filter>` when a group is set.
+    pub fn sensor_subscriptions(&self) -> &[TopicFilter] {
+        &self.sensor_subscriptions
+    }
+
+    /// The shared-subscription group (`MQTT_GROUP`), when this receiver splits one stream
+    /// with the others of its group: the broker gives each message to one member.
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
     }
 
     /// The pipeline's routing for these filters (sensor readings and board statuses), with

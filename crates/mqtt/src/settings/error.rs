@@ -34,7 +34,7 @@ pub enum SettingsError {
     /// says which rule it breaks and how to write it.
     #[error("{var} is `{value}`")]
     InvalidTopicFilter {
-        /// `TOPIC_SENSOR` or `TOPIC_STATUS`.
+        /// `TOPIC_SENSOR`, `TOPIC_STATUS`, or `MQTT_GROUP` (the shared filters it makes).
         var: &'static str,
         /// The whole value of the variable, with control characters escaped.
         value: String,

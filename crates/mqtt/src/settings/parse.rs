@@ -207,6 +207,19 @@ pub(crate) fn client_id(id: String) -> Result<String, Problem> {
     Ok(id)
 }
 
+/// A shared-subscription group: the `NAME` of `$share/NAME/...`, which MQTT 5 (§4.8.2)
+/// forbids to hold `/`, `+` or `#`.
+pub(crate) fn share_group(name: String) -> Result<String, Problem> {
+    let bad = |c: char| matches!(c, '+' | '#' | '/') || c.is_whitespace() || c.is_control();
+    if name.is_empty() || name.chars().any(bad) {
+        return Err(Problem::expected(
+            "expected a group name of letters, digits and `-` (no spaces, `+`, `#` or `/`), \
+             such as recorders",
+        ));
+    }
+    Ok(name)
+}
+
 /// 0, 1 or 2.
 pub(crate) fn qos(raw: &OsStr) -> Result<Qos, Problem> {
     text(raw)?

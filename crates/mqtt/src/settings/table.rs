@@ -49,6 +49,7 @@ pub const VARIABLES: &[&dyn Variable] = &[
     &MQTT_CLIENT_ID,
     &MQTT_QOS,
     &MQTT_VERSION,
+    &MQTT_GROUP,
     &CSV_FILE,
     &STORE,
     &PGPASSWORD,
@@ -182,6 +183,18 @@ pub(crate) const MQTT_VERSION: Var<MqttVersion> = Var::new(
     parse::mqtt_version,
 )
 .fallback(Fallback::Value(MqttVersion::default));
+
+pub(crate) const MQTT_GROUP: Var<String> = Var::new(
+    "MQTT_GROUP",
+    "group",
+    "NAME",
+    "Share the stream with the other receivers of group NAME ($share/NAME/...)",
+    parse::plain,
+)
+.check(parse::share_group)
+.fallback(Fallback::Unset(
+    "(not set: this receiver takes every message)",
+));
 
 // Application settings.
 
