@@ -7,7 +7,7 @@ use std::collections::HashSet;
 /// restart, the journal gives back the last `capacity`.)
 ///
 /// The ring keeps the last `capacity` in order. Only a message flagged as a redelivery is
-/// ever looked up, and redeliveries come in bursts at the start of a connection, so the ring
+/// ever looked up, and redeliveries are rare and come in bursts (most after a reconnect), so the ring
 /// is not indexed while messages are new: storing a digest is one sequential write, where
 /// keeping a hash set up to date cost a cache miss at a random place for every message. The
 /// first lookup builds the index (a set of the ring's digests, in about a tenth of a
