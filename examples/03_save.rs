@@ -126,7 +126,7 @@ fn main() -> ExitCode {
         None => ExitCode::FAILURE, // a row could not be written (printed above)
     };
     println!("{}", text.shutdown_after_saving());
-    println!("{}", text.data_location(&path));
+    println!("{}", text.data_location(&path.display()));
     code
 }
 

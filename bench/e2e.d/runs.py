@@ -9,12 +9,15 @@ import sys
 import tempfile
 import time
 
+import database
 from broker import Broker, cpu_seconds, memory_kib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PUBLISH = os.path.join(HERE, "publish.py")
 CHAPTER = os.path.join(HERE, "chapter_save.py")
 TOPIC = "hexaboard/+/sensor/data"
+# Receivers that are `hexaboard record` into a database store.
+DATABASE_RECEIVERS = ("hexaboard_sqlite", "hexaboard_postgres")
 QUIET = 5.0
 
 
@@ -43,10 +46,22 @@ class Receiver:
             env.pop(name, None)
         self.stdout = open(os.path.join(workdir, "stdout"), "wb")
         self.stderr = open(os.path.join(workdir, "stderr"), "wb")
+        self.database = None
         if self.name in ("hexaboard", "hexaboard_vs"):
             binary = self.hexaboard if self.name == "hexaboard" else self.vs
             command = [binary, "record", "--quiet"]
             self.output, self.header_lines = env["CSV_FILE"], 1
+        elif self.name in DATABASE_RECEIVERS:
+            # The same record, into a database (see database.py): rows counted by the database.
+            command = [self.hexaboard, "record", "--quiet"]
+            if self.name == "hexaboard_sqlite":
+                env["STORE"] = os.path.join(workdir, "readings.db")
+                self.database = database.SqliteRows(env["STORE"])
+            else:
+                self.server = database.PostgresServer(workdir)
+                env["STORE"] = self.server.url()
+                self.database = database.PostgresRows(self.server)
+            self.output, self.header_lines = None, 0
         elif self.name == "paho_bare":
             command = [os.path.join(os.path.dirname(self.hexaboard), "paho-bare")]
             self.output, self.header_lines = os.path.join(workdir, "stdout"), 0
@@ -76,8 +91,14 @@ class Receiver:
         return text or f"exit code {self.proc.poll()}"
 
     def rows(self):
+        if self.database is not None:
+            return self.database.count()
         with open(self.output, "rb") as f:
             return max(0, f.read().count(b"\n") - self.header_lines)
+
+    def row_tail(self):
+        """What counts the rows as they land: the output file's new lines, or the database."""
+        return self.database if self.database is not None else Tail(self.output)
 
     def rejects(self):
         path = os.path.join(self.workdir, "sensor_data.csv.rejects.jsonl")
@@ -99,6 +120,13 @@ class Receiver:
         self.stdout.close()
         self.stderr.close()
         return self.proc.returncode
+
+    def close(self):
+        """Ends what outlives the receiver's process: the database connection and server."""
+        if self.database is not None:
+            self.database.close()
+        if getattr(self, "server", None) is not None:
+            self.server.stop()
 
 
 class ReceiverFailed(Exception):
@@ -173,6 +201,7 @@ def throughput(receiver, qos, boards, count, scratch, progress=None):
                 return _throughput(rec, broker, qos, boards, count, progress)
             finally:
                 rec.stop()
+                rec.close()
         finally:
             broker.stop()
 
@@ -181,7 +210,7 @@ def _throughput(rec, broker, qos, boards, count, progress):
     ids = [chr(ord("A") + i) for i in range(boards)]
     pubs = start_publishers([("flood", "127.0.0.1", broker.port, b, count, qos) for b in ids])
     expected = boards * count + rec.header_lines
-    tail = Tail(rec.output)
+    tail = rec.row_tail()
     seen = tail.newlines()
     cpu0, broker_cpu0 = cpu_seconds(rec.proc.pid), broker.cpu_seconds()
     rss0, _ = memory_kib(rec.proc.pid)
@@ -207,11 +236,11 @@ def _throughput(rec, broker, qos, boards, count, progress):
     cpu = cpu_seconds(rec.proc.pid) - cpu0 if alive else None
     rss, hwm = memory_kib(rec.proc.pid) if alive else (None, None)
     broker_cpu = broker.cpu_seconds() - broker_cpu0
-    tail.close()
     published = finish_publishers(pubs)
     sent = sum(r["sent"] for r in published)
     exit_code = rec.stop()
     received = rec.rows()
+    tail.close()
     elapsed = done - t0
     return {
         "receiver": rec.name, "qos": qos, "boards": boards, "per_board": count,
@@ -251,6 +280,7 @@ def latency(receiver, qos, rate, seconds, scratch):
                 return _latency(rec, broker, qos, rate, seconds, workdir)
             finally:
                 rec.stop()
+                rec.close()
         finally:
             broker.stop()
 

@@ -2,8 +2,8 @@
 //! the end of a recording, cleanly with the chapter's closing lines, or on a reading that
 //! could not be stored.
 
+use std::fmt;
 use std::io::Write as _;
-use std::path::Path;
 
 use hexaboard_core::text::Text;
 use hexaboard_mqtt::session::{Session, StopSignal};
@@ -44,7 +44,7 @@ pub(crate) fn connect(
 pub(crate) fn finish(
     recorder: &Recorder,
     session: Option<Session>,
-    location: &Path,
+    location: &dyn fmt::Display,
     text: Text,
 ) -> anyhow::Result<()> {
     if let Some(error) = recorder.failure() {

@@ -115,7 +115,7 @@ fn exercise3_save(text: Text) -> String {
     }
     out.println(text.error(&"sensor_data.csv: permission denied"));
     out.println(text.shutdown_after_saving());
-    out.println(text.data_location(csv));
+    out.println(text.data_location(&csv.display()));
     out.0
 }
 

@@ -150,6 +150,6 @@ mod enabled {
             eprintln!("{}", text.error(&Report(&error)));
         }
         std::thread::sleep(DRAIN);
-        recording::finish(&recorder, Some(session), &csv_file, text)
+        recording::finish(&recorder, Some(session), &csv_file.display(), text)
     }
 }

@@ -7,14 +7,17 @@
 //! where the data is.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hexaboard_core::text::{Escaped, Text};
 use hexaboard_mqtt::session::StopSignal;
-use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Source, StoreLocation};
+use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Secret, Source, StoreLocation};
+use hexaboard_store::postgres::{PostgresOptions, PostgresStore};
+use hexaboard_store::sqlite::{SqliteOptions, SqliteStore};
+use hexaboard_store::{Store, StoreNote};
 use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use time::UtcOffset;
 
@@ -27,24 +30,18 @@ use crate::recording;
 pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let app = context.app()?;
-    let csv_file = match app.store() {
-        StoreLocation::Csv(path) => path,
-        other => return Err(not_yet(other).into()),
-    };
-    let settings = recording_settings(context, csv_file, text)?;
+    let location = app.store();
+    let settings = recording_settings(context, &session_key(location), text)?;
     let mut options = RecorderOptions::new(context.offset);
     options.pipeline = settings.pipeline_config();
     let max_boards = options.pipeline.max_boards;
     options.rejects_path.clone_from(&args.rejects_file);
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
-    let files = options.open_csv(csv_file)?;
-    if files.csv().created() {
-        println!("{}", text.csv_created(csv_file));
-    }
-    let recorder = Recorder::new(Box::new(files), options.pipeline)?;
+    let stop = StopSignal::install()?;
+    let store = open_store(location, &options, text, &stop)?;
+    let recorder = Recorder::new(store, options.pipeline)?;
     println!("{}", text.collecting());
 
-    let stop = StopSignal::install()?;
     let sensor_messages = Arc::new(AtomicU64::new(0));
     recorder.on_record(observer(
         text,
@@ -69,16 +66,61 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     } else {
         stop.wait();
     }
-    recording::finish(&recorder, session, csv_file, text)
+    recording::finish(&recorder, session, location, text)
 }
 
-/// The refusal of a store this version cannot record into yet (the location shown without
-/// its password).
-fn not_yet(store: &StoreLocation) -> UsageError {
-    UsageError(format!(
-        "STORE is `{store}`: this version of hexaboard records into a CSV file only; give a \
-         path ending in .csv, or leave STORE unset to record into CSV_FILE"
-    ))
+/// The store `location` names, opened: the chapter's CSV with its rejects file (said when it
+/// is created), a SQLite file, or a PostgreSQL database whose outages are waited for, said
+/// on stderr, until `stop`.
+///
+/// # Errors
+///
+/// The store's error: a file or database that cannot be opened, a schema newer than this
+/// build's, a login refused. [`UsageError`] for a rejects file given with a database, which
+/// keeps rejects in its own table.
+fn open_store(
+    location: &StoreLocation,
+    options: &RecorderOptions,
+    text: Text,
+    stop: &StopSignal,
+) -> anyhow::Result<Box<dyn Store>> {
+    if let (Some(rejects), false) = (&options.rejects_path, matches!(location, StoreLocation::Csv(_))) {
+        return Err(UsageError(format!(
+            "--rejects-file `{}` is for a CSV store: the database `{location}` keeps rejected \
+             payloads in its table rejects",
+            rejects.display()
+        ))
+        .into());
+    }
+    Ok(match location {
+        StoreLocation::Csv(path) => {
+            let files = options.open_csv(path)?;
+            if files.csv().created() {
+                println!("{}", text.csv_created(path));
+            }
+            Box::new(files)
+        }
+        StoreLocation::Sqlite(path) => Box::new(SqliteStore::open(path, SqliteOptions::default())?),
+        StoreLocation::Postgres(url) => {
+            let stop = stop.clone();
+            let options = PostgresOptions {
+                notify: Some(Box::new(|note: &StoreNote| eprintln!("⚠️ {}", Escaped(note)))),
+                should_stop: Some(Box::new(move || stop.is_set())),
+                ..PostgresOptions::default()
+            };
+            let password = url.password().map(Secret::expose);
+            Box::new(PostgresStore::connect(url.url(), password, options)?)
+        }
+    })
+}
+
+/// What names the recorder's persistent session along with this machine: the file's path,
+/// or the database's URL without its password.
+fn session_key(location: &StoreLocation) -> PathBuf {
+    match location.path() {
+        Some(path) => path.to_owned(),
+        None => PathBuf::from(location.to_string()),
+    }
 }
 
 /// The recording settings, with a stable client id derived from this machine and the CSV

@@ -180,8 +180,9 @@ catalogue! {
             ko: "\n\n서버 종료",
             en: "\n\nServer stopped";
 
-        /// `📁 데이터 저장 위치: {path}`: where the CSV file is (exercise 3, on exit).
-        pub fn data_location(path: &'a Path) { path = Escaped(path.display()) }
+        /// `📁 데이터 저장 위치: {path}`: where the readings are, the CSV file of exercise 3
+        /// or the store of `record --store` (on exit).
+        pub fn data_location(path: &'a dyn std::fmt::Display) { path = Escaped(path) }
             ko: "📁 데이터 저장 위치: {path}",
             en: "📁 Data saved in: {path}";
 
