@@ -12,38 +12,10 @@ use std::time::Duration;
 
 use faults_support::{
     assert_exactly_once, counts, persistent_publisher, publish, record_quiet, rows, signal,
-    wait_until,
+    wait_until, SmallDisk,
 };
 use hexaboard_testkit::Mosquitto;
 use live_support::{broker_flags, hexaboard};
-
-/// A 64 KiB tmpfs mounted for one test, unmounted on drop.
-struct SmallDisk {
-    dir: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    /// `None` when this process may not mount (not root, no CAP_SYS_ADMIN).
-    fn mount() -> Option<SmallDisk> {
-        let dir = tempfile::tempdir().unwrap();
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(SmallDisk { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
-    }
-}
 
 /// A small disk nearly full (a filler leaves room for about 150 rows and their duplicate
 /// journal entries), a broker, and a directory to run `record` in.

@@ -10,9 +10,11 @@ mod store_support;
 
 use std::time::Duration;
 
-use faults_support::{persistent_publisher, publish, record_quiet, signal, totals, wait_until};
+use faults_support::{
+    persistent_publisher, publish, record_quiet, signal, totals, wait_until, SmallDisk,
+};
 use hexaboard_testkit::{Mosquitto, Postgres};
-use live_support::{broker_flags, hexaboard, simulate, Running};
+use live_support::{broker_flags, hexaboard, Running};
 use store_support::TestStore;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -169,42 +171,66 @@ fn a_wrong_postgres_password_is_one_line_without_the_password() {
 }
 
 #[test]
-fn a_read_only_sqlite_file_is_a_clear_error_and_exit_1() {
-    let broker = Mosquitto::start().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("readings.db");
-    // A database made by record, then made read-only.
-    let mut recorder = {
-        let mut args = broker_flags(broker.port());
-        args.extend(["--store", "readings.db", "record", "--count", "2"].map(str::to_owned));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut command = hexaboard(dir.path(), &args);
-        command.env("HEXABOARD_LANG", "en");
-        Running::start(command)
-    };
-    recorder.wait_for("the subscription", |_, err| {
-        err.contains("hexaboard/+/sensor/data")
-    });
-    simulate(dir.path(), broker.port(), &["--boards", "A", "--count", "2", "--interval", "0.05"]);
-    assert!(recorder.wait().success(), "{}", recorder.stderr());
-    let mut permissions = std::fs::metadata(&db).unwrap().permissions();
-    permissions.set_readonly(true);
-    std::fs::set_permissions(&db, permissions.clone()).unwrap();
-    let mut dir_permissions = std::fs::metadata(dir.path()).unwrap().permissions();
-    dir_permissions.set_readonly(true);
-    std::fs::set_permissions(dir.path(), dir_permissions.clone()).unwrap();
-    let root = std::fs::OpenOptions::new().append(true).open(&db).is_ok();
-    let output = record_into(dir.path(), broker.port(), "readings.db");
-    dir_permissions.set_readonly(false);
-    std::fs::set_permissions(dir.path(), dir_permissions).unwrap();
-    if root {
-        // Root writes a read-only file anyway: nothing to check here.
-        eprintln!("running as root: read-only files are writable, skipped");
+fn a_sqlite_database_on_a_read_only_disk_is_a_clear_error_and_exit_1() {
+    let Some(disk) = SmallDisk::mount_sized("1m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
         return;
-    }
+    };
+    let broker = Mosquitto::start().unwrap();
+    let store = TestStore::Sqlite(disk.path().join("readings.db"));
+    let work = tempfile::tempdir().unwrap();
+    // A database made by record, then its disk made read-only.
+    let global = ["--store", &store.arg()].map(str::to_owned);
+    let global: Vec<&str> = global.iter().map(String::as_str).collect();
+    let mut recorder = record_quiet(work.path(), broker.port(), &global, &[]);
+    let sender = persistent_publisher(broker.port(), "sqlite-ro-pub");
+    publish(&sender, 1);
+    assert!(wait_until(WAIT, || store.rows() == 1));
+    signal(recorder.pid(), "TERM");
+    assert!(recorder.wait().success(), "{}", recorder.stderr());
+    assert!(disk.make_read_only(), "remount read-only");
+    let output = record_into(work.path(), broker.port(), &store.arg());
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("readings.db"), "{stderr}");
+    assert!(stderr.contains(&store.arg()), "{stderr}");
+    assert!(
+        stderr.contains("read-only") || stderr.contains("readonly"),
+        "{stderr}"
+    );
+    assert_eq!(store.rows(), 1);
+}
+
+#[test]
+fn a_sqlite_database_filling_its_disk_stops_record_with_exit_1_and_no_reading_twice() {
+    let Some(disk) = SmallDisk::mount_sized("512k") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let broker = flooded_broker();
+    let store = TestStore::Sqlite(disk.path().join("readings.db"));
+    let work = tempfile::tempdir().unwrap();
+    let global = ["--store", &store.arg()].map(str::to_owned);
+    let global: Vec<&str> = global.iter().map(String::as_str).collect();
+    let mut recorder = record_quiet(work.path(), broker.port(), &global, &[]);
+    let sender = persistent_publisher(broker.port(), "sqlite-full-pub");
+    let total = 20_000u64;
+    for i in 0..total {
+        publish(&sender, i);
+    }
+    sender.flush(Duration::from_secs(10)).unwrap();
+    let status = recorder.wait();
+    let stderr = recorder.stderr();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&store.arg()) && stderr.contains("full"),
+        "{stderr}"
+    );
+    let stored = store.rows();
+    assert!(
+        0 < stored && stored < total,
+        "{stored} readings before the disk was full"
+    );
+    assert!(store.counts().values().all(|n| *n == 1), "no reading twice");
 }
 
 #[test]
@@ -226,7 +252,11 @@ fn a_sqlite_database_of_a_newer_schema_is_refused_untouched() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("schema version 99"), "{stderr}");
-    assert_eq!(std::fs::read(&db).unwrap(), before, "the database was changed");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database was changed"
+    );
     assert!(!dir.path().join("readings.db-wal").exists());
 }
 
@@ -245,7 +275,12 @@ fn statuses_and_rejects_go_to_the_database_tables() {
     });
     let sender = persistent_publisher(broker.port(), "tables-pub");
     sender
-        .publish("hexaboard/A/status", "online", hexaboard_mqtt::settings::Qos::AtLeastOnce, false)
+        .publish(
+            "hexaboard/A/status",
+            "online",
+            hexaboard_mqtt::settings::Qos::AtLeastOnce,
+            false,
+        )
         .unwrap();
     sender
         .publish(
@@ -260,7 +295,10 @@ fn statuses_and_rejects_go_to_the_database_tables() {
     assert!(recorder.wait().success(), "{}", recorder.stderr());
     let conn = rusqlite::Connection::open(dir.path().join("lab.sqlite")).unwrap();
     let one = |sql: &str| -> String { conn.query_row(sql, [], |row| row.get(0)).unwrap() };
-    assert_eq!(one("SELECT board || ' ' || status FROM statuses"), "A online");
+    assert_eq!(
+        one("SELECT board || ' ' || status FROM statuses"),
+        "A online"
+    );
     assert_eq!(one("SELECT kind FROM rejects"), "not_json");
     assert_eq!(one("SELECT CAST(count(*) AS TEXT) FROM readings"), "2");
     assert!(!dir.path().join("lab.sqlite.rejects.jsonl").exists());

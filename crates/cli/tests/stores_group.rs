@@ -89,5 +89,8 @@ fn two_members_of_a_group_one_killed_and_restarted_store_every_reading_once() {
          {second_stored} (duplicates {second_dups})",
         held = held_while_dead
     );
-    assert!(second_stored > 0 && first_stored > 0, "both members took a share");
+    assert!(
+        second_stored > 0 && first_stored > 0,
+        "both members took a share"
+    );
 }

@@ -65,7 +65,8 @@ fn the_save_lines_are_the_chapters() {
         "✅ CSV 파일 생성: sensor_data.csv\n\n"
     );
     assert_eq!(
-        KO.data_location(&Path::new("sensor_data.csv").display()).to_string(),
+        KO.data_location(&Path::new("sensor_data.csv").display())
+            .to_string(),
         "📁 데이터 저장 위치: sensor_data.csv"
     );
     assert_eq!(printed(KO.shutdown_after_saving()), "\n\n서버 종료\n");

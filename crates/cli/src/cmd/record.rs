@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use hexaboard_core::text::{Escaped, Text};
 use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Secret, Source, StoreLocation};
+use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_store::postgres::{PostgresOptions, PostgresStore};
 use hexaboard_store::sqlite::{SqliteOptions, SqliteStore};
 use hexaboard_store::{Store, StoreNote};
-use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
@@ -84,7 +84,10 @@ fn open_store(
     text: Text,
     stop: &StopSignal,
 ) -> anyhow::Result<Box<dyn Store>> {
-    if let (Some(rejects), false) = (&options.rejects_path, matches!(location, StoreLocation::Csv(_))) {
+    if let (Some(rejects), false) = (
+        &options.rejects_path,
+        matches!(location, StoreLocation::Csv(_)),
+    ) {
         return Err(UsageError(format!(
             "--rejects-file `{}` is for a CSV store: the database `{location}` keeps rejected \
              payloads in its table rejects",
@@ -104,7 +107,9 @@ fn open_store(
         StoreLocation::Postgres(url) => {
             let stop = stop.clone();
             let options = PostgresOptions {
-                notify: Some(Box::new(|note: &StoreNote| eprintln!("⚠️ {}", Escaped(note)))),
+                notify: Some(Box::new(|note: &StoreNote| {
+                    eprintln!("⚠️ {}", Escaped(note))
+                })),
                 should_stop: Some(Box::new(move || stop.is_set())),
                 ..PostgresOptions::default()
             };

@@ -157,3 +157,45 @@ pub fn totals(stdout: &str) -> (u64, u64, u64, u64) {
         number("duplicates "),
     )
 }
+
+/// A small tmpfs mounted for one test, unmounted on drop.
+pub struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// A 64 KiB tmpfs; `None` when this process may not mount (not root, no CAP_SYS_ADMIN).
+    pub fn mount() -> Option<SmallDisk> {
+        SmallDisk::mount_sized("64k")
+    }
+
+    /// A tmpfs of `size` (`256k`); `None` when this process may not mount.
+    pub fn mount_sized(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Makes the file system read-only (a remount); whether it worked.
+    pub fn make_read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.dir.path())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
