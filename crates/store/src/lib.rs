@@ -54,10 +54,12 @@ pub mod message_id;
 pub mod note;
 pub mod rejects;
 pub mod store;
+mod sync_work;
 
-pub use csv::{CsvFiles, SyncWork};
+pub use csv::CsvFiles;
 pub use error::StoreError;
 pub use message_id::MessageId;
 pub use note::{ReopenReason, StoreNote};
 pub use rejects::{Rejected, RejectsFile};
 pub use store::{Appended, Store};
+pub use sync_work::SyncWork;
