@@ -7,8 +7,8 @@ use hexaboard_core::reading::Reading;
 use hexaboard_core::status::Status;
 use time::OffsetDateTime;
 
-use super::{CsvStore, SyncWork};
-use crate::{Appended, MessageId, Rejected, RejectsFile, Store, StoreError, StoreNote};
+use super::CsvStore;
+use crate::{Appended, MessageId, Rejected, RejectsFile, Store, StoreError, StoreNote, SyncWork};
 
 /// The CSV store as a recorder uses it: readings in the chapter's CSV ([`CsvStore`]),
 /// rejected payloads in a JSON Lines file ([`RejectsFile`]), board statuses nowhere (the

@@ -86,7 +86,6 @@ pub use options::{
     MAX_GATHER_DELAY,
 };
 pub use seen::journal_path;
-pub use sync::SyncWork;
 
 use crate::append::write_all;
 use crate::{Appended, MessageId, StoreError, StoreNote};

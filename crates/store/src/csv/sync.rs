@@ -2,40 +2,25 @@
 //! to another thread as a [`SyncWork`].
 
 use std::fs::File;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Instant;
 
 use super::seen::Journal;
 use super::CsvStore;
 #[cfg(doc)]
 use super::StoreOptions;
-use crate::StoreError;
+use crate::{StoreError, SyncWork};
 
-/// An `fsync` of the store's files, taken by [`CsvStore::sync_work`] to run on another thread.
-#[derive(Debug)]
-pub struct SyncWork {
-    path: PathBuf,
-    csv: Option<File>,
-    journal: Option<File>,
-}
-
-impl SyncWork {
-    /// Syncs the CSV and the journal to disk.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Sync`] naming the CSV path and the OS error.
-    pub fn run(self) -> Result<(), StoreError> {
-        if let Some(csv) = &self.csv {
-            csv.sync_data()
-                .map_err(|e| StoreError::sync(&self.path, e))?;
-        }
-        if let Some(journal) = &self.journal {
-            // The journal only ever makes duplicates rarer; failing to sync it loses nothing.
-            let _ = journal.sync_data();
-        }
-        Ok(())
+/// The [`SyncWork`] of a CSV store: syncs the CSV and the journal to disk.
+fn sync_files(path: &Path, csv: Option<&File>, journal: Option<&File>) -> Result<(), StoreError> {
+    if let Some(csv) = csv {
+        csv.sync_data().map_err(|e| StoreError::sync(path, e))?;
     }
+    if let Some(journal) = journal {
+        // The journal only ever makes duplicates rarer; failing to sync it loses nothing.
+        let _ = journal.sync_data();
+    }
+    Ok(())
 }
 
 impl CsvStore {
@@ -67,11 +52,11 @@ impl CsvStore {
         } else {
             None
         };
-        Some(SyncWork {
-            path: self.path.clone(),
-            csv,
-            journal: self.journal.as_ref().and_then(Journal::try_clone_file),
-        })
+        let path = self.path.clone();
+        let journal = self.journal.as_ref().and_then(Journal::try_clone_file);
+        Some(SyncWork::new(move || {
+            sync_files(&path, csv.as_ref(), journal.as_ref())
+        }))
     }
 
     /// Writes the gathered rows ([`CsvStore::flush`]) and syncs written rows, and the

@@ -1,0 +1,77 @@
+//! The SQLite store: readings, board statuses and rejected payloads in one database file, in
+//! the schema of `docs/schema.md`, asked with `sqlite3` like any database.
+//!
+//! ```no_run
+//! use hexaboard_core::reading::ReadingParser;
+//! use hexaboard_store::sqlite::{SqliteOptions, SqliteStore};
+//! use hexaboard_store::{Appended, MessageId, Store};
+//! use time::OffsetDateTime;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut store = SqliteStore::open("readings.db", SqliteOptions::default())?;
+//! let (topic, payload) = ("hexaboard/A/sensor/data", br#"{"temperature":25,"humidity":60}"#);
+//! let reading = ReadingParser::default().parse(payload, topic)?;
+//! let id = MessageId::new(topic, payload, false);
+//! match store.append(OffsetDateTime::now_utc(), topic, &reading, id)? {
+//!     Appended::Stored => {}    // committed: acknowledge the message
+//!     Appended::Duplicate => {} // a redelivery of a stored message: acknowledge, store nothing
+//!     Appended::Gathered => unreachable!("a database store writes every reading at once"),
+//! }
+//! store.close()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is promised
+//!
+//! - **Nothing is lost.** Each [`Store::append`], [`Store::status`] and [`Store::reject`] is
+//!   one transaction, committed before it returns: a killed process loses nothing that was
+//!   acknowledged. The database is in WAL mode with `synchronous=NORMAL`, so a commit costs
+//!   no `fsync`; power loss is covered by a checkpoint at most once per
+//!   [`SqliteOptions::interval`], run by [`Store::sync_work`] on another thread (with
+//!   [`SqliteOptions::sync_elsewhere`]) or by the write that finds it due, and by
+//!   [`Store::close`].
+//! - **Nothing is stored twice** by a redelivery: a QoS 1 reading and its message's digest
+//!   (`recent_messages`) are committed together, and a message flagged DUP whose digest is
+//!   there is a redelivery ([`MessageId::is_redelivery`]). The digest of a DUP message is
+//!   inserted first, and finding it already there is the answer, so two processes writing
+//!   the same database store a redelivery once too. The same payload without the DUP flag
+//!   (a board that rebooted and sent it again) is a new reading. The newest 65,536 digests
+//!   are kept ([`SqliteOptions::recent_capacity`]), the oldest dropped a few thousand at a
+//!   time.
+//! - **Numbers as sent**: `25` is stored as INTEGER, `25.5` and `25.0` as REAL, so each
+//!   comes back as the board wrote it. `board_time` is the board's `timestamp` read as Unix
+//!   or MicroPython time, null when the board's clock never synced.
+//! - **A database it cannot use is never touched**: one of a newer hexaboard
+//!   ([`StoreError::NewerSchema`]) or of another program is refused before anything is
+//!   written, byte for byte as it was.
+//! - **Errors say what to do**: a full disk, a read-only file, a missing directory, a file
+//!   that is not a database, a database another program keeps locked: a
+//!   [`StoreError::Database`] naming `sqlite:PATH`, SQLite's error ([`SqliteError`]) and
+//!   the fix.
+//!
+//! | file | concept |
+//! | --- | --- |
+//! | `open.rs` | opening: flags, pragmas, and the order that leaves a refused file untouched |
+//! | `schema.rs` | the schema's DDL and the list of migrations |
+//! | `store.rs` | [`SqliteStore`]: each call one transaction |
+//! | `values.rs` | numbers as sent, times as the schema's UTC text |
+//! | `checkpoint.rs` | durability against power loss, on a connection of its own |
+//! | `options.rs` | [`SqliteOptions`] |
+//! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
+
+mod checkpoint;
+mod error;
+mod open;
+mod options;
+mod schema;
+mod store;
+mod values;
+
+pub use error::SqliteError;
+pub use options::{SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_RECENT_CAPACITY};
+pub use schema::SCHEMA_VERSION;
+pub use store::SqliteStore;
+
+#[cfg(doc)]
+use crate::{MessageId, Store, StoreError};
