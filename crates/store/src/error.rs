@@ -132,7 +132,6 @@ impl StoreError {
         }
     }
 
-    #[expect(dead_code, reason = "the database stores use it")]
     pub(crate) fn database(
         store: impl fmt::Display,
         action: &'static str,

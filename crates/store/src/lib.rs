@@ -3,7 +3,8 @@
 //! Where readings live. A recorder hands every message to a [`Store`] before the broker gets
 //! its acknowledgement: a reading is stored once, a board status kept where there is room
 //! for it, a payload that is not a reading kept as a reject. The chapter's CSV is one store
-//! ([`CsvFiles`]: the CSV and the rejects file beside it).
+//! ([`CsvFiles`]: the CSV and the rejects file beside it); a PostgreSQL database is another
+//! ([`PostgresStore`]).
 //!
 //! ```no_run
 //! use hexaboard_core::reading::ReadingParser;
@@ -42,6 +43,7 @@
 //! | [`store`] | [`Store`]: the one trait a recorder appends through; [`Appended`] |
 //! | [`message_id`] | [`MessageId`]: a message's digest and DUP flag, to store a redelivery once |
 //! | [`csv`] | the chapter's CSV file ([`CsvStore`](csv::CsvStore)), written so no reading is lost or stored twice; [`CsvFiles`] with the rejects file |
+//! | [`postgres`] | [`PostgresStore`]: readings, statuses and rejects in PostgreSQL, shared by several receivers, waiting out a database that goes away |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
 //! | [`error`] | [`StoreError`]: what could not be stored, naming the file and the fix |
@@ -52,6 +54,7 @@ pub mod csv;
 pub mod error;
 pub mod message_id;
 pub mod note;
+pub mod postgres;
 pub mod rejects;
 pub mod store;
 
@@ -59,5 +62,6 @@ pub use csv::{CsvFiles, SyncWork};
 pub use error::StoreError;
 pub use message_id::MessageId;
 pub use note::{ReopenReason, StoreNote};
+pub use postgres::PostgresStore;
 pub use rejects::{Rejected, RejectsFile};
 pub use store::{Appended, Store};
