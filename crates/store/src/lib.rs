@@ -3,8 +3,8 @@
 //! Where readings live. A recorder hands every message to a [`Store`] before the broker gets
 //! its acknowledgement: a reading is stored once, a board status kept where there is room
 //! for it, a payload that is not a reading kept as a reject. The chapter's CSV is one store
-//! ([`CsvFiles`]: the CSV and the rejects file beside it), a SQLite database another
-//! ([`SqliteStore`]).
+//! ([`CsvFiles`]: the CSV and the rejects file beside it); a SQLite database
+//! ([`SqliteStore`]) and a PostgreSQL database ([`PostgresStore`]) are the others.
 //!
 //! ```no_run
 //! use hexaboard_core::reading::ReadingParser;
@@ -44,6 +44,7 @@
 //! | [`message_id`] | [`MessageId`]: a message's digest and DUP flag, to store a redelivery once |
 //! | [`csv`] | the chapter's CSV file ([`CsvStore`](csv::CsvStore)), written so no reading is lost or stored twice; [`CsvFiles`] with the rejects file |
 //! | [`sqlite`] | [`SqliteStore`]: readings, statuses and rejects in a SQLite database, each call one transaction |
+//! | [`postgres`] | [`PostgresStore`]: readings, statuses and rejects in PostgreSQL, shared by several receivers, waiting out a database that goes away |
 //! | [`sync_work`] | [`SyncWork`]: making what a store wrote durable, on the recorder's own thread |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
@@ -55,6 +56,7 @@ pub mod csv;
 pub mod error;
 pub mod message_id;
 pub mod note;
+pub mod postgres;
 pub mod rejects;
 pub mod sqlite;
 pub mod store;
@@ -64,6 +66,7 @@ pub use csv::CsvFiles;
 pub use error::StoreError;
 pub use message_id::MessageId;
 pub use note::{ReopenReason, StoreNote};
+pub use postgres::PostgresStore;
 pub use rejects::{Rejected, RejectsFile};
 pub use sqlite::SqliteStore;
 pub use store::{Appended, Store};

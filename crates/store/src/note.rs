@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::StoreError;
 
@@ -29,6 +30,21 @@ pub enum StoreNote {
     /// The duplicate journal could not be written and is no longer kept. Redeliveries are
     /// still recognised until the program stops; after a restart one may be stored twice.
     JournalFailed(StoreError),
+    /// The database went away: the call waits, connecting again now and then, and stores
+    /// its reading once the database is back. Said again when the cause changes.
+    DatabaseWaiting {
+        /// The database as the user named it, never with its password.
+        store: String,
+        /// Why: the database's error, on one line.
+        cause: String,
+    },
+    /// The database is back after a wait ([`StoreNote::DatabaseWaiting`]): recording goes on.
+    DatabaseBack {
+        /// The database as the user named it, never with its password.
+        store: String,
+        /// How long the wait took.
+        waited: Duration,
+    },
 }
 
 impl fmt::Display for StoreNote {
@@ -54,6 +70,16 @@ impl fmt::Display for StoreNote {
                 f,
                 "{e}; duplicate detection continues in memory only (a restart may store a \
                  redelivered reading twice)"
+            ),
+            StoreNote::DatabaseWaiting { store, cause } => write!(
+                f,
+                "{store}: waiting for the database ({cause}); trying again, the message stays \
+                 unacknowledged meanwhile"
+            ),
+            StoreNote::DatabaseBack { store, waited } => write!(
+                f,
+                "{store}: the database is back after {:.1} s, recording goes on",
+                waited.as_secs_f64()
             ),
         }
     }
