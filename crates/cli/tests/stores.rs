@@ -188,6 +188,7 @@ fn a_sqlite_database_on_a_read_only_disk_is_a_clear_error_and_exit_1() {
     assert!(wait_until(WAIT, || store.rows() == 1));
     signal(recorder.pid(), "TERM");
     assert!(recorder.wait().success(), "{}", recorder.stderr());
+    let before = std::fs::read(disk.path().join("readings.db")).unwrap();
     assert!(disk.make_read_only(), "remount read-only");
     let output = record_into(work.path(), broker.port(), &store.arg());
     assert_eq!(output.status.code(), Some(1));
@@ -197,7 +198,10 @@ fn a_sqlite_database_on_a_read_only_disk_is_a_clear_error_and_exit_1() {
         stderr.contains("read-only") || stderr.contains("readonly"),
         "{stderr}"
     );
-    assert_eq!(store.rows(), 1);
+    assert_eq!(
+        std::fs::read(disk.path().join("readings.db")).unwrap(),
+        before
+    );
 }
 
 #[test]

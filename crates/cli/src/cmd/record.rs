@@ -106,13 +106,11 @@ fn open_store(
         StoreLocation::Sqlite(path) => Box::new(SqliteStore::open(path, SqliteOptions::default())?),
         StoreLocation::Postgres(url) => {
             let stop = stop.clone();
-            let options = PostgresOptions {
-                notify: Some(Box::new(|note: &StoreNote| {
+            let options = PostgresOptions::default()
+                .notify(Box::new(|note: &StoreNote| {
                     eprintln!("⚠️ {}", Escaped(note))
-                })),
-                should_stop: Some(Box::new(move || stop.is_set())),
-                ..PostgresOptions::default()
-            };
+                }))
+                .should_stop(Box::new(move || stop.is_set()));
             let password = url.password().map(Secret::expose);
             Box::new(PostgresStore::connect(url.url(), password, options)?)
         }
