@@ -38,7 +38,10 @@ fn a_missing_password_says_where_to_give_it() {
     let server = server();
     let text = refusal(&url(&server), None).to_string();
     assert!(
-        text.starts_with(&format!("{}: cannot connect to the database: ", url(&server))),
+        text.starts_with(&format!(
+            "{}: cannot connect to the database: ",
+            url(&server)
+        )),
         "{text}"
     );
     assert!(text.contains("STORE or PGPASSWORD"), "{text}");
@@ -73,7 +76,10 @@ fn a_server_that_is_not_there_fails_at_once_naming_host_and_port() {
     server.stop().unwrap();
     let text = refusal(&url(&server), Some(server.password())).to_string();
     assert!(
-        text.starts_with(&format!("{}: cannot connect to the database: ", url(&server))),
+        text.starts_with(&format!(
+            "{}: cannot connect to the database: ",
+            url(&server)
+        )),
         "{text}"
     );
     assert!(text.contains("Connection refused"), "{text}");
