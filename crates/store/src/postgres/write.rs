@@ -199,3 +199,149 @@ fn exists(
 ) -> Result<bool, postgres::Error> {
     Ok(tx.query_one(statement, &[&id])?.get(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::thread;
+    use std::time::Duration;
+
+    use hexaboard_core::reading::ReadingParser;
+    use hexaboard_testkit::Postgres;
+    use postgres::{Client, NoTls};
+
+    use super::*;
+    use crate::postgres::location::Location;
+    use crate::postgres::schema;
+
+    const TOPIC: &str = "hexaboard/A/sensor/data";
+    const PAYLOAD: &[u8] = br#"{"board":"A","temperature":25,"humidity":60}"#;
+
+    /// A connection of the store to a new server with the tables, and the test user's client.
+    fn start() -> (Postgres, Live, Client) {
+        let server = Postgres::start().unwrap();
+        let url = format!("postgres://hexaboard@127.0.0.1:{}/hexaboard", server.port());
+        let location = Location::parse(&url, Some(server.password())).unwrap();
+        let mut client = Client::connect(&server.url(), NoTls).unwrap();
+        schema::bring_up_to_date(&mut client, "db", schema::MIGRATIONS).unwrap();
+        let live = Live::connect(&location).unwrap();
+        (server, live, client)
+    }
+
+    fn count(client: &mut Client, table: &str) -> i64 {
+        client
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0)
+    }
+
+    fn append(live: &mut Live, dup: bool, pending: &mut Option<i64>) -> Appended {
+        let reading = ReadingParser::default().parse(PAYLOAD, TOPIC).unwrap();
+        let id = MessageId::new(TOPIC, PAYLOAD, dup);
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let row = ReadingRow::new(at, TOPIC, &reading, id, Tolerance::default());
+        store_reading(live, &row, id, pending).unwrap()
+    }
+
+    #[test]
+    fn a_try_again_after_a_commit_whose_answer_was_lost_stores_nothing_more() {
+        let (_server, mut live, mut client) = start();
+        let mut pending = None;
+        assert_eq!(append(&mut live, false, &mut pending), Appended::Stored);
+        assert!(pending.is_some());
+        // The commit happened; its answer was lost: the try again finds the row.
+        let committed = pending;
+        assert_eq!(append(&mut live, false, &mut pending), Appended::Stored);
+        assert_eq!(pending, committed);
+        assert_eq!(append(&mut live, true, &mut pending), Appended::Stored);
+        assert_eq!(count(&mut client, "readings"), 1);
+
+        // The commit did not happen (its id was never committed): the try again stores it.
+        let mut lost = committed.map(|id| id + 1_000);
+        assert_eq!(append(&mut live, false, &mut lost), Appended::Stored);
+        assert_eq!(count(&mut client, "readings"), 2);
+        assert_eq!(count(&mut client, "recent_messages"), 1);
+    }
+
+    #[test]
+    fn a_try_again_waits_for_the_lost_connections_transaction_and_finds_its_row() {
+        let (server, mut live, mut client) = start();
+        // The lost connection's transaction: its reading inserted, its digest remembered, its
+        // commit not yet done.
+        let digest = MessageId::new(TOPIC, PAYLOAD, false).digest().to_be_bytes();
+        let mut old = client.transaction().unwrap();
+        let id: i64 = old
+            .query_one(
+                "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+                 VALUES (now(), 'A', 25, 60, $1) RETURNING id",
+                &[&TOPIC],
+            )
+            .unwrap()
+            .get(0);
+        old.execute(
+            "INSERT INTO recent_messages (digest, reading_id) VALUES ($1, $2)",
+            &[&&digest[..], &id],
+        )
+        .unwrap();
+        let again = thread::spawn(move || {
+            let appended = append(&mut live, false, &mut Some(id));
+            (appended, live)
+        });
+        let mut watcher = Client::connect(&server.url(), NoTls).unwrap();
+        while watcher
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+            == 0
+        {
+            thread::sleep(Duration::from_millis(10));
+        }
+        old.commit().unwrap();
+        let (appended, _live) = again.join().unwrap();
+        assert_eq!(appended, Appended::Stored);
+        assert_eq!(count(&mut client, "readings"), 1);
+    }
+
+    #[test]
+    fn statuses_and_rejects_tried_again_after_their_commit_are_not_doubled() {
+        let (_server, mut live, mut client) = start();
+        let at = SystemTime::UNIX_EPOCH;
+        let mut pending = None;
+        for _ in 0..2 {
+            store_status(&mut live, [&at, &"A", &"online", &TOPIC], &mut pending).unwrap();
+        }
+        let mut pending = None;
+        for _ in 0..2 {
+            let payload: &[u8] = b"{";
+            let values: [&(dyn ToSql + Sync); 6] =
+                [&at, &TOPIC, &"not_json", &"cut short", &payload, &1i32];
+            store_reject(&mut live, values, &mut pending).unwrap();
+        }
+        assert_eq!(count(&mut client, "statuses"), 1);
+        assert_eq!(count(&mut client, "rejects"), 1);
+    }
+
+    #[test]
+    fn the_trim_keeps_the_newest_65536_digests() {
+        let (_server, mut live, mut client) = start();
+        client
+            .execute(
+                "INSERT INTO recent_messages (digest, reading_id) \
+                 SELECT int8send(i), i FROM generate_series(1, 70000) AS i",
+                &[],
+            )
+            .unwrap();
+        trim_recent_messages(&mut live).unwrap();
+        let row = client
+            .query_one(
+                "SELECT count(*), min(reading_id), max(reading_id) FROM recent_messages",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(row.get::<_, i64>(0), RECENT_MESSAGES);
+        assert_eq!(row.get::<_, i64>(1), 70_000 - RECENT_MESSAGES + 1);
+        assert_eq!(row.get::<_, i64>(2), 70_000);
+    }
+}
