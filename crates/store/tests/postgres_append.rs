@@ -169,8 +169,8 @@ fn two_receivers_given_the_same_redelivered_messages_store_each_once() {
         })
         .collect();
     let outcomes: Vec<Vec<Appended>> = receivers.into_iter().map(|r| r.join().unwrap()).collect();
-    for n in 0..messages.len() {
-        let mut pair = [outcomes[0][n], outcomes[1][n]];
+    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
+        let mut pair = [*first, *second];
         pair.sort_by_key(|a| *a == Appended::Duplicate);
         assert_eq!(pair, [Appended::Stored, Appended::Duplicate], "message {n}");
     }
