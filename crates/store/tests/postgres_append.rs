@@ -262,8 +262,8 @@ fn a_reject_keeps_its_payload_cut_at_1024_bytes_and_its_full_length() {
 #[test]
 fn rejects_past_the_cap_are_counted_not_written_also_after_a_restart() {
     let server = server();
-    // Each reject: 23 bytes of topic, 8 of kind, 5 of error, 964 of payload: 1,000 bytes.
-    let payload = [b'y'; 964];
+    // The cap counts the payloads' bytes: two of 1,000 fit under 2,500, a third does not.
+    let payload = [b'y'; 1_000];
     let limited = || PostgresOptions::default().rejects_limit(2_500);
     let reject = |store: &mut hexaboard_store::PostgresStore| {
         store
