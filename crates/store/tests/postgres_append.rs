@@ -285,3 +285,33 @@ fn rejects_past_the_cap_are_counted_not_written_also_after_a_restart() {
     assert_eq!(reject(&mut store), Rejected::Written);
     assert_eq!(count(&mut client(&server), "rejects"), 3);
 }
+
+#[test]
+fn the_memory_of_recent_messages_is_trimmed_to_the_newest_65536_as_readings_come() {
+    let server = server();
+    let mut client = client(&server);
+    let mut store = store(&server);
+    // Digests of 70,000 messages older than any reading to come.
+    client
+        .execute(
+            "INSERT INTO recent_messages (digest, reading_id) \
+             SELECT int8send(i), -i FROM generate_series(1, 70000) AS i",
+            &[],
+        )
+        .unwrap();
+    // The 4,097th remembered reading trims before it is stored.
+    for n in 0..4_097 {
+        let payload = numbered(n);
+        store
+            .append(noon(), TOPIC, &reading(&payload), id(&payload, false))
+            .unwrap();
+    }
+    let row = client
+        .query_one(
+            "SELECT count(*), count(*) FILTER (WHERE reading_id > 0) FROM recent_messages",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 65_536 + 1);
+    assert_eq!(row.get::<_, i64>(1), 4_097, "every new digest is kept");
+}
