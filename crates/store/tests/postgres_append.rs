@@ -169,8 +169,8 @@ fn two_receivers_given_the_same_redelivered_messages_store_each_once() {
         })
         .collect();
     let outcomes: Vec<Vec<Appended>> = receivers.into_iter().map(|r| r.join().unwrap()).collect();
-    for n in 0..messages.len() {
-        let mut pair = [outcomes[0][n], outcomes[1][n]];
+    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
+        let mut pair = [*first, *second];
         pair.sort_by_key(|a| *a == Appended::Duplicate);
         assert_eq!(pair, [Appended::Stored, Appended::Duplicate], "message {n}");
     }
@@ -262,8 +262,8 @@ fn a_reject_keeps_its_payload_cut_at_1024_bytes_and_its_full_length() {
 #[test]
 fn rejects_past_the_cap_are_counted_not_written_also_after_a_restart() {
     let server = server();
-    // Each reject: 23 bytes of topic, 8 of kind, 5 of error, 964 of payload: 1,000 bytes.
-    let payload = [b'y'; 964];
+    // The cap counts the payloads' bytes: two of 1,000 fit under 2,500, a third does not.
+    let payload = [b'y'; 1_000];
     let limited = || PostgresOptions::default().rejects_limit(2_500);
     let reject = |store: &mut hexaboard_store::PostgresStore| {
         store
@@ -284,4 +284,34 @@ fn rejects_past_the_cap_are_counted_not_written_also_after_a_restart() {
     let mut store = store_with(&server, PostgresOptions::default().rejects_limit(3_000));
     assert_eq!(reject(&mut store), Rejected::Written);
     assert_eq!(count(&mut client(&server), "rejects"), 3);
+}
+
+#[test]
+fn the_memory_of_recent_messages_is_trimmed_to_the_newest_65536_as_readings_come() {
+    let server = server();
+    let mut client = client(&server);
+    let mut store = store(&server);
+    // Digests of 70,000 messages older than any reading to come.
+    client
+        .execute(
+            "INSERT INTO recent_messages (digest, reading_id) \
+             SELECT int8send(i), -i FROM generate_series(1, 70000) AS i",
+            &[],
+        )
+        .unwrap();
+    // The 4,097th remembered reading trims before it is stored.
+    for n in 0..4_097 {
+        let payload = numbered(n);
+        store
+            .append(noon(), TOPIC, &reading(&payload), id(&payload, false))
+            .unwrap();
+    }
+    let row = client
+        .query_one(
+            "SELECT count(*), count(*) FILTER (WHERE reading_id > 0) FROM recent_messages",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 65_536 + 1);
+    assert_eq!(row.get::<_, i64>(1), 4_097, "every new digest is kept");
 }

@@ -3,7 +3,8 @@
 
 use crate::Rejected;
 
-/// How many bytes of rejects are kept and how many rejects were left out since connecting.
+/// How many bytes of rejected payloads are kept and how many rejects were left out since
+/// connecting.
 #[derive(Debug)]
 pub(super) struct RejectsCap {
     limit: u64,

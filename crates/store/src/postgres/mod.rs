@@ -29,7 +29,8 @@
 //!
 //! - **Committed before `append` returns.** Each reading is one transaction, committed with
 //!   the server's `synchronous_commit` (durable on the server, by default) before
-//!   [`Store::append`] returns, so its message may be acknowledged right after.
+//!   [`Store::append`] returns, so its message may be acknowledged right after. A reading
+//!   without DUP is one statement (the reading and its digest), one round trip.
 //! - **Stored once, also with several receivers.** A QoS 1 message flagged DUP first claims
 //!   its digest in `recent_messages` (`ON CONFLICT DO NOTHING`): a digest already there makes
 //!   it a redelivery ([`MessageId::is_redelivery`]) and nothing is written; otherwise the
@@ -46,8 +47,10 @@
 //!   doubling pauses up to 10 s ([`PostgresOptions::retry`]), says so
 //!   ([`StoreNote::DatabaseWaiting`], then [`StoreNote::DatabaseBack`], through
 //!   [`PostgresOptions::notify`]) and runs its transaction again. A transaction whose commit
-//!   was sent but not answered may have committed: the row's `id`, returned before the
-//!   commit, is looked up first, so the row is not stored twice. A stop signal
+//!   was sent but not answered may have committed, so the try again looks for its row first
+//!   (a reading: the same values received at the same microsecond, after waiting for any
+//!   transaction of the lost connection on its digest; a status or reject: the `id` its row
+//!   got before the commit): the row is not stored twice. A stop signal
 //!   ([`PostgresOptions::should_stop`]) ends the wait with an error: nothing is stored, the
 //!   message is not acknowledged, the broker sends it again.
 //! - **Connecting at start is not waited for**: a wrong password, a missing database, a
@@ -56,7 +59,7 @@
 //! - **The schema** is made when the database has none, migrated from an older version, and
 //!   a newer one is refused untouched ([`StoreError::NewerSchema`]); receivers starting
 //!   together take an advisory lock, so one makes it.
-//! - **Rejects** keep their payload cut at [`PAYLOAD_CUT`] bytes, up to about 10 MiB
+//! - **Rejects** keep their payload cut at [`PAYLOAD_CUT`] bytes, up to 10 MiB of payloads
 //!   ([`PostgresOptions::rejects_limit`], counted from the table at connect), then are only
 //!   counted ([`Rejected::NotWritten`]).
 //! - **No TLS**: plain TCP and Unix sockets (`postgres:///hexaboard?host=/run/postgresql`);
@@ -108,9 +111,8 @@ use crate::{Appended, MessageId, Rejected, Store, StoreError, StoreNote};
 /// After how many remembered readings a store trims `recent_messages`.
 const TRIM_EVERY: u64 = 4_096;
 
-/// The bytes of rejects kept, as [`RejectsCap`] counts them.
-const REJECTS_SIZE: &str = "SELECT coalesce(sum(octet_length(topic) + octet_length(kind) \
-     + octet_length(error) + octet_length(payload)), 0)::bigint FROM rejects";
+/// The bytes of rejected payloads kept, as [`RejectsCap`] counts them.
+const REJECTS_SIZE: &str = "SELECT coalesce(sum(octet_length(payload)), 0)::bigint FROM rejects";
 
 /// A [`Store`] in a PostgreSQL database: see the [module docs](self).
 pub struct PostgresStore {
@@ -194,9 +196,10 @@ impl Store for PostgresStore {
             self.remembered += 1;
         }
         let row = ReadingRow::new(received_at, topic, reading, id, self.clock);
-        let mut pending = None;
+        let mut again = false;
         self.session.run("store a reading", |live| {
-            write::store_reading(live, &row, id, &mut pending)
+            let tried = std::mem::replace(&mut again, true);
+            write::store_reading(live, &row, id, tried)
         })
     }
 
@@ -228,7 +231,7 @@ impl Store for PostgresStore {
     ) -> Result<Rejected, StoreError> {
         let error = error.to_string();
         let kept = &payload[..payload.len().min(PAYLOAD_CUT)];
-        let bytes = (topic.len() + kind.len() + error.len() + kept.len()) as u64;
+        let bytes = kept.len() as u64;
         if let Some(refused) = self.cap.refuse(bytes) {
             return Ok(refused);
         }

@@ -92,7 +92,8 @@ impl PostgresOptions {
     }
 
     /// The rejects' size cap in bytes (default [`DEFAULT_REJECTS_LIMIT`], 10 MiB), counted as
-    /// the bytes of topic, kind, error and kept payload of every row of `rejects`.
+    /// the bytes of the payloads kept in `rejects` (each cut at
+    /// [`PAYLOAD_CUT`](crate::rejects::PAYLOAD_CUT)).
     pub fn rejects_limit(mut self, bytes: u64) -> PostgresOptions {
         self.rejects_limit = bytes;
         self

@@ -21,7 +21,8 @@ pub(super) struct Statements {
     pub(super) claim_digest: Statement,
     /// Points the claimed digest `$1` at the reading `$2`.
     pub(super) set_reading_id: Statement,
-    /// Whether the reading `$1` exists (a commit whose outcome was not known).
+    /// Whether the reading of `$1`–`$8` exists: the same values received at the same
+    /// microsecond (a commit whose outcome was not known).
     pub(super) reading_exists: Statement,
     /// Stores a status: returns its `id`.
     pub(super) insert_status: Statement,
@@ -55,8 +56,13 @@ impl Statements {
             )?,
             set_reading_id: client
                 .prepare("UPDATE recent_messages SET reading_id = $2 WHERE digest = $1")?,
-            reading_exists: client
-                .prepare("SELECT EXISTS (SELECT 1 FROM readings WHERE id = $1)")?,
+            reading_exists: client.prepare(
+                "SELECT EXISTS (SELECT 1 FROM readings WHERE board = $2 AND received_at = $1 \
+                 AND temperature = $3::text::numeric AND humidity = $4::text::numeric \
+                 AND light IS NOT DISTINCT FROM $5::text::numeric \
+                 AND board_timestamp IS NOT DISTINCT FROM $6::text::numeric \
+                 AND board_time IS NOT DISTINCT FROM $7 AND topic = $8)",
+            )?,
             insert_status: client.prepare(
                 "INSERT INTO statuses (received_at, board, status, topic) \
                  VALUES ($1, $2, $3, $4) RETURNING id",

@@ -64,12 +64,13 @@ pub fn id(payload: &[u8], dup: bool) -> MessageId {
     MessageId::new(TOPIC, payload, dup)
 }
 
-/// A payload of board A whose temperature is `n / 10` (distinct readings for distinct `n`).
+/// A payload of board A whose temperature is `n / 100` (distinct readings for distinct `n`
+/// up to 12,500).
 pub fn numbered(n: u32) -> Vec<u8> {
     format!(
-        r#"{{"board":"A","temperature":{}.{},"humidity":50}}"#,
-        n / 10,
-        n % 10
+        r#"{{"board":"A","temperature":{}.{:02},"humidity":50}}"#,
+        n / 100,
+        n % 100
     )
     .into_bytes()
 }
