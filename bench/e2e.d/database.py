@@ -37,6 +37,7 @@ class PostgresServer:
         self.log = os.path.join(self.dir, "postgres.log")
         self.prefix = []
         if os.geteuid() == 0:
+            os.chmod(directory, 0o711)  # a temporary directory is root's alone
             shutil.chown(self.dir, "postgres", "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
         bin_dir = pg_bin()
