@@ -77,6 +77,8 @@ impl SqliteStore {
         let remembered = count("SELECT count(*) FROM recent_messages")?;
         let rejects_kept = count("SELECT coalesce(sum(length(payload)), 0) FROM rejects")?;
         let checkpointer = Checkpointer::new(open_another(&at, &options)?, &at);
+        // A schema just created or migrated is made durable before the first reading.
+        checkpointer.run()?;
         Ok(SqliteStore {
             conn: Some(conn),
             checkpointer,
