@@ -181,11 +181,11 @@ impl Store for SqliteStore {
             .timestamp()
             .and_then(|raw| values::board_time(raw, received_at, self.options.clock));
         // The oldest are forgotten a sixteenth of the capacity at a time: each cut rewrites
-        // most of the table's pages, as digests are spread all over it.
+        // most of the table's pages, as digests are spread all over it. With no capacity,
+        // everything is.
         let capacity = self.options.recent_capacity;
         let excess = self.remembered.len().saturating_sub(capacity);
         let forget_below = (id.is_remembered() && excess > 0 && excess >= capacity / 16)
-            // With no capacity, everything is forgotten.
             .then(|| self.remembered.get(excess).copied().unwrap_or(i64::MAX));
         let conn = self.conn(ACTION)?;
         let stored = in_transaction(conn, |conn| {
