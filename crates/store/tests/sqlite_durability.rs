@@ -1,7 +1,8 @@
 //! Durability against power loss: a checkpoint copies what was committed into the database
 //! file itself, at most once per interval (on another thread through `Store::sync_work`, or
 //! in the write that finds it due) and on close. Seen by copying the database file alone,
-//! without its write-ahead log, as a power cut before the log is synced would leave it.
+//! without its write-ahead log, as a power cut before the log is synced would leave it; and
+//! a process killed with `SIGKILL` loses nothing it committed.
 
 mod sqlite_support;
 
@@ -116,5 +117,58 @@ fn every_reading_is_kept_across_a_close_and_reopen() {
     assert!(
         !Path::new(&format!("{}-wal", path.display())).exists(),
         "the log is removed"
+    );
+}
+
+/// Set in the child process of [`a_killed_process_loses_nothing_it_committed`]: the database
+/// it stores into.
+const CHILD_DATABASE: &str = "HEXABOARD_SQLITE_TEST_CHILD_DATABASE";
+
+#[test]
+fn a_killed_process_loses_nothing_it_committed() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    if let Some(path) = std::env::var_os(CHILD_DATABASE) {
+        // The child: stores readings and says so after each, until it is killed.
+        let mut store = SqliteStore::open(path, SqliteOptions::default()).unwrap();
+        let mut out = std::io::stdout().lock();
+        for i in 0.. {
+            deliver(&mut store, &payload(&format!("20.{i:06}")), false);
+            writeln!(out, "stored {}", i + 1).unwrap();
+            out.flush().unwrap();
+        }
+        return;
+    }
+    let (_dir, path) = database();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_killed_process_loses_nothing_it_committed",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(CHILD_DATABASE, &path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = 0;
+    while said < 300 {
+        let line = lines.next().expect("the child stores").unwrap();
+        if let Some(n) = line.strip_prefix("stored ") {
+            said = n.parse().unwrap();
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let stored = sqlite_support::count(&path, "SELECT count(*) FROM readings");
+    assert!(
+        stored >= said,
+        "{stored} readings stored, {said} said stored"
+    );
+    let remembered = sqlite_support::count(&path, "SELECT count(*) FROM recent_messages");
+    assert_eq!(
+        remembered, stored,
+        "each reading with its digest, or neither"
     );
 }
