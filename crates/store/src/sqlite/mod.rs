@@ -30,7 +30,9 @@
 //!   no `fsync`; power loss is covered by a checkpoint at most once per
 //!   [`SqliteOptions::interval`], run by [`Store::sync_work`] on another thread (with
 //!   [`SqliteOptions::sync_elsewhere`]) or by the write that finds it due, and by
-//!   [`Store::close`].
+//!   [`Store::close`]. When that checkpoint fails, the write that ran it fails too though
+//!   its row is committed, as the CSV's `fsync` does: the message is not acknowledged, and
+//!   its redelivery, flagged DUP, is recognised as stored.
 //! - **Nothing is stored twice** by a redelivery: a QoS 1 reading and its message's digest
 //!   (`recent_messages`) are committed together, and a message flagged DUP whose digest is
 //!   there is a redelivery ([`MessageId::is_redelivery`]). The digest of a DUP message is

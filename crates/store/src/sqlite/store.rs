@@ -1,6 +1,7 @@
 //! [`SqliteStore`]: readings, statuses and rejects in a SQLite database, each call one
 //! transaction committed before it returns.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::path::Path;
 use std::time::Instant;
@@ -27,9 +28,8 @@ const CLAIM_DIGEST: &str = "INSERT INTO recent_messages (digest, reading_id) VAL
 const SET_READING: &str = "UPDATE recent_messages SET reading_id = ?2 WHERE digest = ?1";
 const REMEMBER: &str = "INSERT INTO recent_messages (digest, reading_id) VALUES (?1, ?2) \
      ON CONFLICT (digest) DO UPDATE SET reading_id = excluded.reading_id";
-/// Keeps the newest `?1` digests (by the reading they stored).
-const FORGET_OLDEST: &str = "DELETE FROM recent_messages WHERE reading_id <= \
-     (SELECT reading_id FROM recent_messages ORDER BY reading_id DESC LIMIT 1 OFFSET ?1)";
+/// Forgets the digests of messages older than the reading `?1`.
+const FORGET_OLDER: &str = "DELETE FROM recent_messages WHERE reading_id < ?1";
 const INSERT_STATUS: &str =
     "INSERT INTO statuses (received_at, board, status, topic) VALUES (?1, ?2, ?3, ?4)";
 const INSERT_REJECT: &str = "INSERT INTO rejects \
@@ -44,8 +44,10 @@ pub struct SqliteStore {
     conn: Option<Connection>,
     checkpointer: Checkpointer,
     options: SqliteOptions,
-    /// Rows in `recent_messages`, as far as this store knows (an upper bound).
-    remembered: usize,
+    /// The readings of the remembered messages, oldest first: those in `recent_messages` at
+    /// open, then one per QoS 1 reading stored. Its `capacity`-th newest is where the table
+    /// is cut, without a sort of the table (which has no index on `reading_id`).
+    remembered: VecDeque<i64>,
     /// Payload bytes in `rejects`.
     rejects_kept: u64,
     /// Rejects only counted since the store was opened.
@@ -70,17 +72,21 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
         let at = Location::new(path.as_ref());
         let conn = open_database(&at, &options)?;
-        let count = |sql| {
-            conn.query_row(sql, [], |row| row.get::<_, i64>(0))
-                .map_err(|e| at.error("open the database", e))
-        };
-        let remembered = count("SELECT count(*) FROM recent_messages")?;
-        let rejects_kept = count("SELECT coalesce(sum(length(payload)), 0) FROM rejects")?;
+        let remembered = remembered(&conn).map_err(|e| at.error("open the database", e))?;
+        let rejects_kept: i64 = conn
+            .query_row(
+                "SELECT coalesce(sum(length(payload)), 0) FROM rejects",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| at.error("open the database", e))?;
         let checkpointer = Checkpointer::new(open_another(&at, &options)?, &at);
+        // A schema just created or migrated is made durable before the first reading.
+        checkpointer.run()?;
         Ok(SqliteStore {
             conn: Some(conn),
             checkpointer,
-            remembered: usize::try_from(remembered).unwrap_or(0),
+            remembered,
             rejects_kept: u64::try_from(rejects_kept).unwrap_or(0),
             rejects_not_written: 0,
             dirty: false,
@@ -124,6 +130,13 @@ impl SqliteStore {
     }
 }
 
+/// The readings of the messages in `recent_messages`, oldest first.
+fn remembered(conn: &Connection) -> rusqlite::Result<VecDeque<i64>> {
+    let mut query = conn.prepare("SELECT reading_id FROM recent_messages ORDER BY reading_id")?;
+    let ids = query.query_map([], |row| row.get(0))?;
+    ids.collect()
+}
+
 /// Runs `work` in one transaction that takes the write lock at once (waiting at most the
 /// busy timeout for another writer) and commits; on an error rolls back.
 fn in_transaction<T>(
@@ -145,7 +158,10 @@ fn in_transaction<T>(
 
 /// What an append did in its transaction.
 enum Outcome {
-    Stored { remembered: bool },
+    /// Stored as this reading, remembered when it has its id.
+    Stored {
+        remembered: Option<i64>,
+    },
     Duplicate,
 }
 
@@ -164,8 +180,13 @@ impl Store for SqliteStore {
         let board_time = reading
             .timestamp()
             .and_then(|raw| values::board_time(raw, received_at, self.options.clock));
+        // The oldest are forgotten a sixteenth of the capacity at a time: each cut rewrites
+        // most of the table's pages, as digests are spread all over it. With no capacity,
+        // everything is.
         let capacity = self.options.recent_capacity;
-        let trim = id.is_remembered() && self.remembered >= capacity + capacity / 16;
+        let excess = self.remembered.len().saturating_sub(capacity);
+        let forget_below = (id.is_remembered() && excess > 0 && excess >= capacity / 16)
+            .then(|| self.remembered.get(excess).copied().unwrap_or(i64::MAX));
         let conn = self.conn(ACTION)?;
         let stored = in_transaction(conn, |conn| {
             let digest = id.digest().to_be_bytes();
@@ -196,22 +217,21 @@ impl Store for SqliteStore {
                 conn.prepare_cached(REMEMBER)?
                     .execute(params![&digest[..], reading_id])?;
             }
-            if trim {
-                conn.prepare_cached(FORGET_OLDEST)?
-                    .execute([capacity as i64])?;
+            if let Some(oldest_kept) = forget_below {
+                conn.prepare_cached(FORGET_OLDER)?.execute([oldest_kept])?;
             }
             Ok(Outcome::Stored {
-                remembered: id.is_remembered(),
+                remembered: id.is_remembered().then_some(reading_id),
             })
         })
         .map_err(|e| self.at.error(ACTION, e))?;
         match stored {
             Outcome::Duplicate => Ok(Appended::Duplicate),
             Outcome::Stored { remembered } => {
-                if trim {
-                    self.remembered = capacity;
+                if forget_below.is_some() {
+                    self.remembered.drain(..excess);
                 }
-                self.remembered += usize::from(remembered);
+                self.remembered.extend(remembered);
                 self.committed()?;
                 Ok(Appended::Stored)
             }

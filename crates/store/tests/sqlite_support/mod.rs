@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_store::sqlite::{SqliteOptions, SqliteStore};
-use hexaboard_store::{Appended, MessageId, Store};
+use hexaboard_store::{Appended, MessageId, Store, StoreError};
 use rusqlite::Connection;
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -43,10 +43,28 @@ pub fn deliver(store: &mut SqliteStore, payload: &str, dup: bool) -> Appended {
 
 /// Delivers `payload` on [`TOPIC`] with the message identity `id`.
 pub fn deliver_as(store: &mut SqliteStore, payload: &str, id: MessageId) -> Appended {
+    try_deliver_as(store, payload, id).unwrap()
+}
+
+/// Delivers `payload` on [`TOPIC`] at QoS 1 without the DUP flag, returning what the store
+/// says.
+pub fn try_deliver(store: &mut SqliteStore, payload: &str) -> Result<Appended, StoreError> {
+    try_deliver_as(
+        store,
+        payload,
+        MessageId::new(TOPIC, payload.as_bytes(), false),
+    )
+}
+
+fn try_deliver_as(
+    store: &mut SqliteStore,
+    payload: &str,
+    id: MessageId,
+) -> Result<Appended, StoreError> {
     let reading = ReadingParser::default()
         .parse(payload.as_bytes(), TOPIC)
         .unwrap();
-    store.append(AT, TOPIC, &reading, id).unwrap()
+    store.append(AT, TOPIC, &reading, id)
 }
 
 /// A connection of its own to the database at `path`, as `sqlite3` would open it.
