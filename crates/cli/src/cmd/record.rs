@@ -103,7 +103,13 @@ fn open_store(
             }
             Box::new(files)
         }
-        StoreLocation::Sqlite(path) => Box::new(SqliteStore::open(path, SqliteOptions::default())?),
+        StoreLocation::Sqlite(path) => {
+            // The recorder's own thread takes the periodic checkpoint (sync_work).
+            Box::new(SqliteStore::open(
+                path,
+                SqliteOptions::default().sync_elsewhere(true),
+            )?)
+        }
         StoreLocation::Postgres(url) => {
             let stop = stop.clone();
             let options = PostgresOptions::default()
