@@ -28,9 +28,10 @@ impl Recorder {
         self.handle_at(topic, payload, Qos::AtLeastOnce, received_at)
     }
 
-    /// [`Recorder::handle`] for a message delivered at `qos`: at QoS 0 the broker never sends
-    /// a message twice, so none is checked or remembered for duplicates (one write per row).
-    /// Every reading at QoS 1 or 2 is checked: see [`Recorder::handle_on`].
+    /// [`Recorder::handle`] for a message delivered at `qos`, without the DUP flag: at QoS 0
+    /// the broker never sends a message twice, so none is checked or remembered for
+    /// duplicates (one write per row); a reading at QoS 1 or 2 is remembered, and a flagged
+    /// copy of it recognised later ([`Recorder::handle_incoming`]).
     ///
     /// # Errors
     ///

@@ -127,7 +127,7 @@ fn connect(steps: &Steps, settings: &ConnectionSettings) -> anyhow::Result<(Sess
     let builder = Session::builder(settings)
         .retry(RetryPolicy::none())
         .connect_timeout(CONNECT_TIMEOUT)
-        .subscribe_all(&settings.sensor_subscriptions(), settings.qos())
+        .subscribe_all(settings.sensor_subscriptions(), settings.qos())
         .on_message(move |m| {
             // Never blocks: an unbounded channel, read by the main thread.
             let _ = tx.send((m.topic.to_owned(), m.payload.to_vec()));
