@@ -151,3 +151,40 @@ fn the_steps_are_told_in_korean_by_default() {
     );
     assert!(stdout.contains("❌ 3/6 TCP:"), "{stdout}");
 }
+
+#[test]
+fn with_a_group_check_says_the_broker_granted_the_shared_subscription() {
+    let broker = Mosquitto::start().unwrap();
+    // A shared subscription gets no retained message: a board publishes while check waits.
+    let settings = ConnectionSettings::builder("127.0.0.1")
+        .port(broker.port())
+        .tls(false)
+        .build()
+        .unwrap();
+    let board = Session::builder(&settings).connect().unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let publishing = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let reading = r#"{"board":"A","temperature":25,"humidity":60}"#;
+                let _ = board.publish("hexaboard/A/sensor/data", reading, Qos::AtLeastOnce, false);
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            board.stop();
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = plain(broker.port());
+    env.push(("MQTT_GROUP", "recorders".to_owned()));
+    let out = check(dir.path(), &env, &["--wait", "10"]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    publishing.join().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("$share/recorders/hexaboard/+/sensor/data (QoS 1 granted)")
+            || stdout.contains("$share/recorders/hexaboard/+/sensor/data (QoS 0 granted)"),
+        "{stdout}"
+    );
+}
