@@ -1,4 +1,5 @@
-//! `hexaboard record`: every reading into the CSV, before the broker gets its acknowledgement.
+//! `hexaboard record`: every reading into the store (the CSV, SQLite or PostgreSQL), before
+//! the broker gets its acknowledgement.
 //!
 //! A persistent session at QoS 1 (settings from `Defaults::recording()`) with a client id that
 //! stays the same between runs, so readings sent while the recorder is away come when it is
@@ -132,14 +133,14 @@ fn session_key(location: &StoreLocation) -> PathBuf {
     }
 }
 
-/// The recording settings, with a stable client id derived from this machine and the CSV
-/// path when `MQTT_CLIENT_ID` is not set (said once on stderr).
-pub(crate) fn recording_settings(
+/// The recording settings, with a stable client id derived from this machine and the store
+/// (`key`, see [`session_key`]) when `MQTT_CLIENT_ID` is not set (said once on stderr).
+fn recording_settings(
     context: &Context,
-    csv_file: &Path,
+    key: &Path,
     text: Text,
 ) -> anyhow::Result<ConnectionSettings> {
-    let settings = context.connection(&Defaults::recording(csv_file))?;
+    let settings = context.connection(&Defaults::recording(key))?;
     if settings.source("MQTT_CLIENT_ID") != Some(&Source::Default) {
         return Ok(settings);
     }

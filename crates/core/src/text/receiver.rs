@@ -112,8 +112,8 @@ catalogue! {
 
         /// `🔑 클라이언트 ID: {id} (…)`: the client id `record` chose, and how to choose another.
         pub fn client_id_chosen(id: &'a str) { id = EscStr(id) }
-            ko: "🔑 클라이언트 ID: {id} (이 컴퓨터와 CSV 파일에서 정함; 바꾸려면 MQTT_CLIENT_ID)",
-            en: "🔑 Client id: {id} (from this machine and the CSV file; set MQTT_CLIENT_ID to choose)";
+            ko: "🔑 클라이언트 ID: {id} (이 컴퓨터와 저장 위치에서 정함; 바꾸려면 MQTT_CLIENT_ID)",
+            en: "🔑 Client id: {id} (from this machine and the store; set MQTT_CLIENT_ID to choose)";
 
         /// `🧪 데모: 내장 브로커 127.0.0.1:{port} 사용 (…)`: the demo uses its own broker, not
         /// the one of the settings.
