@@ -58,6 +58,7 @@ pub mod message_id;
 pub mod note;
 pub mod postgres;
 pub mod rejects;
+mod rejects_cap;
 pub mod sqlite;
 pub mod store;
 pub mod sync_work;

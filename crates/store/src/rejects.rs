@@ -28,6 +28,7 @@ use serde::Serialize;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::append::{start_on_new_line_with, with_suffix, write_all};
+use crate::rejects_cap::RejectsCap;
 use crate::StoreError;
 
 /// The default size cap of a rejects file: 10 MiB.
@@ -60,9 +61,7 @@ pub struct RejectsFile {
     path: PathBuf,
     file: File,
     offset: UtcOffset,
-    size: u64,
-    limit: u64,
-    not_written: u64,
+    cap: RejectsCap,
     line: Vec<u8>,
 }
 
@@ -117,9 +116,7 @@ impl RejectsFile {
             path,
             file,
             offset,
-            size,
-            limit: limit_bytes,
-            not_written: 0,
+            cap: RejectsCap::new(limit_bytes, size),
             line: Vec::with_capacity(2 * PAYLOAD_CUT),
         })
     }
@@ -131,12 +128,12 @@ impl RejectsFile {
 
     /// The file's size in bytes, as far as this program knows.
     pub fn size(&self) -> u64 {
-        self.size
+        self.cap.size()
     }
 
     /// How many rejects were left out since the file was opened, because of the size cap.
     pub fn not_written(&self) -> u64 {
-        self.not_written
+        self.cap.not_written()
     }
 
     /// Keeps `payload`, received on `topic` at `received_at`, which failed to parse with
@@ -188,14 +185,11 @@ impl RejectsFile {
         serde_json::to_writer(&mut self.line, &line)
             .map_err(|e| StoreError::write(&self.path, e.into()))?;
         self.line.push(b'\n');
-        if self.size.saturating_add(self.line.len() as u64) > self.limit {
-            self.not_written += 1;
-            return Ok(Rejected::NotWritten {
-                first: self.not_written == 1,
-            });
+        if let Some(refused) = self.cap.refuse(self.line.len() as u64) {
+            return Ok(refused);
         }
         write_all(&self.file, &self.path, &self.line)?;
-        self.size += self.line.len() as u64;
+        self.cap.add(self.line.len() as u64);
         Ok(Rejected::Written)
     }
 

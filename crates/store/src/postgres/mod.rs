@@ -73,10 +73,8 @@
 //! | `statements.rs` | the statements, prepared once per connection |
 //! | `session.rs` | the connection, lost and found again |
 //! | `write.rs` | the transactions, safe to run again |
-//! | `cap.rs` | the rejects' size cap |
 //! | `cause.rs` | [`Cause`]: the database's error on one line, with the fix |
 
-mod cap;
 mod cause;
 mod location;
 mod options;
@@ -99,7 +97,7 @@ pub use cause::Cause;
 pub use location::DEFAULT_CONNECT_TIMEOUT;
 pub use options::{Notifier, PostgresOptions, StopSignal, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY};
 
-use cap::RejectsCap;
+use crate::rejects_cap::RejectsCap;
 use location::Location;
 use session::{Live, Session};
 use statements::Statements;

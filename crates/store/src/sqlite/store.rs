@@ -16,6 +16,7 @@ use super::error::Location;
 use super::open::{open_another, open_database};
 use super::{values, SqliteOptions};
 use crate::rejects::PAYLOAD_CUT;
+use crate::rejects_cap::RejectsCap;
 use crate::{Appended, MessageId, Rejected, Store, StoreError, StoreNote, SyncWork};
 
 const INSERT_READING: &str = "INSERT INTO readings \
@@ -48,10 +49,8 @@ pub struct SqliteStore {
     /// open, then one per QoS 1 reading stored. Its `capacity`-th newest is where the table
     /// is cut, without a sort of the table (which has no index on `reading_id`).
     remembered: VecDeque<i64>,
-    /// Payload bytes in `rejects`.
-    rejects_kept: u64,
-    /// Rejects only counted since the store was opened.
-    rejects_not_written: u64,
+    /// Payload bytes in `rejects`, and the rejects only counted since the store was opened.
+    rejects: RejectsCap,
     /// Something was committed since the last checkpoint.
     dirty: bool,
     last_sync: Instant,
@@ -87,8 +86,10 @@ impl SqliteStore {
             conn: Some(conn),
             checkpointer,
             remembered,
-            rejects_kept: u64::try_from(rejects_kept).unwrap_or(0),
-            rejects_not_written: 0,
+            rejects: RejectsCap::new(
+                options.rejects_limit,
+                u64::try_from(rejects_kept).unwrap_or(0),
+            ),
             dirty: false,
             last_sync: Instant::now(),
             received_at: String::with_capacity(32),
@@ -105,7 +106,7 @@ impl SqliteStore {
     /// How many rejects were only counted since the store was opened, because the `rejects`
     /// table holds its cap of payload bytes.
     pub fn rejects_not_written(&self) -> u64 {
-        self.rejects_not_written
+        self.rejects.not_written()
     }
 
     /// The open connection, or an error once the store is closed.
@@ -269,11 +270,8 @@ impl Store for SqliteStore {
     ) -> Result<Rejected, StoreError> {
         const ACTION: &str = "store a rejected payload";
         let kept = &payload[..payload.len().min(PAYLOAD_CUT)];
-        if self.rejects_kept.saturating_add(kept.len() as u64) > self.options.rejects_limit {
-            self.rejects_not_written += 1;
-            return Ok(Rejected::NotWritten {
-                first: self.rejects_not_written == 1,
-            });
+        if let Some(refused) = self.rejects.refuse(kept.len() as u64) {
+            return Ok(refused);
         }
         values::received_at(received_at, &mut self.received_at);
         let conn = self.conn(ACTION)?;
@@ -289,7 +287,7 @@ impl Store for SqliteStore {
                 ])
             })
             .map_err(|e| self.at.error(ACTION, e))?;
-        self.rejects_kept += kept.len() as u64;
+        self.rejects.add(kept.len() as u64);
         self.committed()?;
         Ok(Rejected::Written)
     }

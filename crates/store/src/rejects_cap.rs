@@ -1,12 +1,12 @@
-//! [`RejectsCap`]: the rejects' size cap of a database store, as the rejects file has one: a
-//! board sending garbage five times a second cannot fill the database.
+//! [`RejectsCap`]: the size cap of every store's rejects (the rejects file, a database's
+//! `rejects` table): a board sending garbage five times a second cannot fill the disk.
 
 use crate::Rejected;
 
-/// How many bytes of rejected payloads are kept and how many rejects were left out since
-/// connecting.
+/// How many bytes of rejects are kept and how many rejects were left out since the store
+/// was opened.
 #[derive(Debug)]
-pub(super) struct RejectsCap {
+pub(crate) struct RejectsCap {
     limit: u64,
     size: u64,
     not_written: u64,
@@ -14,7 +14,7 @@ pub(super) struct RejectsCap {
 
 impl RejectsCap {
     /// A cap of `limit` bytes of which `size` are used already.
-    pub(super) fn new(limit: u64, size: u64) -> RejectsCap {
+    pub(crate) fn new(limit: u64, size: u64) -> RejectsCap {
         RejectsCap {
             limit,
             size,
@@ -23,7 +23,7 @@ impl RejectsCap {
     }
 
     /// [`Rejected::NotWritten`] (and the reject counted) when `bytes` more would pass the cap.
-    pub(super) fn refuse(&mut self, bytes: u64) -> Option<Rejected> {
+    pub(crate) fn refuse(&mut self, bytes: u64) -> Option<Rejected> {
         if self.size.saturating_add(bytes) <= self.limit {
             return None;
         }
@@ -34,12 +34,17 @@ impl RejectsCap {
     }
 
     /// Counts `bytes` written.
-    pub(super) fn add(&mut self, bytes: u64) {
+    pub(crate) fn add(&mut self, bytes: u64) {
         self.size = self.size.saturating_add(bytes);
     }
 
-    /// How many rejects were left out since connecting.
-    pub(super) fn not_written(&self) -> u64 {
+    /// The bytes kept, as far as this store knows.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// How many rejects were left out since the store was opened.
+    pub(crate) fn not_written(&self) -> u64 {
         self.not_written
     }
 }
