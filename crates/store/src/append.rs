@@ -1,5 +1,6 @@
 //! Files written by appending, shared by the CSV and the rejects file: whole writes that
-//! never leave half a line behind, a last line cut short ended, a new file's directory synced.
+//! never leave half a line behind, a last line cut short removed or ended, a new file's
+//! directory synced.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -40,6 +41,68 @@ pub(crate) fn start_on_new_line_with(
     };
     write_all(file, path, end)?;
     Ok(true)
+}
+
+/// Removes a last line cut short by a crash, so the file ends on a whole line again, and
+/// returns the bytes removed.
+///
+/// This program writes each line with its line end in one `write`, so a last line without one
+/// is part of a line whose write was cut short: the process was killed while the kernel
+/// copied it (a `write` can end between two pages when SIGKILL comes), or the machine lost
+/// power. Its message was never acknowledged, so the broker sends it again. A line ending in
+/// `\r` lacks only its `\n`, which is added. With `header_ending`, the file's first line is a
+/// header already checked: when it is the only line, it gets that line end instead of being
+/// removed.
+pub(crate) fn remove_cut_last_line(
+    file: &File,
+    path: &Path,
+    header_ending: Option<&[u8]>,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let len = file
+        .metadata()
+        .map_err(|e| StoreError::read(path, e))?
+        .len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut last = [0u8; 1];
+    read_at_most(file, &mut last, len - 1).map_err(|e| StoreError::read(path, e))?;
+    match last[0] {
+        b'\n' => return Ok(None),
+        b'\r' => {
+            write_all(file, path, b"\n")?;
+            return Ok(None);
+        }
+        _ => {}
+    }
+    let line_start = last_line_start(file, len).map_err(|e| StoreError::read(path, e))?;
+    if let (None, Some(ending)) = (line_start, header_ending) {
+        write_all(file, path, ending)?;
+        return Ok(None);
+    }
+    let line_start = line_start.unwrap_or(0);
+    let mut cut = vec![0u8; (len - line_start) as usize];
+    read_at_most(file, &mut cut, line_start).map_err(|e| StoreError::read(path, e))?;
+    file.set_len(line_start)
+        .map_err(|e| StoreError::write(path, e))?;
+    Ok(Some(cut))
+}
+
+/// Where the last line of a file of `len` bytes starts: just after its last `\n`, or `None`
+/// when it has none.
+fn last_line_start(file: &File, len: u64) -> io::Result<Option<u64>> {
+    let mut chunk = [0u8; 4096];
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(chunk.len() as u64);
+        let part = &mut chunk[..(end - start) as usize];
+        let got = read_at_most(file, part, start)?;
+        if let Some(at) = part[..got].iter().rposition(|&b| b == b'\n') {
+            return Ok(Some(start + at as u64 + 1));
+        }
+        end = start;
+    }
+    Ok(None)
 }
 
 /// Hands `bytes` to the operating system: one `write` unless the kernel takes them in parts.

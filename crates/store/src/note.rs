@@ -27,6 +27,15 @@ pub enum StoreNote {
         /// Whether a new file was started with the header.
         created: bool,
     },
+    /// The CSV's last row had been cut short (the program was killed or the power lost while
+    /// it was written) and was removed when the file was opened. Its message was never
+    /// acknowledged, so the broker sends it again and it is stored whole.
+    CutRowRemoved {
+        /// The CSV path.
+        path: PathBuf,
+        /// The part of the row that was in the file.
+        row: String,
+    },
     /// The duplicate journal could not be written and is no longer kept. Redeliveries are
     /// still recognised until the program stops; after a restart one may be stored twice.
     JournalFailed(StoreError),
@@ -66,6 +75,12 @@ impl fmt::Display for StoreNote {
                 };
                 write!(f, "`{}` {what} while recording: {then}", path.display())
             }
+            StoreNote::CutRowRemoved { path, row } => write!(
+                f,
+                "`{}` ended in a row cut short by an earlier stop (`{row}`): removed; its \
+                 reading was not acknowledged and comes again",
+                path.display()
+            ),
             StoreNote::JournalFailed(e) => write!(
                 f,
                 "{e}; duplicate detection continues in memory only (a restart may store a \

@@ -27,7 +27,7 @@ use hexaboard_core::reading::ReadingError;
 use serde::Serialize;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::append::{start_on_new_line_with, with_suffix, write_all};
+use crate::append::{remove_cut_last_line, with_suffix, write_all};
 use crate::rejects_cap::RejectsCap;
 use crate::StoreError;
 
@@ -107,10 +107,11 @@ impl RejectsFile {
         let meta = file.metadata().map_err(|e| StoreError::read(&path, e))?;
         let mut size = 0;
         if meta.is_file() {
-            size = meta.len();
-            if start_on_new_line_with(&file, &path, b"\n")? {
-                size += 1;
-            }
+            remove_cut_last_line(&file, &path, None)?;
+            size = file
+                .metadata()
+                .map_err(|e| StoreError::read(&path, e))?
+                .len();
         }
         Ok(RejectsFile {
             path,

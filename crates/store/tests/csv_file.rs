@@ -49,7 +49,7 @@ fn a_new_file_gets_the_header_once() {
     let path = dir.path().join("sensor_data.csv");
     let mut store = open(&path).unwrap();
     assert!(store.created());
-    assert!(!store.repaired_cut_row());
+    assert!(store.take_note().is_none());
     append(
         &mut store,
         datetime!(2025-11-25 01:30:15 UTC),
@@ -166,50 +166,77 @@ fn a_header_saved_by_a_spreadsheet_with_a_byte_order_mark_and_lf_is_accepted() {
         "\u{feff}Timestamp,Board,Temperature,Humidity,Light\n",
     )
     .unwrap();
-    let store = open(&path).unwrap();
+    let mut store = open(&path).unwrap();
     assert!(!store.created());
-    assert!(!store.repaired_cut_row());
+    assert!(store.take_note().is_none());
 }
 
 #[test]
-fn a_file_cut_mid_row_gets_the_next_row_on_a_new_line() {
+fn a_row_cut_short_by_a_crash_is_removed_and_shown_and_the_file_goes_on_from_the_last_whole_row() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sensor_data.csv");
-    fs::write(
-        &path,
-        format!("{HEADER}2025-11-25 10:30:15,A,25,60,\r\n2025-11-25 10:3"),
-    )
-    .unwrap();
-    let mut store = open(&path).unwrap();
-    assert!(store.repaired_cut_row());
-    append(
-        &mut store,
-        datetime!(2025-11-25 01:30:25 UTC),
-        r#"{"board":"A","temperature":27,"humidity":62}"#,
-    )
-    .unwrap();
-    store.close().unwrap();
-    assert_eq!(
-        text(&path),
-        format!(
-            "{HEADER}2025-11-25 10:30:15,A,25,60,\r\n2025-11-25 10:3\r\n\
-             2025-11-25 10:30:25,A,27,62,\r\n"
+    // A row whose write was cut in its last field: it parses, with a wrong light.
+    for cut in ["2025-11-25 10:3", "2025-11-25 10:30:20,A,26,61,31"] {
+        fs::write(
+            &path,
+            format!("{HEADER}2025-11-25 10:30:15,A,25,60,\r\n{cut}"),
         )
-    );
+        .unwrap();
+        let mut store = open(&path).unwrap();
+        match store.take_note() {
+            Some(StoreNote::CutRowRemoved { path: noted, row }) => {
+                assert_eq!(noted, path);
+                assert_eq!(row, cut);
+            }
+            other => panic!("expected CutRowRemoved, got {other:?}"),
+        }
+        let note = StoreNote::CutRowRemoved {
+            path: path.clone(),
+            row: cut.to_owned(),
+        }
+        .to_string();
+        assert!(note.contains(cut) && note.contains("removed"), "{note}");
+        assert!(store.take_note().is_none());
+        append(
+            &mut store,
+            datetime!(2025-11-25 01:30:25 UTC),
+            r#"{"board":"A","temperature":27,"humidity":62}"#,
+        )
+        .unwrap();
+        store.close().unwrap();
+        assert_eq!(
+            text(&path),
+            format!(
+                "{HEADER}2025-11-25 10:30:15,A,25,60,\r\n\
+                 2025-11-25 10:30:25,A,27,62,\r\n"
+            )
+        );
+    }
 }
 
 #[test]
-fn a_file_cut_between_cr_and_lf_gets_only_the_lf() {
+fn a_row_cut_between_cr_and_lf_is_whole_and_gets_only_the_lf() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sensor_data.csv");
     fs::write(&path, format!("{HEADER}2025-11-25 10:30:15,A,25,60,\r")).unwrap();
-    let store = open(&path).unwrap();
-    assert!(store.repaired_cut_row());
+    let mut store = open(&path).unwrap();
+    assert!(store.take_note().is_none());
     store.close().unwrap();
     assert_eq!(
         text(&path),
         format!("{HEADER}2025-11-25 10:30:15,A,25,60,\r\n")
     );
+}
+
+#[test]
+fn a_header_without_its_line_end_is_kept_and_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sensor_data.csv");
+    fs::write(&path, HEADER.trim_end()).unwrap();
+    let mut store = open(&path).unwrap();
+    assert!(store.take_note().is_none());
+    store.close().unwrap();
+    assert_eq!(text(&path), HEADER);
 }
 
 #[test]

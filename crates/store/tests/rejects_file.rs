@@ -144,19 +144,27 @@ fn the_cap_counts_what_the_file_already_holds() {
 }
 
 #[test]
-fn a_line_cut_by_a_crash_is_ended_before_the_next_one() {
+fn a_line_cut_by_a_crash_is_removed_and_the_next_one_follows_the_last_whole_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rejects.jsonl");
-    fs::write(&path, "{\"received_at\":\"2025-11-25T1").unwrap();
-    let mut file = RejectsFile::open(&path, offset!(+9), DEFAULT_REJECTS_LIMIT).unwrap();
-    reject(&mut file, b"{temp: 25");
-    let text = fs::read_to_string(&path).unwrap();
-    let last = text.lines().last().unwrap();
-    assert_eq!(
-        serde_json::from_str::<Value>(last).unwrap()["payload"],
-        "{temp: 25"
-    );
-    assert_eq!(text.lines().count(), 2);
+    let whole = "{\"received_at\":\"2025-11-25T10:30:15+09:00\",\"payload\":\"x\"}\n";
+    for before in ["", whole] {
+        fs::write(&path, format!("{before}{{\"received_at\":\"2025-11-25T1")).unwrap();
+        let mut file = RejectsFile::open(&path, offset!(+9), DEFAULT_REJECTS_LIMIT).unwrap();
+        assert_eq!(file.size(), before.len() as u64);
+        reject(&mut file, b"{temp: 25");
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(before), "{text}");
+        for line in text.lines() {
+            serde_json::from_str::<Value>(line).unwrap();
+        }
+        let last = text.lines().last().unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(last).unwrap()["payload"],
+            "{temp: 25"
+        );
+        assert_eq!(text.lines().count(), 1 + usize::from(!before.is_empty()));
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Opening the CSV: create it with the chapter's header, or check the header of the file that
-//! is there and continue it on a fresh line.
+//! is there and continue it after its last whole row.
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::MetadataExt;
@@ -8,7 +8,9 @@ use std::path::Path;
 use hexaboard_core::csv_row::{is_header, RowWriter};
 use time::UtcOffset;
 
-use crate::append::{read_at_most, start_on_new_line_with, sync_dir, write_all};
+use crate::append::{
+    read_at_most, remove_cut_last_line, start_on_new_line_with, sync_dir, write_all,
+};
 use crate::error::StoreError;
 
 /// A CSV file opened for appending.
@@ -20,7 +22,8 @@ pub(crate) struct Opened {
     /// A regular file (not `/dev/stdout`, `/dev/full`, a FIFO).
     pub(crate) regular: bool,
     pub(crate) created: bool,
-    pub(crate) repaired_cut_row: bool,
+    /// A last row cut short by a crash, removed at opening (as found, lossily decoded).
+    pub(crate) removed_cut_row: Option<String>,
 }
 
 /// The longest first line read to compare with the header.
@@ -39,7 +42,7 @@ pub(crate) fn open_csv(path: &Path) -> Result<Opened, StoreError> {
         identity: (meta.dev(), meta.ino()),
         regular: meta.is_file(),
         created: false,
-        repaired_cut_row: false,
+        removed_cut_row: None,
         file,
     };
     if !opened.regular || meta.len() == 0 {
@@ -62,7 +65,8 @@ pub(crate) fn open_csv(path: &Path) -> Result<Opened, StoreError> {
         return Ok(opened);
     }
     check_header(&opened.file, path)?;
-    opened.repaired_cut_row = start_on_new_line(&opened.file, path)?;
+    opened.removed_cut_row = remove_cut_last_line(&opened.file, path, Some(b"\r\n"))?
+        .map(|cut| String::from_utf8_lossy(&cut).into_owned());
     Ok(opened)
 }
 
@@ -90,8 +94,8 @@ fn check_header(file: &File, path: &Path) -> Result<(), StoreError> {
     })
 }
 
-/// Ends a last line cut short (a crash mid-row, a write that failed half-way) so the next row
-/// starts on a line of its own. Returns whether a line end was written.
+/// Ends a last line cut short by a write that failed half-way and could not be taken back, so
+/// the next row starts on a line of its own. Returns whether a line end was written.
 pub(crate) fn start_on_new_line(file: &File, path: &Path) -> Result<bool, StoreError> {
     start_on_new_line_with(file, path, b"\r\n")
 }

@@ -45,13 +45,13 @@ impl CsvStore {
             identity,
             regular,
             created,
-            repaired_cut_row,
+            removed_cut_row,
         } = opened;
         self.file = file;
         self.identity = identity;
         self.regular = regular;
         self.created = created;
-        self.repaired_cut_row = repaired_cut_row;
+        self.push_removed_cut_row(removed_cut_row);
         self.check_line_end = false;
         self.len = None;
         self.notes.push_back(StoreNote::Reopened {

@@ -100,7 +100,6 @@ pub struct CsvStore {
     identity: (u64, u64),
     regular: bool,
     created: bool,
-    repaired_cut_row: bool,
     /// A write failed: the file may end in part of a row.
     check_line_end: bool,
     /// The CSV's length, while it is known without asking the file system (each row adds
@@ -127,8 +126,9 @@ impl CsvStore {
     /// Opens the CSV at `path`; timestamps are written as local time at `offset`.
     ///
     /// - Missing or empty: created with the chapter's header ([`CsvStore::created`] is true).
-    /// - With the chapter's header: appended to. If its last line was cut short (a crash
-    ///   mid-row), the next row starts on a new line ([`CsvStore::repaired_cut_row`]).
+    /// - With the chapter's header: appended to. A last row cut short by a crash (it has no
+    ///   line end) is removed, since its message was never acknowledged and comes again; a
+    ///   [`StoreNote::CutRowRemoved`] shows what was removed.
     /// - With another header: refused and left untouched.
     ///
     /// The duplicate journal `<path>.seen` is opened (or created) beside a regular file, and
@@ -160,13 +160,12 @@ impl CsvStore {
             None
         };
         let now = Instant::now();
-        Ok(CsvStore {
+        let mut store = CsvStore {
             path,
             file: opened.file,
             identity: opened.identity,
             regular: opened.regular,
             created: opened.created,
-            repaired_cut_row: opened.repaired_cut_row,
             check_line_end: false,
             len: None,
             rows,
@@ -180,7 +179,9 @@ impl CsvStore {
             recent,
             journal,
             notes: VecDeque::new(),
-        })
+        };
+        store.push_removed_cut_row(opened.removed_cut_row);
+        Ok(store)
     }
 
     /// The CSV path.
@@ -193,10 +194,14 @@ impl CsvStore {
         self.created
     }
 
-    /// Whether the file's last line was cut short when it was (last) opened, so a line end
-    /// was written before the first new row.
-    pub fn repaired_cut_row(&self) -> bool {
-        self.repaired_cut_row
+    /// Tells the user of a last row cut short that opening the file removed.
+    fn push_removed_cut_row(&mut self, removed: Option<String>) {
+        if let Some(row) = removed {
+            self.notes.push_back(StoreNote::CutRowRemoved {
+                path: self.path.clone(),
+                row,
+            });
+        }
     }
 
     /// The duplicate journal's path, when one is kept.
