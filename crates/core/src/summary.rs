@@ -108,7 +108,9 @@ impl CsvSummary {
         board.last = board.last.max(row.timestamp);
         match (row.temperature, row.humidity) {
             (Some(t), Some(h)) => {
-                board.stats.update(t, h, row.timestamp.assume_utc());
+                board
+                    .stats
+                    .update(t.value(), h.value(), row.timestamp.assume_utc());
             }
             _ => board.incomplete += 1,
         }

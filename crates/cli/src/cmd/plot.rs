@@ -34,10 +34,10 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
             ..Series::default()
         });
         if let Some(v) = row.temperature {
-            series.temperature.push((t, v));
+            series.temperature.push((t, v.value()));
         }
         if let Some(v) = row.humidity {
-            series.humidity.push((t, v));
+            series.humidity.push((t, v.value()));
         }
         span = Some(span.map_or((row.timestamp, row.timestamp), |(a, b)| {
             (a.min(row.timestamp), b.max(row.timestamp))

@@ -7,6 +7,7 @@ use thiserror::Error;
 use time::PrimitiveDateTime;
 
 use super::HEADER;
+use crate::number::Number;
 
 /// A row read back from a CSV of the chapter's shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,12 +18,12 @@ pub struct Row {
     pub timestamp: PrimitiveDateTime,
     /// Board id (as written, including a formula guard `'`).
     pub board: String,
-    /// Temperature in °C, if the cell is not empty.
-    pub temperature: Option<f64>,
+    /// Temperature in °C, if the cell is not empty, with the text written for it.
+    pub temperature: Option<Number>,
     /// Humidity in %, if the cell is not empty.
-    pub humidity: Option<f64>,
+    pub humidity: Option<Number>,
     /// Light, if the cell is not empty.
-    pub light: Option<f64>,
+    pub light: Option<Number>,
 }
 
 /// A line of a CSV that is not a row of the chapter's shape.
@@ -159,15 +160,22 @@ fn parse_row(line: u64, record: &csv::ByteRecord) -> Result<Row, RowError> {
     let stamp = cell(0)?;
     let timestamp = PrimitiveDateTime::parse(stamp, TIMESTAMP)
         .map_err(|_| bad(format!("Timestamp `{stamp}` is not YYYY-MM-DD HH:MM:SS")))?;
-    let number = |i: usize| -> Result<Option<f64>, RowError> {
+    // The chapter's program writes numbers as Python prints them, which JSON's grammar
+    // reads back with their text; a hand-edited `+25` or `.5` is still a number.
+    let number = |i: usize| -> Result<Option<Number>, RowError> {
         let text = cell(i)?.trim();
         if text.is_empty() || text == "None" {
             return Ok(None);
         }
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Some(v)),
-            _ => Err(bad(format!("{} `{text}` is not a number", HEADER[i]))),
-        }
+        Number::parse_json(text)
+            .ok()
+            .or_else(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .and_then(|v| Number::from_f64(v).ok())
+            })
+            .map(Some)
+            .ok_or_else(|| bad(format!("{} `{text}` is not a number", HEADER[i])))
     };
     let board = cell(1)?;
     if board.is_empty() {

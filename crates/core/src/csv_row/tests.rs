@@ -128,9 +128,14 @@ fn rows_read_back_with_line_numbers_and_empty_cells() {
     assert_eq!(rows[0].line, 2);
     assert_eq!(rows[0].timestamp, datetime!(2025-11-25 10:30:15));
     assert_eq!(
-        (rows[1].board.as_str(), rows[1].temperature, rows[1].light),
+        (
+            rows[1].board.as_str(),
+            rows[1].temperature.map(|n| n.value()),
+            rows[1].light
+        ),
         ("B", Some(24.5), None)
     );
+    assert_eq!(rows[0].temperature.unwrap().as_str(), "25");
 }
 
 #[test]

@@ -76,6 +76,7 @@
 //! | `cause.rs` | [`Cause`]: the database's error on one line, with the fix |
 
 mod cause;
+mod history;
 mod location;
 mod options;
 mod schema;
@@ -94,6 +95,7 @@ use postgres::NoTls;
 use time::OffsetDateTime;
 
 pub use cause::Cause;
+pub use history::PostgresHistory;
 pub use location::DEFAULT_CONNECT_TIMEOUT;
 pub use options::{Notifier, PostgresOptions, StopSignal, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY};
 

@@ -92,7 +92,7 @@ pub(super) fn bring_up_to_date(
 }
 
 /// The schema version of the database: 0 when it has no `hexaboard_schema` table.
-fn version(tx: &mut postgres::Transaction<'_>) -> Result<i64, postgres::Error> {
+pub(super) fn version(tx: &mut postgres::Transaction<'_>) -> Result<i64, postgres::Error> {
     let exists: bool = tx
         .query_one("SELECT to_regclass('hexaboard_schema') IS NOT NULL", &[])?
         .get(0);

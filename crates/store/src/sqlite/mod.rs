@@ -58,12 +58,14 @@
 //! | `schema.rs` | the schema's DDL and the list of migrations |
 //! | `store.rs` | [`SqliteStore`]: each call one transaction |
 //! | `values.rs` | numbers as sent, times as the schema's UTC text |
+//! | `history.rs` | [`SqliteHistory`]: the readings read back, read-only |
 //! | `checkpoint.rs` | durability against power loss, on a connection of its own |
 //! | `options.rs` | [`SqliteOptions`] |
 //! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
 
 mod checkpoint;
 mod error;
+mod history;
 mod open;
 mod options;
 mod schema;
@@ -71,6 +73,7 @@ mod store;
 mod values;
 
 pub use error::SqliteError;
+pub use history::SqliteHistory;
 pub use options::{SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_RECENT_CAPACITY};
 pub use schema::SCHEMA_VERSION;
 pub use store::SqliteStore;

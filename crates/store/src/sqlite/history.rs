@@ -1,0 +1,223 @@
+//! [`SqliteHistory`]: the readings of a SQLite store read back, on a read-only connection
+//! that never writes the file (a recorder may be writing it meanwhile).
+
+use std::path::Path;
+
+use hexaboard_core::number::Number;
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use super::error::Location;
+use super::schema::{self, Found, SCHEMA_VERSION};
+use super::values;
+use crate::history::{BoardHistory, History, Selection, StoredReading};
+use crate::StoreError;
+
+const ACTION: &str = "read the readings";
+
+/// The readings of a SQLite store, read back.
+#[derive(Debug)]
+pub struct SqliteHistory {
+    at: Location,
+    conn: Connection,
+}
+
+impl SqliteHistory {
+    /// Opens the database at `path` read-only.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Database`] when there is no file, it is not a SQLite database, or it
+    /// holds no hexaboard readings; [`StoreError::NewerSchema`] for a newer hexaboard's.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteHistory, StoreError> {
+        let at = Location::new(path.as_ref());
+        const OPEN: &str = "open the database";
+        if !at.path.exists() {
+            return Err(StoreError::database(
+                &at.name,
+                OPEN,
+                "there is no such file: record into it first (`hexaboard record --store …`), or \
+                 name another",
+            ));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&at.path, flags).map_err(|e| at.error(OPEN, e))?;
+        match schema::found(&conn).map_err(|e| at.error(OPEN, e))? {
+            Found::Version(version) if version > SCHEMA_VERSION => {
+                return Err(StoreError::NewerSchema {
+                    store: at.name,
+                    found: version,
+                    known: SCHEMA_VERSION,
+                })
+            }
+            Found::Version(version) if version > 0 => {}
+            _ => {
+                return Err(StoreError::database(
+                    &at.name,
+                    OPEN,
+                    "it holds no hexaboard readings: name the database `record` writes",
+                ))
+            }
+        }
+        Ok(SqliteHistory { at, conn })
+    }
+}
+
+/// The `WHERE` clause of `selection`, from parameter `?{first}` on, and its values.
+fn filter(selection: &Selection, first: usize) -> (String, Vec<Value>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut text = String::new();
+    if let Some(from) = selection.from {
+        values::received_at(from, &mut text);
+        values.push(Value::Text(text.clone()));
+        clauses.push(format!("received_at >= ?{}", first + values.len() - 1));
+    }
+    if let Some(to) = selection.to {
+        values::received_at(to, &mut text);
+        values.push(Value::Text(text.clone()));
+        clauses.push(format!("received_at < ?{}", first + values.len() - 1));
+    }
+    if !selection.boards.is_empty() {
+        let marks: Vec<String> = selection
+            .boards
+            .iter()
+            .map(|board| {
+                values.push(Value::Text(board.clone()));
+                format!("?{}", first + values.len() - 1)
+            })
+            .collect();
+        clauses.push(format!("board IN ({})", marks.join(", ")));
+    }
+    let clause = if clauses.is_empty() {
+        String::from("1")
+    } else {
+        clauses.join(" AND ")
+    };
+    (clause, values)
+}
+
+const RECEIVED_AT: &[time::format_description::FormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
+
+/// A receive time as the schema writes it (UTC text), read back.
+fn received_at(text: &str) -> rusqlite::Result<OffsetDateTime> {
+    PrimitiveDateTime::parse(text, RECEIVED_AT)
+        .map(PrimitiveDateTime::assume_utc)
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+        })
+}
+
+/// A number as stored (INTEGER or REAL, as sent), with its text.
+fn number(value: ValueRef<'_>) -> rusqlite::Result<Option<Number>> {
+    let number = match value {
+        ValueRef::Null => return Ok(None),
+        ValueRef::Integer(i) => Number::parse_json(&i.to_string()).ok(),
+        ValueRef::Real(f) => Number::from_f64(f).ok(),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|t| Number::parse_json(t).ok()),
+        ValueRef::Blob(_) => None,
+    };
+    number.map(Some).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            value.data_type(),
+            "not a number a board could have sent".into(),
+        )
+    })
+}
+
+const COLUMNS: &str = "received_at, board, temperature, humidity, light";
+
+fn reading(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReading> {
+    let required = |i: usize| {
+        number(row.get_ref(i)?)?.ok_or(rusqlite::Error::InvalidColumnType(
+            i,
+            "a number".to_owned(),
+            rusqlite::types::Type::Null,
+        ))
+    };
+    Ok(StoredReading {
+        received_at: received_at(row.get_ref(0)?.as_str()?)?,
+        board: row.get(1)?,
+        temperature: required(2)?,
+        humidity: required(3)?,
+        light: number(row.get_ref(4)?)?,
+    })
+}
+
+impl History for SqliteHistory {
+    fn name(&self) -> &str {
+        &self.at.name
+    }
+
+    fn readings(
+        &mut self,
+        selection: &Selection,
+        each: &mut dyn FnMut(StoredReading) -> bool,
+    ) -> Result<(), StoreError> {
+        let (clause, values) = filter(selection, 1);
+        let sql = format!("SELECT {COLUMNS} FROM readings WHERE {clause} ORDER BY id");
+        let fail = |e| self.at.error(ACTION, e);
+        let mut query = self.conn.prepare(&sql).map_err(fail)?;
+        let mut rows = query.query(params_from_iter(values)).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            if !each(reading(row).map_err(fail)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn boards(
+        &mut self,
+        selection: &Selection,
+        newest: usize,
+    ) -> Result<Vec<BoardHistory>, StoreError> {
+        let fail = |e| self.at.error(ACTION, e);
+        let (clause, values) = filter(selection, 1);
+        let sql = format!(
+            "SELECT board, count(*), min(received_at), max(received_at) FROM readings \
+             WHERE {clause} GROUP BY board ORDER BY board"
+        );
+        let mut boards = {
+            let mut query = self.conn.prepare(&sql).map_err(fail)?;
+            let found = query
+                .query_map(params_from_iter(values), |row| {
+                    Ok(BoardHistory {
+                        board: row.get(0)?,
+                        readings: row.get::<_, i64>(1)?.unsigned_abs(),
+                        first: received_at(row.get_ref(2)?.as_str()?)?,
+                        last: received_at(row.get_ref(3)?.as_str()?)?,
+                        newest: Vec::new(),
+                    })
+                })
+                .map_err(fail)?;
+            found.collect::<rusqlite::Result<Vec<_>>>().map_err(fail)?
+        };
+        for board in &mut boards {
+            let mut one = selection.clone();
+            one.boards = vec![board.board.clone()];
+            let (clause, mut values) = filter(&one, 1);
+            values.push(Value::Integer(i64::try_from(newest).unwrap_or(i64::MAX)));
+            let sql = format!(
+                "SELECT {COLUMNS} FROM readings WHERE {clause} \
+                 ORDER BY received_at DESC, id DESC LIMIT ?{}",
+                values.len()
+            );
+            let mut query = self.conn.prepare(&sql).map_err(fail)?;
+            let mut newest: Vec<StoredReading> = query
+                .query_map(params_from_iter(values), reading)
+                .map_err(fail)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(fail)?;
+            newest.reverse();
+            board.newest = newest;
+        }
+        Ok(boards)
+    }
+}
