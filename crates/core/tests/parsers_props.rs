@@ -74,7 +74,8 @@ proptest! {
         prop_assert_eq!(read.len(), rows.len());
         for (row, (_, _, board, _, _, light)) in read.iter().zip(&rows) {
             prop_assert_eq!(&row.board, board);
-            prop_assert_eq!(row.light, light.map(f64::from));
+            prop_assert_eq!(row.light.map(|n| n.value()), light.map(f64::from));
+            prop_assert_eq!(row.light.map(|n| n.as_str().to_owned()), light.map(|l| l.to_string()));
         }
     }
 }
