@@ -35,7 +35,7 @@ mod tests;
 mod writer;
 
 pub use reader::{Row, RowError, RowReader};
-pub use writer::RowWriter;
+pub use writer::{board_of_cell, RowWriter};
 
 /// The chapter's header, column by column.
 pub const HEADER: [&str; 5] = ["Timestamp", "Board", "Temperature", "Humidity", "Light"];

@@ -178,3 +178,30 @@ fn a_file_with_another_header_is_refused() {
         "line 1: header is `time,temp`, expected `Timestamp,Board,Temperature,Humidity,Light`"
     );
 }
+
+#[test]
+fn a_row_from_its_parts_is_the_row_of_the_reading() {
+    let cases = [
+        reading("A", "25", "60", None),
+        reading("B", "25.5", "55.0", Some("800")),
+        reading("=1+1", "-3", "60", None),
+        reading("a,b", "1", "2", None),
+    ];
+    let by_reading = written(&cases.clone().map(|r| (at(15), r)));
+    let mut w = RowWriter::new(Vec::new(), offset!(+9));
+    w.write_header().unwrap();
+    for r in &cases {
+        w.write_row(at(15), r.board(), r.temperature(), r.humidity(), r.light())
+            .unwrap();
+    }
+    assert_eq!(String::from_utf8(w.into_inner().unwrap()).unwrap(), by_reading);
+}
+
+#[test]
+fn a_guarded_board_cell_reads_back_as_the_board_id() {
+    for board in ["A", "=1+1", "+x", "-", "@sum", "\tA", "'A", "'", "a,b"] {
+        let text = written(&[(at(15), reading(board, "1", "2", None))]);
+        let row = RowReader::new(text.as_bytes()).next().unwrap().unwrap();
+        assert_eq!(board_of_cell(&row.board), board, "{text:?}");
+    }
+}

@@ -7,6 +7,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::stamp::SecondCache;
 use super::HEADER;
+use crate::number::Number;
 use crate::reading::Reading;
 
 /// Writes readings as the chapter's CSV rows.
@@ -80,17 +81,52 @@ impl<W: io::Write> RowWriter<W> {
         self.out.write_all(&self.row)
     }
 
+    /// Writes one row from its parts: a reading read back from a database (received at
+    /// `received_at`, from `board`, with its numbers as the board sent them), laid out exactly
+    /// as [`RowWriter::write_reading`] lays out a reading, formula guard included.
+    ///
+    /// # Errors
+    ///
+    /// The underlying writer's error.
+    pub fn write_row(
+        &mut self,
+        received_at: OffsetDateTime,
+        board: &str,
+        temperature: Number,
+        humidity: Number,
+        light: Option<Number>,
+    ) -> io::Result<()> {
+        self.format_row(received_at, board, temperature, humidity, light);
+        self.out.write_all(&self.row)
+    }
+
     /// The row [`RowWriter::write_reading`] would write, CRLF included, made in memory
     /// without being written.
     pub fn format_reading(&mut self, received_at: OffsetDateTime, reading: &Reading<'_>) -> &[u8] {
+        self.format_row(
+            received_at,
+            reading.board(),
+            reading.temperature(),
+            reading.humidity(),
+            reading.light(),
+        )
+    }
+
+    /// The row of these parts, CRLF included, made in memory: the one layout of every row.
+    fn format_row(
+        &mut self,
+        received_at: OffsetDateTime,
+        board: &str,
+        temperature: Number,
+        humidity: Number,
+        light: Option<Number>,
+    ) -> &[u8] {
         let stamp = self.clock.format(received_at, self.offset);
-        let board = reading.board().as_bytes();
-        let (temperature, humidity, light) =
-            (reading.temperature(), reading.humidity(), reading.light());
+        let board = board.as_bytes();
         let light = light.as_ref().map_or(&b""[..], |l| l.as_bytes());
         let board = if needs_formula_guard(board) {
             self.guarded.clear();
-            self.guarded.push(b'\'');
+            self.guarded.push(FORMULA_GUARD);
             self.guarded.extend_from_slice(board);
             &self.guarded
         } else {
@@ -160,6 +196,27 @@ fn with_room(row: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> us
     row.resize(len + room, 0);
     let written = write(&mut row[len..]);
     row.truncate(len + written);
+}
+
+/// The byte written before a board id a spreadsheet would run as a formula.
+const FORMULA_GUARD: u8 = b'\'';
+
+/// The board id of a Board cell as [`RowWriter`] writes it: the cell without the formula
+/// guard `'` that the writer puts before an id a spreadsheet would run (`'=A` is board `=A`);
+/// any other cell is the id itself.
+///
+/// ```
+/// use hexaboard_core::csv_row::board_of_cell;
+///
+/// assert_eq!(board_of_cell("'=A"), "=A");
+/// assert_eq!(board_of_cell("A"), "A");
+/// assert_eq!(board_of_cell("'A"), "'A");
+/// ```
+pub fn board_of_cell(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [FORMULA_GUARD, rest @ ..] if needs_formula_guard(rest) => &cell[1..],
+        _ => cell,
+    }
 }
 
 fn needs_formula_guard(cell: &[u8]) -> bool {

@@ -1,5 +1,6 @@
-//! The lines of the commands that read a recorded CSV: `summary` (the next chapter's analysis
-//! per board), `plot` (an SVG chart) and what both say about lines they skip.
+//! The lines of the commands that read or write a recorded CSV: `summary` (the next chapter's
+//! analysis per board), `plot` (an SVG chart), `import` and `export` (the CSV into a database
+//! and back), and what they say about lines they skip.
 
 use std::path::Path;
 
@@ -57,6 +58,30 @@ catalogue! {
         pub fn plot_board_missing(board: &'a str) { board = EscStr(board) }
             ko: "⚠️ 보드 {board}의 데이터가 파일에 없습니다",
             en: "⚠️ no readings of board {board} in the file";
+
+        /// Why `import` leaves out a row without a temperature or a humidity: the reason of
+        /// its [`csv_line_skipped`](Self::csv_line_skipped) line.
+        pub fn import_number_missing() {}
+            ko: "온도나 습도가 비어 있어 데이터베이스에 넣을 수 없습니다",
+            en: "no temperature or humidity: a database reading needs both";
+
+        /// `📥 {path}: 새로 넣은 데이터 {added}개, 이미 있던 데이터 {present}개`: the last line
+        /// of `import`.
+        pub fn import_done(path: &'a Path, added: u64, present: u64) {
+            path = Escaped(path.display()),
+            added,
+            present,
+        }
+            ko: "📥 {path}: 새로 넣은 데이터 {added}개, 이미 있던 데이터 {present}개",
+            en: "📥 {path}: {added} reading(s) added, {present} already there";
+
+        /// `📤 {path}에 데이터 {rows}개를 썼습니다`: the last line of `export`.
+        pub fn export_done(path: &'a Path, rows: u64) {
+            path = Escaped(path.display()),
+            rows,
+        }
+            ko: "📤 {path}에 데이터 {rows}개를 썼습니다",
+            en: "📤 Wrote {rows} reading(s) to {path}";
 
         /// `📈 {path} 저장: 보드 {boards} ({range})`: the chart was written.
         pub fn plot_written(path: &'a Path, boards: &'a str, range: &'a str) {

@@ -59,7 +59,7 @@
 //! | `boards.rs` | the virtual boards (`simulate`, the `08_board` example) and what an LED board does with a command |
 //! | `control.rs` | `send` and `react` |
 //! | `check.rs` | `check`'s steps |
-//! | `analysis.rs` | `summary`, `plot`, and lines of a CSV they skip |
+//! | `analysis.rs` | `summary`, `plot`, `import`, `export`, and lines of a CSV they skip |
 //! | `words.rs` | a word for each trend, comfort band and LED colour, shared by every command |
 //!
 //! Besides the parts: `lang.rs` holds [`Lang`], `line.rs` [`Text`] and [`Line`],
