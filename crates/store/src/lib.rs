@@ -46,6 +46,7 @@
 //! | [`sqlite`] | [`SqliteStore`]: readings, statuses and rejects in a SQLite database, each call one transaction |
 //! | [`postgres`] | [`PostgresStore`]: readings, statuses and rejects in PostgreSQL, shared by several receivers, waiting out a database that goes away |
 //! | [`history`] | [`History`](history::History): the readings of a database read back, for summaries, charts and export |
+//! | [`import`] | [`Importer`](import::Importer): readings of the chapter's CSV put into a database in batches, so that importing a file twice adds nothing |
 //! | [`sync_work`] | [`SyncWork`]: making what a store wrote durable, on the recorder's own thread |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
@@ -56,6 +57,7 @@ mod append;
 pub mod csv;
 pub mod error;
 pub mod history;
+pub mod import;
 pub mod message_id;
 pub mod note;
 pub mod postgres;

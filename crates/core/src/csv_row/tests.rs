@@ -194,7 +194,10 @@ fn a_row_from_its_parts_is_the_row_of_the_reading() {
         w.write_row(at(15), r.board(), r.temperature(), r.humidity(), r.light())
             .unwrap();
     }
-    assert_eq!(String::from_utf8(w.into_inner().unwrap()).unwrap(), by_reading);
+    assert_eq!(
+        String::from_utf8(w.into_inner().unwrap()).unwrap(),
+        by_reading
+    );
 }
 
 #[test]

@@ -59,6 +59,7 @@
 //! | `store.rs` | [`SqliteStore`]: each call one transaction |
 //! | `values.rs` | numbers as sent, times as the schema's UTC text |
 //! | `history.rs` | [`SqliteHistory`]: the readings read back, read-only |
+//! | `import.rs` | [`SqliteImport`]: readings of the chapter's CSV put in, none twice |
 //! | `checkpoint.rs` | durability against power loss, on a connection of its own |
 //! | `options.rs` | [`SqliteOptions`] |
 //! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
@@ -66,6 +67,7 @@
 mod checkpoint;
 mod error;
 mod history;
+mod import;
 mod open;
 mod options;
 mod schema;
@@ -74,6 +76,7 @@ mod values;
 
 pub use error::SqliteError;
 pub use history::SqliteHistory;
+pub use import::SqliteImport;
 pub use options::{SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_RECENT_CAPACITY};
 pub use schema::SCHEMA_VERSION;
 pub use store::SqliteStore;
