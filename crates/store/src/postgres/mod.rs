@@ -73,10 +73,13 @@
 //! | `statements.rs` | the statements, prepared once per connection |
 //! | `session.rs` | the connection, lost and found again |
 //! | `write.rs` | the transactions, safe to run again |
+//! | `history.rs` | [`PostgresHistory`]: the readings read back |
+//! | `import.rs` | [`PostgresImport`]: readings of the chapter's CSV put in, none twice |
 //! | `cause.rs` | [`Cause`]: the database's error on one line, with the fix |
 
 mod cause;
 mod history;
+mod import;
 mod location;
 mod options;
 mod schema;
@@ -96,6 +99,7 @@ use time::OffsetDateTime;
 
 pub use cause::Cause;
 pub use history::PostgresHistory;
+pub use import::PostgresImport;
 pub use location::DEFAULT_CONNECT_TIMEOUT;
 pub use options::{Notifier, PostgresOptions, StopSignal, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY};
 
