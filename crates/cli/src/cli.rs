@@ -117,6 +117,10 @@ pub(crate) enum Command {
     Summary(SummaryArgs),
     /// Temperature and humidity over time per board, as an SVG chart
     Plot(PlotArgs),
+    /// Put the readings of a recorded CSV into the STORE database (twice adds nothing)
+    Import(ImportArgs),
+    /// Write the readings of the STORE database as the chapter's CSV
+    Export(ExportArgs),
     /// Check the settings step by step: host, connection, TLS, login, subscription, data
     Check(CheckArgs),
     /// Send an LED command to a board and wait for the broker's acknowledgement
@@ -198,6 +202,22 @@ pub(crate) struct PlotArgs {
     /// Only these boards, comma-separated
     #[arg(long, value_name = "A,B")]
     pub(crate) boards: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The recorded CSV (the chapter's columns; local times, read at this machine's offset)
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The CSV file to write
+    #[arg(long, short, value_name = "CSV")]
+    pub(crate) output: PathBuf,
+    /// Replace the file when it exists
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

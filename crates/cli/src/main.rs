@@ -10,6 +10,7 @@ mod common;
 mod failure;
 mod live;
 mod live_table;
+mod progress;
 mod recording;
 mod table;
 

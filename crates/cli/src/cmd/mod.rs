@@ -4,6 +4,8 @@
 mod broker;
 mod check;
 mod demo;
+mod export;
+mod import;
 mod plot;
 mod react;
 mod record;
@@ -27,6 +29,8 @@ pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Watch(args) => watch::run(&args, context),
         Command::Summary(args) => summary::run(&args, context),
         Command::Plot(args) => plot::run(&args, context),
+        Command::Import(args) => import::run(&args, context),
+        Command::Export(args) => export::run(&args, context),
         Command::Check(args) => check::run(&args, context),
         Command::Send(args) => send::run(&args, context),
         Command::Simulate(args) => simulate::run(&args, context),

@@ -1,0 +1,143 @@
+//! `hexaboard import FILE.csv`: the readings of a recorded CSV put into the `STORE` database
+//! (SQLite or PostgreSQL), so that importing the same file twice adds nothing.
+//!
+//! Every bad line is told on stderr with its line number and left out, as `summary` tells
+//! them; a row without a temperature or a humidity cannot be a database reading and is a bad
+//! line too. The good lines are imported, and the exit code is 1 when any line was left out.
+//! A missing or empty file, or one without the chapter's header, is an error before anything
+//! is imported (nor any database made). Local times are read at the offset of this machine
+//! when the command starts. The last line says how many readings were added and how many were
+//! already there (`hexaboard_store::import`).
+
+use std::fs::File;
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+
+use anyhow::{bail, Context as _};
+use hexaboard_core::csv_row::{board_of_cell, is_header, Row, RowError, RowReader};
+use hexaboard_core::Text;
+use hexaboard_mqtt::settings::{Secret, StoreLocation};
+use hexaboard_store::history::StoredReading;
+use hexaboard_store::import::{BatchImport, Importer};
+use hexaboard_store::postgres::PostgresImport;
+use hexaboard_store::sqlite::SqliteImport;
+use time::UtcOffset;
+
+use crate::cli::ImportArgs;
+use crate::common::Context;
+use crate::failure::UsageError;
+use crate::progress::{Progress, Unit};
+
+pub(crate) fn run(args: &ImportArgs, context: &Context) -> anyhow::Result<()> {
+    let text = context.text();
+    let app = context.app()?;
+    let path = args.file.as_path();
+    let shown = path.display();
+    let len = check_file(path)?;
+    let target: Box<dyn BatchImport> = match app.store() {
+        StoreLocation::Csv(store) => {
+            return Err(UsageError(format!(
+                "import puts a CSV into a database, and STORE (or --store) names the CSV `{}`: \
+                 set it to sqlite:PATH or postgres://USER@HOST/DATABASE",
+                store.display()
+            ))
+            .into())
+        }
+        StoreLocation::Sqlite(db) => Box::new(SqliteImport::open(db)?),
+        StoreLocation::Postgres(url) => Box::new(PostgresImport::connect(
+            url.url(),
+            url.password().map(Secret::expose),
+        )?),
+    };
+    let mut importer = Importer::new(target);
+    let progress = Progress::new(len, Unit::Bytes);
+    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let mut rows = RowReader::new(BufReader::new(progress.reader(file)));
+    let mut bad = 0u64;
+    for item in rows.by_ref() {
+        match item {
+            Ok(row) => match reading(row, context.offset, text) {
+                Ok(reading) => importer.push(reading)?,
+                Err((line, reason)) => {
+                    progress
+                        .suspend(|| eprintln!("{}", text.csv_line_skipped(path, line, &reason)));
+                    bad += 1;
+                }
+            },
+            Err(RowError::Line { line, message }) => {
+                progress.suspend(|| eprintln!("{}", text.csv_line_skipped(path, line, &message)));
+                bad += 1;
+            }
+            Err(e @ RowError::Header { .. }) => bail!("{shown} is not a CSV of readings: {e}"),
+            Err(e @ RowError::Io(_)) => {
+                return Err(anyhow::Error::new(e).context(shown.to_string()))
+            }
+        }
+    }
+    let imported = importer.finish()?;
+    progress.finish();
+    if let Some(line) = rows.partial_tail() {
+        eprintln!("{}", text.csv_last_line_partial(path, line));
+        bad += 1;
+    }
+    println!(
+        "{}",
+        text.import_done(path, imported.added, imported.present)
+    );
+    if bad > 0 {
+        bail!(
+            "{bad} line(s) of {shown} not imported (told above): mend them and import the file \
+             again; what is in now is not added twice"
+        );
+    }
+    Ok(())
+}
+
+/// The file's length, once it is known to exist, to hold something and to start with the
+/// chapter's header: checked before any database is opened (or made).
+fn check_file(path: &Path) -> anyhow::Result<u64> {
+    let shown = path.display();
+    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {shown}"))?
+        .len();
+    if len == 0 {
+        bail!(
+            "{shown} is empty: expected the header `Timestamp,Board,Temperature,Humidity,Light` \
+             and rows of readings"
+        );
+    }
+    let mut first = Vec::new();
+    BufReader::new(file)
+        .read_until(b'\n', &mut first)
+        .with_context(|| format!("cannot read {shown}"))?;
+    if !is_header(&first) {
+        let found = String::from_utf8_lossy(&first);
+        let found = found.trim_end();
+        bail!(
+            "{shown} is not a CSV of readings: line 1: header is `{found}`, expected \
+             `Timestamp,Board,Temperature,Humidity,Light`"
+        );
+    }
+    Ok(len)
+}
+
+/// A row as a database reading: its local time read at `offset`, the board without the
+/// formula guard the CSV gives it. A row without a temperature or a humidity is its line
+/// number and why it cannot be one.
+fn reading(row: Row, offset: UtcOffset, text: Text) -> Result<StoredReading, (u64, String)> {
+    let (Some(temperature), Some(humidity)) = (row.temperature, row.humidity) else {
+        return Err((row.line, text.import_number_missing().to_string()));
+    };
+    Ok(StoredReading {
+        received_at: row
+            .timestamp
+            .assume_offset(offset)
+            .to_offset(UtcOffset::UTC),
+        board: board_of_cell(&row.board).to_owned(),
+        temperature,
+        humidity,
+        light: row.light,
+    })
+}
