@@ -8,6 +8,8 @@ use clap::{
 };
 use hexaboard_mqtt::settings::{Variable, VARIABLES};
 
+use crate::history_args::HistoryArgs;
+
 /// Receive, store, watch and summarise Hexaboard sensor readings over MQTT.
 ///
 /// Settings come from flags, then the environment, then a `.env` file in the working
@@ -113,7 +115,7 @@ pub(crate) enum Command {
     Record(RecordArgs),
     /// A live table: one row per board with its last reading, statistics and state
     Watch(WatchArgs),
-    /// The next chapter's analysis of a recorded CSV, per board
+    /// The next chapter's analysis of the recorded readings (CSV or database), per board
     Summary(SummaryArgs),
     /// Temperature and humidity over time per board, as an SVG chart
     Plot(PlotArgs),
@@ -185,23 +187,26 @@ pub(crate) enum Format {
 
 #[derive(Debug, Args)]
 pub(crate) struct SummaryArgs {
-    /// The recorded CSV [default: CSV_FILE, or sensor_data.csv]
+    /// The recorded CSV, or a database (readings.db, sqlite:PATH, postgres://…) [default:
+    /// STORE, else CSV_FILE, else sensor_data.csv]
     pub(crate) file: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) history: HistoryArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct PlotArgs {
-    /// The recorded CSV [default: CSV_FILE, or sensor_data.csv]
+    /// The recorded CSV, or a database (readings.db, sqlite:PATH, postgres://…) [default:
+    /// STORE, else CSV_FILE, else sensor_data.csv]
     pub(crate) file: Option<PathBuf>,
     /// The SVG file to write
     #[arg(long, short, default_value = "chart.svg", value_name = "SVG")]
     pub(crate) output: PathBuf,
-    /// Only these boards, comma-separated
-    #[arg(long, value_name = "A,B")]
-    pub(crate) boards: Option<String>,
+    #[command(flatten)]
+    pub(crate) history: HistoryArgs,
 }
 
 #[derive(Debug, Args)]

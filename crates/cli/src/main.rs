@@ -8,6 +8,8 @@ mod cli;
 mod cmd;
 mod common;
 mod failure;
+mod history_args;
+mod history_source;
 mod live;
 mod live_table;
 mod progress;

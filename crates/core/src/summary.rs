@@ -67,6 +67,8 @@ pub struct BoardSummary {
 #[derive(Debug, Clone)]
 struct Board {
     stats: BoardStats,
+    /// Complete readings known only by their count ([`CsvSummary::add_known`]).
+    earlier: u64,
     incomplete: u64,
     first: PrimitiveDateTime,
     last: PrimitiveDateTime,
@@ -95,15 +97,7 @@ impl CsvSummary {
 
     /// Adds one row.
     pub fn add(&mut self, row: &Row) {
-        let board = self
-            .boards
-            .entry(row.board.clone())
-            .or_insert_with(|| Board {
-                stats: BoardStats::new(),
-                incomplete: 0,
-                first: row.timestamp,
-                last: row.timestamp,
-            });
+        let board = self.board(&row.board, row.timestamp);
         board.first = board.first.min(row.timestamp);
         board.last = board.last.max(row.timestamp);
         match (row.temperature, row.humidity) {
@@ -116,11 +110,45 @@ impl CsvSummary {
         }
     }
 
+    /// Adds a board that a database knows by its count of complete readings (`total`), its
+    /// first and last receive time (local) and its newest readings (local time, temperature,
+    /// humidity; oldest first): the figures are those [`CsvSummary::add`] gives for all of
+    /// its rows, as they use only the newest.
+    pub fn add_known(
+        &mut self,
+        board: &str,
+        total: u64,
+        (first, last): (PrimitiveDateTime, PrimitiveDateTime),
+        newest: impl IntoIterator<Item = (PrimitiveDateTime, f64, f64)>,
+    ) {
+        let board = self.board(board, first);
+        let mut added = 0;
+        for (at, t, h) in newest {
+            board.stats.update(t, h, at.assume_utc());
+            added += 1;
+        }
+        board.earlier += total.saturating_sub(added);
+        board.first = board.first.min(first);
+        board.last = board.last.max(last);
+    }
+
+    fn board(&mut self, board: &str, at: PrimitiveDateTime) -> &mut Board {
+        self.boards
+            .entry(board.to_owned())
+            .or_insert_with(|| Board {
+                stats: BoardStats::new(),
+                earlier: 0,
+                incomplete: 0,
+                first: at,
+                last: at,
+            })
+    }
+
     /// How many rows were added, complete or not.
     pub fn rows(&self) -> u64 {
         self.boards
             .values()
-            .map(|b| b.stats.total() + b.incomplete)
+            .map(|b| b.stats.total() + b.earlier + b.incomplete)
             .sum()
     }
 
@@ -137,7 +165,7 @@ impl CsvSummary {
                 BoardSummary {
                     board: id.clone(),
                     count: summary.map_or(0, |s| s.count),
-                    total: b.stats.total(),
+                    total: b.stats.total() + b.earlier,
                     incomplete: b.incomplete,
                     temperature,
                     humidity,
@@ -163,6 +191,33 @@ mod tests {
             s.add(&row);
         }
         s.boards()
+    }
+
+    #[test]
+    fn a_board_known_by_its_count_and_newest_readings_gets_the_figures_of_all_its_rows() {
+        let mut csv = String::from("Timestamp,Board,Temperature,Humidity,Light\r\n");
+        for i in 0..150 {
+            let t = 10 + i % 17;
+            csv.push_str(&format!(
+                "2025-01-01 00:{:02}:{:02},A,{t},{},\r\n",
+                i / 60,
+                i % 60,
+                40 + i % 7
+            ));
+        }
+        let rows: Vec<Row> = RowReader::new(csv.as_bytes()).flatten().collect();
+        let mut known = CsvSummary::new();
+        known.add_known(
+            "A",
+            150,
+            (rows[0].timestamp, rows[149].timestamp),
+            rows[50..].iter().map(|r| {
+                let value = |n: Option<crate::number::Number>| n.unwrap().value();
+                (r.timestamp, value(r.temperature), value(r.humidity))
+            }),
+        );
+        assert_eq!(known.boards(), summarise(&csv));
+        assert_eq!(known.rows(), 150);
     }
 
     #[test]

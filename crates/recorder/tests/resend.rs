@@ -34,7 +34,7 @@ fn lights(csv: &Path) -> BTreeMap<u64, usize> {
             .unwrap()
             .light
             .expect("every test reading has a light value");
-        *seen.entry(light as u64).or_insert(0) += 1;
+        *seen.entry(light.value() as u64).or_insert(0) += 1;
     }
     seen
 }

@@ -1,55 +1,61 @@
-//! `hexaboard plot`: temperature and humidity over time per board, as an SVG chart.
+//! `hexaboard plot`: temperature and humidity over time per board, as an SVG chart, from the
+//! chapter's CSV or a database, over the readings `--from`, `--to` and `--board` select.
 
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Context as _};
+use hexaboard_core::number::Number;
 use hexaboard_core::text::DateTime;
+use time::PrimitiveDateTime;
 
 use crate::cli::PlotArgs;
 use crate::cmd::chart::{self, Labels, Series};
 use crate::cmd::csv_file;
 use crate::common::Context;
+use crate::history_source::{self, local, Source};
 
 pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let path = match &args.file {
-        Some(file) => file.clone(),
-        None => context.csv_file()?,
+    let selection = args.history.selection(context.offset);
+    let mut points = Points::default();
+    let name = match history_source::open(args.file.as_deref(), context)? {
+        Source::Csv(path) => {
+            csv_file::read_rows(&path, text, |row| {
+                if selection.contains(&row.board, row.timestamp.assume_offset(context.offset)) {
+                    let value = |n: Option<Number>| n.map(|n| n.value());
+                    points.add(
+                        &row.board,
+                        row.timestamp,
+                        value(row.temperature),
+                        value(row.humidity),
+                    );
+                }
+            })?;
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            )
+        }
+        Source::Database(mut history) => {
+            history.readings(&selection, &mut |reading| {
+                let at = local(reading.received_at, context.offset);
+                let (t, h) = (reading.temperature.value(), reading.humidity.value());
+                points.add(&reading.board, at, Some(t), Some(h));
+                true
+            })?;
+            history.name().to_owned()
+        }
     };
-    let wanted: Option<Vec<String>> = args.boards.as_ref().map(|list| {
-        list.split(',')
-            .map(|b| b.trim().to_owned())
-            .filter(|b| !b.is_empty())
-            .collect()
-    });
-    let mut boards: BTreeMap<String, Series> = BTreeMap::new();
-    let mut span: Option<(time::PrimitiveDateTime, time::PrimitiveDateTime)> = None;
-    csv_file::read_rows(&path, text, |row| {
-        if wanted.as_ref().is_some_and(|w| !w.contains(&row.board)) {
-            return;
-        }
-        let t = row.timestamp.assume_utc().unix_timestamp();
-        let series = boards.entry(row.board.clone()).or_insert_with(|| Series {
-            board: row.board.clone(),
-            ..Series::default()
-        });
-        if let Some(v) = row.temperature {
-            series.temperature.push((t, v.value()));
-        }
-        if let Some(v) = row.humidity {
-            series.humidity.push((t, v.value()));
-        }
-        span = Some(span.map_or((row.timestamp, row.timestamp), |(a, b)| {
-            (a.min(row.timestamp), b.max(row.timestamp))
-        }));
-    })?;
-    if let Some(wanted) = &wanted {
-        for missing in wanted.iter().filter(|b| !boards.contains_key(*b)) {
-            eprintln!("{}", text.plot_board_missing(missing));
-        }
+    for missing in selection
+        .boards
+        .iter()
+        .filter(|b| !points.boards.contains_key(*b))
+    {
+        eprintln!("{}", text.plot_board_missing(missing));
     }
+    let Points { boards, span } = points;
     let Some((first, last)) = span else {
-        bail!("{}: no readings to plot", path.display());
+        bail!("{name}: no readings to plot");
     };
     let mut series: Vec<Series> = boards.into_values().collect();
     for s in &mut series {
@@ -57,15 +63,11 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
         s.temperature.sort_by_key(|p| p.0);
         s.humidity.sort_by_key(|p| p.0);
     }
-    let file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |f| f.to_string_lossy().into_owned(),
-    );
     let range = format!("{} – {}", DateTime(first), DateTime(last));
     let [title, temperature, humidity, comfortable] = text.plot_labels();
     let labels = Labels {
         title: title.to_owned(),
-        subtitle: format!("{file}: {range}"),
+        subtitle: format!("{name}: {range}"),
         temperature: temperature.to_owned(),
         humidity: humidity.to_owned(),
         comfortable: comfortable.to_owned(),
@@ -79,4 +81,31 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
         text.plot_written(&args.output, &names.join(", "), &range)
     );
     Ok(())
+}
+
+/// The points of each board's series, by local time, and the time they span.
+#[derive(Default)]
+struct Points {
+    boards: BTreeMap<String, Series>,
+    span: Option<(PrimitiveDateTime, PrimitiveDateTime)>,
+}
+
+impl Points {
+    fn add(&mut self, board: &str, at: PrimitiveDateTime, t: Option<f64>, h: Option<f64>) {
+        let series = self
+            .boards
+            .entry(board.to_owned())
+            .or_insert_with(|| Series {
+                board: board.to_owned(),
+                ..Series::default()
+            });
+        let x = at.assume_utc().unix_timestamp();
+        if let Some(t) = t {
+            series.temperature.push((x, t));
+        }
+        if let Some(h) = h {
+            series.humidity.push((x, h));
+        }
+        self.span = Some(self.span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))));
+    }
 }

@@ -1,8 +1,11 @@
-//! `hexaboard summary`: the next chapter's analysis of a recorded CSV, per board.
+//! `hexaboard summary`: the next chapter's analysis of the recorded readings, per board, from
+//! the chapter's CSV or a database, over the readings `--from`, `--to` and `--board` select.
 //!
-//! Bad lines are reported on stderr with their line number and skipped; a last line cut short
-//! (the recorder is still writing, or was stopped mid-row) is skipped with a note. A missing or
-//! unreadable file, or one that does not start with the chapter's header, is an error (exit 1).
+//! From a CSV, bad lines are reported on stderr with their line number and skipped; a last
+//! line cut short (the recorder is still writing, or was stopped mid-row) is skipped with a
+//! note. A missing or unreadable file, or one that does not start with the chapter's header, is
+//! an error (exit 1). A database gives the same figures for the same readings, from its index:
+//! per board the count, the first and last time and the newest 100 readings.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -10,12 +13,18 @@ use std::path::Path;
 use hexaboard_core::stats::Spread;
 use hexaboard_core::summary::{BoardSummary, CsvSummary};
 use hexaboard_core::Text;
+use hexaboard_store::history::{History, Selection};
 use serde::Serialize;
+use time::UtcOffset;
 
 use crate::cli::{Format, SummaryArgs};
 use crate::cmd::csv_file;
 use crate::common::Context;
+use crate::history_source::{self, local, Source};
 use crate::table;
+
+/// The readings behind each board's figures: the newest 100, as a live receiver keeps.
+const NEWEST: usize = 100;
 
 /// What reading the file gave, besides the rows.
 #[derive(Debug, Serialize)]
@@ -29,11 +38,11 @@ struct Report {
 
 pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let path = match &args.file {
-        Some(file) => file.clone(),
-        None => context.csv_file()?,
+    let selection = args.history.selection(context.offset);
+    let report = match history_source::open(args.file.as_deref(), context)? {
+        Source::Csv(path) => read(&path, text, &selection, context.offset)?,
+        Source::Database(mut history) => ask(&mut *history, &selection, context.offset)?,
     };
-    let report = read(&path, text)?;
     let out = match args.format {
         Format::Table => table_text(&report, text),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -44,14 +53,50 @@ pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
 }
 
 /// Reads every row of `path` into a [`Report`], telling stderr about lines skipped.
-fn read(path: &Path, text: Text) -> anyhow::Result<Report> {
+fn read(
+    path: &Path,
+    text: Text,
+    selection: &Selection,
+    offset: UtcOffset,
+) -> anyhow::Result<Report> {
     let mut summary = CsvSummary::new();
-    let skipped = csv_file::read_rows(path, text, |row| summary.add(&row))?;
+    let skipped = csv_file::read_rows(path, text, |row| {
+        if selection.contains(&row.board, row.timestamp.assume_offset(offset)) {
+            summary.add(&row);
+        }
+    })?;
     Ok(Report {
         file: path.display().to_string(),
         rows: summary.rows(),
         bad_lines: skipped.bad_lines,
         partial_last_line: skipped.partial_last_line,
+        boards: summary.boards(),
+    })
+}
+
+/// Asks a database for each board's count, time span and newest readings.
+fn ask(
+    history: &mut dyn History,
+    selection: &Selection,
+    offset: UtcOffset,
+) -> anyhow::Result<Report> {
+    let mut summary = CsvSummary::new();
+    for board in history.boards(selection, NEWEST)? {
+        let newest = board.newest.iter().map(|reading| {
+            (
+                local(reading.received_at, offset),
+                reading.temperature.value(),
+                reading.humidity.value(),
+            )
+        });
+        let span = (local(board.first, offset), local(board.last, offset));
+        summary.add_known(&board.board, board.readings, span, newest);
+    }
+    Ok(Report {
+        file: history.name().to_owned(),
+        rows: summary.rows(),
+        bad_lines: Vec::new(),
+        partial_last_line: None,
         boards: summary.boards(),
     })
 }

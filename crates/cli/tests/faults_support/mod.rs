@@ -84,7 +84,7 @@ pub fn counts(csv: &Path) -> BTreeMap<u64, usize> {
             .expect("a well-formed row")
             .light
             .expect("a light value");
-        *seen.entry(light as u64).or_insert(0) += 1;
+        *seen.entry(light.value() as u64).or_insert(0) += 1;
     }
     seen
 }

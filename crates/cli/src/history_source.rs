@@ -1,0 +1,57 @@
+//! Where `summary` and `plot` read readings: the chapter's CSV, or a database store read back
+//! through [`History`].
+
+use std::path::{Path, PathBuf};
+
+use hexaboard_mqtt::settings::{Secret, StoreLocation};
+use hexaboard_store::history::History;
+use hexaboard_store::postgres::PostgresHistory;
+use hexaboard_store::sqlite::SqliteHistory;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::common::Context;
+
+/// The readings a history command reads.
+pub(crate) enum Source {
+    /// The chapter's CSV, read line by line.
+    Csv(PathBuf),
+    /// A database store.
+    Database(Box<dyn History>),
+}
+
+/// The source named by `file` (a CSV path, or a database as `STORE` names one:
+/// `readings.db`, `sqlite:PATH`, `postgres://…`), else by `STORE`, else `CSV_FILE`.
+///
+/// # Errors
+///
+/// The settings cannot be read, or the database cannot be opened (no such file, not
+/// hexaboard's, a newer schema, the server refuses).
+pub(crate) fn open(file: Option<&Path>, context: &Context) -> anyhow::Result<Source> {
+    let named = file.map(|file| {
+        file.to_str()
+            .and_then(StoreLocation::parse)
+            .unwrap_or_else(|| StoreLocation::Csv(file.to_owned()))
+    });
+    let location = match named {
+        Some(location) => location,
+        None => match context.app()?.store() {
+            StoreLocation::Csv(_) => StoreLocation::Csv(context.csv_file()?),
+            other => other.clone(),
+        },
+    };
+    Ok(match location {
+        StoreLocation::Csv(path) => Source::Csv(path),
+        StoreLocation::Sqlite(path) => Source::Database(Box::new(SqliteHistory::open(path)?)),
+        StoreLocation::Postgres(url) => {
+            let password = url.password().map(Secret::expose);
+            Source::Database(Box::new(PostgresHistory::connect(url.url(), password)?))
+        }
+    })
+}
+
+/// A stored receive time as the CSV would show it: local wall-clock time, whole seconds.
+pub(crate) fn local(at: OffsetDateTime, offset: UtcOffset) -> PrimitiveDateTime {
+    let at = at.to_offset(offset);
+    let at = PrimitiveDateTime::new(at.date(), at.time());
+    at.replace_nanosecond(0).unwrap_or(at)
+}
