@@ -223,6 +223,8 @@ pub(crate) struct ExportArgs {
     /// Replace the file when it exists
     #[arg(long)]
     pub(crate) force: bool,
+    #[command(flatten)]
+    pub(crate) history: HistoryArgs,
 }
 
 #[derive(Debug, Args)]

@@ -243,3 +243,37 @@ fn a_missing_database_is_an_error_and_no_file_is_left() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn export_writes_only_the_readings_from_to_and_boards_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = data("chapter.csv");
+    let import = hexaboard(
+        dir.path(),
+        "readings.db",
+        &["import", file.to_str().unwrap()],
+    );
+    assert_eq!(import.status.code(), Some(0), "{import:?}");
+    let args = [
+        "export",
+        "-o",
+        "some.csv",
+        "--from",
+        "2025-11-25 10:30:16",
+        "--to",
+        "2025-11-25T01:30:21Z",
+        "--board",
+        "A",
+        "--board",
+        "=cmd",
+    ];
+    let out = hexaboard(dir.path(), "readings.db", &args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(text(&out.stdout), "📤 Wrote 2 reading(s) to some.csv\n");
+    assert_eq!(
+        text(&std::fs::read(dir.path().join("some.csv")).unwrap()),
+        "Timestamp,Board,Temperature,Humidity,Light\r\n\
+         2025-11-25 10:30:17,A,25.0,60,\r\n\
+         2025-11-25 10:30:20,'=cmd,24,40,\r\n"
+    );
+}

@@ -1,7 +1,7 @@
 //! `hexaboard export -o FILE.csv`: the readings of the `STORE` database (SQLite or
 //! PostgreSQL) written as the chapter's CSV, byte for byte as `record` writes it: in storing
 //! order, receive times in local time at this machine's offset, numbers as the boards sent
-//! them.
+//! them; `--from`, `--to` and `--board` select some of them (`history_args`).
 //!
 //! The CSV is written to a temporary file beside `FILE.csv` and moved into place once it is
 //! complete and on disk, so a failed export leaves no half file. An existing `FILE.csv` is
@@ -13,22 +13,19 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hexaboard_core::csv_row::RowWriter;
-use hexaboard_mqtt::settings::{Secret, StoreLocation};
-use hexaboard_store::history::{History, Selection};
-use hexaboard_store::postgres::PostgresHistory;
-use hexaboard_store::sqlite::SqliteHistory;
 
 use crate::cli::ExportArgs;
 use crate::common::Context;
 use crate::failure::UsageError;
+use crate::history_source::{self, Source};
 use crate::progress::{Progress, Unit};
 
 pub(crate) fn run(args: &ExportArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
-    let app = context.app()?;
     let output = args.output.as_path();
-    let mut history: Box<dyn History> = match app.store() {
-        StoreLocation::Csv(store) => {
+    let mut history = match history_source::open(None, context)? {
+        Source::Database(history) => history,
+        Source::Csv(store) => {
             return Err(UsageError(format!(
                 "export writes a database's readings as a CSV, and STORE (or --store) names \
                  the CSV `{}`, which is one already: set it to sqlite:PATH or \
@@ -37,11 +34,6 @@ pub(crate) fn run(args: &ExportArgs, context: &Context) -> anyhow::Result<()> {
             ))
             .into())
         }
-        StoreLocation::Sqlite(db) => Box::new(SqliteHistory::open(db)?),
-        StoreLocation::Postgres(url) => Box::new(PostgresHistory::connect(
-            url.url(),
-            url.password().map(Secret::expose),
-        )?),
     };
     if !args.force && output.exists() {
         return Err(UsageError(format!(
@@ -50,7 +42,7 @@ pub(crate) fn run(args: &ExportArgs, context: &Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let selection = Selection::all();
+    let selection = args.history.selection(context.offset);
     let total = history
         .boards(&selection, 0)?
         .iter()
