@@ -12,6 +12,7 @@
 use std::fs::File;
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use anyhow::{bail, Context as _};
 use hexaboard_core::csv_row::{board_of_cell, is_header, Row, RowError, RowReader};
@@ -52,31 +53,27 @@ pub(crate) fn run(args: &ImportArgs, context: &Context) -> anyhow::Result<()> {
     let mut importer = Importer::new(target);
     let progress = Progress::new(len, Unit::Bytes);
     let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let mut rows = RowReader::new(BufReader::new(progress.reader(file)));
-    let mut bad = 0u64;
-    for item in rows.by_ref() {
-        match item {
-            Ok(row) => match reading(row, context.offset, text) {
-                Ok(reading) => importer.push(reading)?,
-                Err((line, reason)) => {
-                    progress
-                        .suspend(|| eprintln!("{}", text.csv_line_skipped(path, line, &reason)));
-                    bad += 1;
-                }
-            },
-            Err(RowError::Line { line, message }) => {
-                progress.suspend(|| eprintln!("{}", text.csv_line_skipped(path, line, &message)));
-                bad += 1;
-            }
-            Err(e @ RowError::Header { .. }) => bail!("{shown} is not a CSV of readings: {e}"),
-            Err(e @ RowError::Io(_)) => {
-                return Err(anyhow::Error::new(e).context(shown.to_string()))
-            }
-        }
-    }
+    // The file is read and parsed on a thread of its own while this one stores: each is
+    // about half of an import's work.
+    let (chunks, parsed) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+    let (progress, offset) = (&progress, context.offset);
+    let read = std::thread::scope(|scope| {
+        // The sender moves into the reader, so the storing loop ends when the reader does.
+        let reader = scope.spawn(move || {
+            let rows = RowReader::new(BufReader::new(progress.reader(file)));
+            read_rows(rows, path, offset, text, progress, &chunks)
+        });
+        let stored = store_all(parsed, &mut importer);
+        // The reader ends when the file does, or when its chunks are no longer taken.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading {shown} failed")));
+        stored.and(read)
+    })?;
     let imported = importer.finish()?;
     progress.finish();
-    if let Some(line) = rows.partial_tail() {
+    let mut bad = read.bad_lines;
+    if let Some(line) = read.partial_tail {
         eprintln!("{}", text.csv_last_line_partial(path, line));
         bad += 1;
     }
@@ -89,6 +86,76 @@ pub(crate) fn run(args: &ImportArgs, context: &Context) -> anyhow::Result<()> {
             "{bad} line(s) of {shown} not imported (told above): mend them and import the file \
              again; what is in now is not added twice"
         );
+    }
+    Ok(())
+}
+
+/// Readings handed from the reading thread to the storing one at a time.
+const CHUNK: usize = 4_096;
+
+/// Chunks read ahead of the storing, at most.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// What reading the file found besides readings.
+#[derive(Debug, Default)]
+struct Read {
+    /// Lines told and left out.
+    bad_lines: u64,
+    /// The line number of a last line cut short.
+    partial_tail: Option<u64>,
+}
+
+/// Reads every row, tells each bad line on stderr, and sends the readings in chunks until
+/// the file ends or `chunks` is no longer received from.
+fn read_rows(
+    mut rows: RowReader<impl std::io::Read>,
+    path: &Path,
+    offset: UtcOffset,
+    text: Text,
+    progress: &Progress,
+    chunks: &SyncSender<Vec<StoredReading>>,
+) -> anyhow::Result<Read> {
+    let shown = path.display();
+    let mut read = Read::default();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut skipped = |line: u64, reason: &str| {
+        progress.suspend(|| eprintln!("{}", text.csv_line_skipped(path, line, reason)));
+        read.bad_lines += 1;
+    };
+    for item in rows.by_ref() {
+        match item {
+            Ok(row) => match reading(row, offset, text) {
+                Ok(reading) => chunk.push(reading),
+                Err((line, reason)) => skipped(line, &reason),
+            },
+            Err(RowError::Line { line, message }) => skipped(line, &message),
+            Err(e @ RowError::Header { .. }) => bail!("{shown} is not a CSV of readings: {e}"),
+            Err(e @ RowError::Io(_)) => {
+                return Err(anyhow::Error::new(e).context(shown.to_string()))
+            }
+        }
+        if chunk.len() >= CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            if chunks.send(full).is_err() {
+                return Ok(read); // the storing failed, and says why
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        // A failed send means the storing failed, and says why.
+        let _ = chunks.send(chunk);
+    }
+    read.partial_tail = rows.partial_tail();
+    Ok(read)
+}
+
+/// Stores every reading received, until the reading thread is done or storing fails (which
+/// drops `parsed`, so the reading thread stops too).
+fn store_all(parsed: Receiver<Vec<StoredReading>>, importer: &mut Importer) -> anyhow::Result<()> {
+    for chunk in parsed {
+        for reading in chunk {
+            importer.push(reading)?;
+        }
     }
     Ok(())
 }

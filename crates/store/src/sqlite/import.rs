@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use rusqlite::{params, Connection, TransactionBehavior};
+use time::OffsetDateTime;
 
 use super::error::Location;
 use super::open::open_database;
@@ -45,7 +46,25 @@ pub struct SqliteImport {
     conn: Connection,
     /// The largest `id` before the import: readings above it are the import's own.
     before: i64,
-    received_at: String,
+    received_at: TimeText,
+}
+
+/// The schema's text of a receive time, made again only when the time changes: the readings
+/// of the boards come a second at a time.
+#[derive(Debug, Default)]
+struct TimeText {
+    at: Option<OffsetDateTime>,
+    text: String,
+}
+
+impl TimeText {
+    fn of(&mut self, at: OffsetDateTime) -> &str {
+        if self.at != Some(at) {
+            values::received_at(at, &mut self.text);
+            self.at = Some(at);
+        }
+        &self.text
+    }
 }
 
 impl SqliteImport {
@@ -70,7 +89,7 @@ impl SqliteImport {
             at,
             conn,
             before,
-            received_at: String::with_capacity(32),
+            received_at: TimeText::default(),
         })
     }
 
@@ -97,11 +116,10 @@ impl SqliteImport {
             batch,
             |board| checked.iter().any(|b| b == board),
             |row| {
-                values::received_at(row.received_at, text);
                 let count: i64 = tx.prepare_cached(SAME)?.query_row(
                     params![
                         row.board,
-                        &*text,
+                        text.of(row.received_at),
                         before,
                         values::number(row.temperature),
                         values::number(row.humidity),
@@ -120,9 +138,8 @@ impl SqliteImport {
                     done.present += 1;
                     continue;
                 }
-                values::received_at(row.received_at, text);
                 insert.execute(params![
-                    &*text,
+                    text.of(row.received_at),
                     row.board,
                     values::number(row.temperature),
                     values::number(row.humidity),
