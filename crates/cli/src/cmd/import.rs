@@ -197,12 +197,17 @@ fn reading(row: Row, offset: UtcOffset, text: Text) -> Result<StoredReading, (u6
     let (Some(temperature), Some(humidity)) = (row.temperature, row.humidity) else {
         return Err((row.line, text.import_number_missing().to_string()));
     };
+    // The cell's own text when it has no guard, which is nearly always.
+    let board = match board_of_cell(&row.board) {
+        board if board.len() == row.board.len() => row.board,
+        board => board.to_owned(),
+    };
     Ok(StoredReading {
         received_at: row
             .timestamp
             .assume_offset(offset)
             .to_offset(UtcOffset::UTC),
-        board: board_of_cell(&row.board).to_owned(),
+        board,
         temperature,
         humidity,
         light: row.light,
