@@ -12,12 +12,13 @@
 //! use time::macros::datetime;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let n = |text| Number::parse_json(text).expect("a number");
 //! let mut importer = Importer::new(Box::new(SqliteImport::open("readings.db")?));
 //! importer.push(StoredReading {
 //!     received_at: datetime!(2025-11-25 01:30:15 UTC),
 //!     board: "A".to_owned(),
-//!     temperature: Number::parse_json("25")?,
-//!     humidity: Number::parse_json("60")?,
+//!     temperature: n("25"),
+//!     humidity: n("60"),
 //!     light: None,
 //! })?;
 //! let imported = importer.finish()?;
