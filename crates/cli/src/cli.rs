@@ -119,6 +119,8 @@ pub(crate) enum Command {
     Summary(SummaryArgs),
     /// Temperature and humidity over time per board, as an SVG chart
     Plot(PlotArgs),
+    /// Roll a database's readings up per minute and hour; with --keep-days, delete older raw ones
+    Retain(RetainArgs),
     /// Check the settings step by step: host, connection, TLS, login, subscription, data
     Check(CheckArgs),
     /// Send an LED command to a board and wait for the broker's acknowledgement
@@ -203,6 +205,15 @@ pub(crate) struct PlotArgs {
     pub(crate) output: PathBuf,
     #[command(flatten)]
     pub(crate) history: HistoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetainArgs {
+    /// The database (readings.db, sqlite:PATH, postgres://…) [default: STORE]
+    pub(crate) store: Option<String>,
+    /// Delete raw readings older than this many days, once in the rollups (which stay)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) keep_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]

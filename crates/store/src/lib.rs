@@ -46,6 +46,7 @@
 //! | [`sqlite`] | [`SqliteStore`]: readings, statuses and rejects in a SQLite database, each call one transaction |
 //! | [`postgres`] | [`PostgresStore`]: readings, statuses and rejects in PostgreSQL, shared by several receivers, waiting out a database that goes away |
 //! | [`history`] | [`History`](history::History): the readings of a database read back, for summaries, charts and export |
+//! | [`retention`] | rollups that never expire, raw readings kept for some days |
 //! | [`sync_work`] | [`SyncWork`]: making what a store wrote durable, on the recorder's own thread |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
@@ -61,6 +62,7 @@ pub mod note;
 pub mod postgres;
 pub mod rejects;
 mod rejects_cap;
+pub mod retention;
 pub mod sqlite;
 pub mod store;
 pub mod sync_work;

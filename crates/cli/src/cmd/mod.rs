@@ -7,6 +7,7 @@ mod demo;
 mod plot;
 mod react;
 mod record;
+mod retain;
 mod send;
 mod simulate;
 mod summary;
@@ -27,6 +28,7 @@ pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Watch(args) => watch::run(&args, context),
         Command::Summary(args) => summary::run(&args, context),
         Command::Plot(args) => plot::run(&args, context),
+        Command::Retain(args) => retain::run(&args, context),
         Command::Check(args) => check::run(&args, context),
         Command::Send(args) => send::run(&args, context),
         Command::Simulate(args) => simulate::run(&args, context),

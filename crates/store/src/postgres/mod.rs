@@ -79,6 +79,7 @@ mod cause;
 mod history;
 mod location;
 mod options;
+mod retention;
 mod schema;
 mod session;
 mod statements;
@@ -98,6 +99,7 @@ pub use cause::Cause;
 pub use history::PostgresHistory;
 pub use location::DEFAULT_CONNECT_TIMEOUT;
 pub use options::{Notifier, PostgresOptions, StopSignal, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY};
+pub use retention::retain;
 
 use crate::rejects_cap::RejectsCap;
 use location::Location;

@@ -45,8 +45,27 @@ CREATE TABLE recent_messages (
 );
 ";
 
+/// The rollups of the retention pass (`crate::retention`), which never expire.
+const ROLLUPS: &str = "
+CREATE TABLE readings_minute (
+    board text NOT NULL,
+    start timestamptz NOT NULL,
+    count bigint NOT NULL,
+    temperature_min double precision NOT NULL,
+    temperature_mean double precision NOT NULL,
+    temperature_max double precision NOT NULL,
+    humidity_min double precision NOT NULL,
+    humidity_mean double precision NOT NULL,
+    humidity_max double precision NOT NULL,
+    PRIMARY KEY (board, start)
+);
+CREATE TABLE readings_hour (LIKE readings_minute INCLUDING ALL);
+CREATE TABLE rollup_progress (last_reading bigint NOT NULL);
+INSERT INTO rollup_progress (last_reading) VALUES (0);
+";
+
 /// The migrations of this build, oldest first: its schema version is their number.
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+pub(super) const MIGRATIONS: &[&str] = &[V1, ROLLUPS];
 
 /// The advisory lock key that serialises the schema check of receivers starting together
 /// (`hexa` in ASCII).

@@ -13,6 +13,7 @@ use super::error::Location;
 use super::schema::{self, Found, SCHEMA_VERSION};
 use super::values;
 use crate::history::{BoardHistory, History, Selection, StoredReading};
+use crate::retention::Rollup;
 use crate::StoreError;
 
 const ACTION: &str = "read the readings";
@@ -65,20 +66,27 @@ impl SqliteHistory {
     }
 }
 
-/// The `WHERE` clause of `selection`, from parameter `?{first}` on, and its values.
+/// The `WHERE` clause of `selection` on the receive time, from parameter `?{first}` on, and
+/// its values.
 fn filter(selection: &Selection, first: usize) -> (String, Vec<Value>) {
+    filter_on("received_at", selection, first)
+}
+
+/// The `WHERE` clause of `selection` on the time `column`, from parameter `?{first}` on, and
+/// its values.
+fn filter_on(column: &str, selection: &Selection, first: usize) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     let mut text = String::new();
     if let Some(from) = selection.from {
         values::received_at(from, &mut text);
         values.push(Value::Text(text.clone()));
-        clauses.push(format!("received_at >= ?{}", first + values.len() - 1));
+        clauses.push(format!("{column} >= ?{}", first + values.len() - 1));
     }
     if let Some(to) = selection.to {
         values::received_at(to, &mut text);
         values.push(Value::Text(text.clone()));
-        clauses.push(format!("received_at < ?{}", first + values.len() - 1));
+        clauses.push(format!("{column} < ?{}", first + values.len() - 1));
     }
     if !selection.boards.is_empty() {
         let marks: Vec<String> = selection
@@ -101,6 +109,9 @@ fn filter(selection: &Selection, first: usize) -> (String, Vec<Value>) {
 
 const RECEIVED_AT: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
+
+const PERIOD_START: &[time::format_description::FormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
 
 /// A receive time as the schema writes it (UTC text), read back.
 fn received_at(text: &str) -> rusqlite::Result<OffsetDateTime> {
@@ -219,5 +230,60 @@ impl History for SqliteHistory {
             board.newest = newest;
         }
         Ok(boards)
+    }
+
+    fn hours(
+        &mut self,
+        selection: &Selection,
+        each: &mut dyn FnMut(&str, Rollup) -> bool,
+    ) -> Result<(), StoreError> {
+        let fail = |e| self.at.error(ACTION, e);
+        let kept: bool = self
+            .conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'readings_hour'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(fail)?;
+        if !kept {
+            return Ok(()); // a database of an older hexaboard, not written since
+        }
+        // An hour's start (`… HH:00:00`) compares with the bounds cut to whole seconds.
+        let (clause, values) = filter_on("start || '.000000'", selection, 1);
+        let sql = format!(
+            "SELECT board, start, count, temperature_min, temperature_mean, temperature_max, \
+             humidity_min, humidity_mean, humidity_max FROM readings_hour WHERE {clause} \
+             ORDER BY board, start"
+        );
+        let mut query = self.conn.prepare(&sql).map_err(fail)?;
+        let mut rows = query.query(params_from_iter(values)).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let read = || -> rusqlite::Result<(String, Rollup)> {
+                let start = PrimitiveDateTime::parse(row.get_ref(1)?.as_str()?, PERIOD_START)
+                    .map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            1,
+                            rusqlite::types::Type::Text,
+                            e.into(),
+                        )
+                    })?
+                    .assume_utc();
+                Ok((
+                    row.get(0)?,
+                    Rollup {
+                        start,
+                        count: row.get::<_, i64>(2)?.unsigned_abs(),
+                        temperature: [row.get(3)?, row.get(4)?, row.get(5)?],
+                        humidity: [row.get(6)?, row.get(7)?, row.get(8)?],
+                    },
+                ))
+            };
+            let (board, rollup) = read().map_err(fail)?;
+            if !each(&board, rollup) {
+                break;
+            }
+        }
+        Ok(())
     }
 }

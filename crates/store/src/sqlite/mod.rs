@@ -59,6 +59,7 @@
 //! | `store.rs` | [`SqliteStore`]: each call one transaction |
 //! | `values.rs` | numbers as sent, times as the schema's UTC text |
 //! | `history.rs` | [`SqliteHistory`]: the readings read back, read-only |
+//! | `retention.rs` | [`retain`]: rollups, and raw readings kept for some days |
 //! | `checkpoint.rs` | durability against power loss, on a connection of its own |
 //! | `options.rs` | [`SqliteOptions`] |
 //! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
@@ -68,6 +69,7 @@ mod error;
 mod history;
 mod open;
 mod options;
+mod retention;
 mod schema;
 mod store;
 mod values;
@@ -75,6 +77,7 @@ mod values;
 pub use error::SqliteError;
 pub use history::SqliteHistory;
 pub use options::{SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_RECENT_CAPACITY};
+pub use retention::retain;
 pub use schema::SCHEMA_VERSION;
 pub use store::SqliteStore;
 

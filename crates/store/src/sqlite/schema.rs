@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Entry `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, ROLLUPS];
 
 /// Version 1, as `docs/schema.md` gives it.
 const V1: &str = "
@@ -47,6 +47,36 @@ CREATE TABLE recent_messages (
     digest BLOB PRIMARY KEY,
     reading_id INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+";
+
+/// The rollups of the retention pass (`crate::retention`), which never expire.
+const ROLLUPS: &str = "
+CREATE TABLE readings_minute (
+    board TEXT NOT NULL,
+    start TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    temperature_min REAL NOT NULL,
+    temperature_mean REAL NOT NULL,
+    temperature_max REAL NOT NULL,
+    humidity_min REAL NOT NULL,
+    humidity_mean REAL NOT NULL,
+    humidity_max REAL NOT NULL,
+    PRIMARY KEY (board, start)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE readings_hour (
+    board TEXT NOT NULL,
+    start TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    temperature_min REAL NOT NULL,
+    temperature_mean REAL NOT NULL,
+    temperature_max REAL NOT NULL,
+    humidity_min REAL NOT NULL,
+    humidity_mean REAL NOT NULL,
+    humidity_max REAL NOT NULL,
+    PRIMARY KEY (board, start)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE rollup_progress (last_reading INTEGER NOT NULL) STRICT;
+INSERT INTO rollup_progress (last_reading) VALUES (0);
 ";
 
 /// What a database holds, as far as the schema goes.
