@@ -47,9 +47,13 @@ impl Statements {
                 "{COLUMNS} SELECT {VALUES} FROM (SELECT pg_advisory_xact_lock($10::bigint)) AS locked"
             ))?,
             lock_digest: client.prepare("SELECT pg_advisory_xact_lock($1::bigint)")?,
+            // Not `id > max(id) - $2`: without fresh statistics the planner reads that
+            // range's size as a third of the table and scans all of it; a limit walks the
+            // primary key backward whatever the statistics say.
             recently_stored: client.prepare(
-                "SELECT EXISTS (SELECT 1 FROM readings WHERE digest = $1 AND id > \
-                 (SELECT coalesce(max(id), 0) FROM readings) - $2::bigint)",
+                "SELECT EXISTS (SELECT 1 FROM \
+                 (SELECT digest FROM readings ORDER BY id DESC LIMIT $2::bigint) AS recent \
+                 WHERE digest = $1)",
             )?,
             reading_exists: client.prepare(
                 "SELECT EXISTS (SELECT 1 FROM readings WHERE board = $2 AND received_at = $1 \
