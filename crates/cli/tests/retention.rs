@@ -29,7 +29,10 @@ fn forty_days(path: &Path, now: OffsetDateTime) {
     let mut store = SqliteStore::open(path, SqliteOptions::default()).unwrap();
     let topic = "hexaboard/A/sensor/data";
     for k in (0..480).rev() {
-        let payload = format!(r#"{{"board":"A","temperature":{},"humidity":50}}"#, 20 + k % 5);
+        let payload = format!(
+            r#"{{"board":"A","temperature":{},"humidity":50}}"#,
+            20 + k % 5
+        );
         let reading = ReadingParser::default()
             .parse(payload.as_bytes(), topic)
             .unwrap();
@@ -56,20 +59,33 @@ fn keep_days_deletes_older_readings_and_a_thirty_day_chart_comes_from_the_rollup
     let said = text(&out.stdout);
     // Kept: k*2h + 30 min < 7 days, k = 0..=83.
     assert!(said.contains("480 reading(s) added"), "{said}");
-    assert!(said.contains("396 raw reading(s) older than 7 day(s) deleted"), "{said}");
+    assert!(
+        said.contains("396 raw reading(s) older than 7 day(s) deleted"),
+        "{said}"
+    );
     let again = text(&hexaboard(dir.path(), &["retain", "readings.db"]).stdout);
     assert!(again.contains(" 0 reading(s) added"), "{again}");
 
     let summary = hexaboard(dir.path(), &["summary", "readings.db", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
-    assert_eq!(json["boards"][0]["total"], 84, "only the raw readings of 7 days are left");
+    assert_eq!(
+        json["boards"][0]["total"], 84,
+        "only the raw readings of 7 days are left"
+    );
 
     let from = (now - Duration::days(30)).date();
     let day = format_description!("[year]-[month]-[day]");
     let from_text = from.format(day).unwrap();
     let out = hexaboard(
         dir.path(),
-        &["plot", "readings.db", "--from", &from_text, "-o", "month.svg"],
+        &[
+            "plot",
+            "readings.db",
+            "--from",
+            &from_text,
+            "-o",
+            "month.svg",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let said = text(&out.stdout);
@@ -84,8 +100,14 @@ fn keep_days_deletes_older_readings_and_a_thirty_day_chart_comes_from_the_rollup
 #[test]
 fn a_csv_store_is_refused_with_where_to_go() {
     let dir = tempfile::tempdir().unwrap();
-    let out = hexaboard(dir.path(), &["retain", "sensor_data.csv", "--keep-days", "7"]);
+    let out = hexaboard(
+        dir.path(),
+        &["retain", "sensor_data.csv", "--keep-days", "7"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("sensor_data.csv") && err.contains("import"), "{err}");
+    assert!(
+        err.contains("sensor_data.csv") && err.contains("import"),
+        "{err}"
+    );
 }

@@ -33,14 +33,13 @@
 //!   [`Store::close`]. When that checkpoint fails, the write that ran it fails too though
 //!   its row is committed, as the CSV's `fsync` does: the message is not acknowledged, and
 //!   its redelivery, flagged DUP, is recognised as stored.
-//! - **Nothing is stored twice** by a redelivery: a QoS 1 reading and its message's digest
-//!   (`recent_messages`) are committed together, and a message flagged DUP whose digest is
-//!   there is a redelivery ([`MessageId::is_redelivery`]). The digest of a DUP message is
-//!   inserted first, and finding it already there is the answer, so two processes writing
-//!   the same database store a redelivery once too. The same payload without the DUP flag
-//!   (a board that rebooted and sent it again) is a new reading. The newest 65,536 digests
-//!   are kept ([`SqliteOptions::recent_capacity`]), the oldest dropped a few thousand at a
-//!   time.
+//! - **Nothing is stored twice** by a redelivery: a QoS 1 reading keeps its message's digest
+//!   in its own row (`readings.digest`), and a message flagged DUP whose digest is on one of
+//!   the newest 65,536 readings ([`SqliteOptions::recent_capacity`]) is a redelivery
+//!   ([`MessageId::is_redelivery`]): nothing is written. The look and the insert are one
+//!   transaction that holds the database's write lock, so two processes writing the same
+//!   database store a redelivery once too. The same payload without the DUP flag (a board
+//!   that rebooted and sent it again) is a new reading.
 //! - **Numbers as sent**: `25` is stored as INTEGER, `25.5` and `25.0` as REAL, so each
 //!   comes back as the board wrote it. `board_time` is the board's `timestamp` read as Unix
 //!   or MicroPython time, null when the board's clock never synced.
