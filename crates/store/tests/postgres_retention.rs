@@ -43,10 +43,25 @@ fn rollups_count_each_reading_once_and_keep_days_deletes_the_older_ones() {
     let now = t + Duration::minutes(5);
     let url = url(&server);
     let pw = Some(server.password());
-    assert_eq!(postgres::retain(&url, pw, now, None).unwrap().rolled_up, 4);
-    assert_eq!(postgres::retain(&url, pw, now, None).unwrap().rolled_up, 0);
+    assert_eq!(
+        postgres::retain(&url, pw, now, None, &mut |_| ())
+            .unwrap()
+            .rolled_up,
+        4
+    );
+    assert_eq!(
+        postgres::retain(&url, pw, now, None, &mut |_| ())
+            .unwrap()
+            .rolled_up,
+        0
+    );
     add(&server, &[("A", t + Duration::seconds(50), "21.5", 60)]);
-    assert_eq!(postgres::retain(&url, pw, now, None).unwrap().rolled_up, 1);
+    assert_eq!(
+        postgres::retain(&url, pw, now, None, &mut |_| ())
+            .unwrap()
+            .rolled_up,
+        1
+    );
     let mut db = client(&server);
     let minutes: Vec<(String, i64, f64, f64, f64)> = db
         .query(
@@ -67,7 +82,14 @@ fn rollups_count_each_reading_once_and_keep_days_deletes_the_older_ones() {
         ]
     );
     // Two days later, keeping one: every raw reading goes, the hours stay.
-    let done = postgres::retain(&url, pw, now + Duration::days(2), Some(KeepDays(1))).unwrap();
+    let done = postgres::retain(
+        &url,
+        pw,
+        now + Duration::days(2),
+        Some(KeepDays(1)),
+        &mut |_| (),
+    )
+    .unwrap();
     assert_eq!((done.rolled_up, done.deleted), (0, 5));
     assert_eq!(count(&mut db, "readings"), 0);
     let mut history = PostgresHistory::connect(&url, pw).unwrap();

@@ -79,13 +79,23 @@ fn rollups_hold_each_reading_once_and_merge_later_readings_of_the_same_minute() 
         ],
     );
     let now = t + Duration::minutes(5);
-    let first = sqlite::retain(&path, now, None).unwrap();
+    let first = sqlite::retain(&path, now, None, &mut |_| ()).unwrap();
     assert_eq!((first.rolled_up, first.deleted), (4, 0));
     // Nothing new: nothing counted twice.
-    assert_eq!(sqlite::retain(&path, now, None).unwrap().rolled_up, 0);
+    assert_eq!(
+        sqlite::retain(&path, now, None, &mut |_| ())
+            .unwrap()
+            .rolled_up,
+        0
+    );
     // A late reading of the first minute merges into its rollup.
     store(&path, &[("A", t + Duration::seconds(50), "21.5", 60)]);
-    assert_eq!(sqlite::retain(&path, now, None).unwrap().rolled_up, 1);
+    assert_eq!(
+        sqlite::retain(&path, now, None, &mut |_| ())
+            .unwrap()
+            .rolled_up,
+        1
+    );
     let minute = |m: &str| format!("2025-11-25 01:{m}:00");
     assert_eq!(
         rollups(&path, "readings_minute"),
@@ -170,7 +180,7 @@ fn keep_days_deletes_older_readings_and_their_hours_still_answer() {
         })
         .collect();
     store(&path, &readings);
-    let done = sqlite::retain(&path, now, Some(KeepDays(3))).unwrap();
+    let done = sqlite::retain(&path, now, Some(KeepDays(3)), &mut |_| ()).unwrap();
     assert_eq!(done.rolled_up, 240);
     // Readings at now − 0 h … now − 72 h are kept (72 h ago is the cutoff itself).
     assert_eq!(done.deleted, 240 - 73);
@@ -251,7 +261,7 @@ fn under_a_steady_stream_kept_for_seven_days_the_file_stops_growing_but_for_its_
         tx.commit().unwrap();
         drop(db);
         let now = start + Duration::days(day + 1);
-        sqlite::retain(&path, now, Some(KeepDays(7))).unwrap();
+        sqlite::retain(&path, now, Some(KeepDays(7)), &mut |_| ()).unwrap();
         sizes.push(size(&path));
     }
     let mb = |b: u64| b as f64 / 1_048_576.0;
@@ -273,4 +283,47 @@ fn under_a_steady_stream_kept_for_seven_days_the_file_stops_growing_but_for_its_
          against {growth_first_week:.3} MiB/day of raw readings"
     );
     assert_eq!(raw(&path), 7 * per_day * 2, "seven days of two boards kept");
+}
+
+#[test]
+fn a_long_pass_goes_in_batches_and_counts_every_reading_once() {
+    let (_dir, path) = database();
+    open(&path).close().unwrap();
+    let mut db = Connection::open(&path).unwrap();
+    let tx = db.transaction().unwrap();
+    for i in 0..120_001i64 {
+        let at = datetime!(2025-11-01 00:00:00 UTC) + Duration::seconds(i);
+        let stamp = format!(
+            "{} {:02}:{:02}:{:02}.000000",
+            at.date(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        );
+        tx.execute(
+            "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+             VALUES (?1, 'A', 20, 50, 't')",
+            params![stamp],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    drop(db);
+    let mut seen = Vec::new();
+    let now = datetime!(2025-11-03 00:00:00 UTC);
+    let done = sqlite::retain(&path, now, Some(KeepDays(1)), &mut |so_far| {
+        seen.push(so_far)
+    })
+    .unwrap();
+    assert_eq!(done.rolled_up, 120_001);
+    // 2025-11-02 00:00 is the cutoff: the first 86,400 readings (a day of seconds) go.
+    assert_eq!(done.deleted, 86_400);
+    assert!(seen.len() >= 4, "progress after each batch: {seen:?}");
+    assert_eq!(seen.last(), Some(&done));
+    let total: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sum(count) FROM readings_hour", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total, 120_001);
+    assert_eq!(raw(&path), 120_001 - 86_400);
 }

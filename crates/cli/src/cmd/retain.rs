@@ -30,10 +30,14 @@ pub(crate) fn run(args: &RetainArgs, context: &Context) -> anyhow::Result<()> {
              store (STORE=readings.db or postgres://…); `hexaboard import` moves the CSV into one",
             path.display()
         ))),
-        StoreLocation::Sqlite(path) => sqlite::retain(path, now, keep)?,
-        StoreLocation::Postgres(url) => {
-            postgres::retain(url.url(), url.password().map(Secret::expose), now, keep)?
-        }
+        StoreLocation::Sqlite(path) => sqlite::retain(path, now, keep, &mut |_| ())?,
+        StoreLocation::Postgres(url) => postgres::retain(
+            url.url(),
+            url.password().map(Secret::expose),
+            now,
+            keep,
+            &mut |_| (),
+        )?,
     };
     let shown = location.to_string();
     println!("{}", text.retain_rolled_up(&shown, retained.rolled_up));

@@ -37,10 +37,14 @@ fn roll_up(table: &str, unit: &str) -> String {
     )
 }
 
+/// Readings rolled up, or deleted, per transaction: receivers wait for one batch at most.
+const BATCH: i64 = 50_000;
+
 /// Runs a retention pass on the PostgreSQL store at `url` with `password` (tables made or
 /// migrated first): the readings stored since the last pass go into the rollups, then, with
-/// `keep`, the readings received before `now − keep` are deleted. One transaction, which
-/// holds the receivers' writes back until it ends, so no reading can be stored behind it.
+/// `keep`, the readings received before `now − keep` are deleted. The work goes in batches
+/// of a transaction each, `progress` told the totals after each. A batch of rollups holds the
+/// receivers' writes back until it ends, so no reading can be committed behind it.
 ///
 /// # Errors
 ///
@@ -51,6 +55,7 @@ pub fn retain(
     password: Option<&str>,
     now: OffsetDateTime,
     keep: Option<KeepDays>,
+    progress: &mut dyn FnMut(Retained),
 ) -> Result<Retained, StoreError> {
     let location = Location::parse(url, password)?;
     let shown = location.shown();
@@ -59,47 +64,62 @@ pub fn retain(
     })?;
     schema::bring_up_to_date(&mut client, shown, schema::MIGRATIONS)?;
     let fail = |e: postgres::Error| StoreError::database(shown, ACTION, Cause::new(&e));
-    let mut tx = client.transaction().map_err(fail)?;
-    // Writers commit their readings' ids out of order: the lock waits for those under way,
-    // so every id up to the newest is committed when the pass reads it.
-    tx.batch_execute("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE")
-        .map_err(fail)?;
-    let last: i64 = tx
-        .query_one("SELECT last_reading FROM rollup_progress", &[])
-        .map_err(fail)?
-        .get(0);
-    let upto: i64 = tx
-        .query_one("SELECT coalesce(max(id), 0)::bigint FROM readings", &[])
-        .map_err(fail)?
-        .get(0);
     let mut retained = Retained::default();
-    if upto > last {
+    loop {
+        let mut tx = client.transaction().map_err(fail)?;
+        // Writers commit their readings' ids out of order: the lock waits for those under
+        // way, so every id up to the newest is committed when the batch reads it.
+        tx.batch_execute("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE")
+            .map_err(fail)?;
+        let last: i64 = tx
+            .query_one("SELECT last_reading FROM rollup_progress", &[])
+            .map_err(fail)?
+            .get(0);
+        let upto: i64 = tx
+            .query_one("SELECT coalesce(max(id), 0)::bigint FROM readings", &[])
+            .map_err(fail)?
+            .get(0);
+        if last >= upto {
+            break;
+        }
+        let until = upto.min(last.saturating_add(BATCH));
         let new: i64 = tx
             .query_one(
                 "SELECT count(*) FROM readings WHERE id > $1 AND id <= $2",
-                &[&last, &upto],
+                &[&last, &until],
             )
             .map_err(fail)?
             .get(0);
-        retained.rolled_up = new.unsigned_abs();
         for sql in [
             roll_up("readings_minute", "minute"),
             roll_up("readings_hour", "hour"),
         ] {
-            tx.execute(&sql, &[&last, &upto]).map_err(fail)?;
+            tx.execute(&sql, &[&last, &until]).map_err(fail)?;
         }
-        tx.execute("UPDATE rollup_progress SET last_reading = $1", &[&upto])
+        tx.execute("UPDATE rollup_progress SET last_reading = $1", &[&until])
             .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        retained.rolled_up += new.unsigned_abs();
+        progress(retained);
     }
     if let Some(keep) = keep {
         let cutoff = SystemTime::from(keep.cutoff(now));
-        retained.deleted = tx
-            .execute(
-                "DELETE FROM readings WHERE id <= $1 AND received_at < $2",
-                &[&upto, &cutoff],
-            )
-            .map_err(fail)?;
+        loop {
+            // Only readings the rollups hold: those up to `rollup_progress`.
+            let deleted = client
+                .execute(
+                    "DELETE FROM readings WHERE id IN (SELECT id FROM readings \
+                     WHERE id <= (SELECT last_reading FROM rollup_progress) \
+                     AND received_at < $1 ORDER BY id LIMIT $2)",
+                    &[&cutoff, &BATCH],
+                )
+                .map_err(fail)?;
+            if deleted == 0 {
+                break;
+            }
+            retained.deleted += deleted;
+            progress(retained);
+        }
     }
-    tx.commit().map_err(fail)?;
     Ok(retained)
 }

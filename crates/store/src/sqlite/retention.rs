@@ -38,11 +38,16 @@ fn roll_up(table: &str, len: usize, rest: &str) -> String {
     )
 }
 
+/// Readings rolled up, or deleted, per transaction: a recorder writing meanwhile waits for
+/// one batch at most (well under its busy timeout), not for the whole pass.
+const BATCH: i64 = 50_000;
+
 /// Runs a retention pass on the SQLite store at `path` (made or migrated first, as
 /// [`SqliteStore::open`](super::SqliteStore::open) does): the readings stored since the last
 /// pass go into the rollups, then, with `keep`, the readings received before `now − keep`
-/// are deleted. One transaction: a pass that fails changes nothing. A recorder may be
-/// writing meanwhile (it waits for the pass, at most its busy timeout).
+/// are deleted. The work goes in batches of a transaction each, `progress` told the totals
+/// after each: a pass cut short keeps what its batches did, and the next goes on from there.
+/// A recorder may be writing meanwhile.
 ///
 /// # Errors
 ///
@@ -52,54 +57,69 @@ pub fn retain(
     path: impl AsRef<Path>,
     now: OffsetDateTime,
     keep: Option<KeepDays>,
+    progress: &mut dyn FnMut(Retained),
 ) -> Result<Retained, StoreError> {
     let at = Location::new(path.as_ref());
     let mut conn = open_database(&at, &SqliteOptions::default())?;
     let fail = |e| at.error(ACTION, e);
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(fail)?;
-    let last: i64 = tx
-        .query_row("SELECT last_reading FROM rollup_progress", [], |row| {
-            row.get(0)
-        })
-        .map_err(fail)?;
-    let upto: i64 = tx
+    let mut retained = Retained::default();
+    let upto: i64 = conn
         .query_row("SELECT coalesce(max(id), 0) FROM readings", [], |row| {
             row.get(0)
         })
         .map_err(fail)?;
-    let mut retained = Retained::default();
-    if upto > last {
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let last: i64 = tx
+            .query_row("SELECT last_reading FROM rollup_progress", [], |row| {
+                row.get(0)
+            })
+            .map_err(fail)?;
+        if last >= upto {
+            break;
+        }
+        let until = upto.min(last.saturating_add(BATCH));
         let new: i64 = tx
             .query_row(
                 "SELECT count(*) FROM readings WHERE id > ?1 AND id <= ?2",
-                [last, upto],
+                [last, until],
                 |row| row.get(0),
             )
             .map_err(fail)?;
-        retained.rolled_up = new.unsigned_abs();
         for sql in [
             roll_up("readings_minute", 16, ":00"),
             roll_up("readings_hour", 13, ":00:00"),
         ] {
-            tx.execute(&sql, [last, upto]).map_err(fail)?;
+            tx.execute(&sql, [last, until]).map_err(fail)?;
         }
-        tx.execute("UPDATE rollup_progress SET last_reading = ?1", [upto])
+        tx.execute("UPDATE rollup_progress SET last_reading = ?1", [until])
             .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        retained.rolled_up += new.unsigned_abs();
+        progress(retained);
     }
     if let Some(keep) = keep {
         let mut cutoff = String::new();
         values::received_at(keep.cutoff(now), &mut cutoff);
-        let deleted = tx
-            .execute(
-                "DELETE FROM readings WHERE id <= ?1 AND received_at < ?2",
-                params![upto, cutoff],
-            )
-            .map_err(fail)?;
-        retained.deleted = deleted as u64;
+        loop {
+            // Only readings the rollups hold: those up to `rollup_progress`.
+            let deleted = conn
+                .execute(
+                    "DELETE FROM readings WHERE id IN (SELECT id FROM readings \
+                     WHERE id <= (SELECT last_reading FROM rollup_progress) \
+                     AND received_at < ?1 ORDER BY id LIMIT ?2)",
+                    params![cutoff, BATCH],
+                )
+                .map_err(fail)?;
+            if deleted == 0 {
+                break;
+            }
+            retained.deleted += deleted as u64;
+            progress(retained);
+        }
     }
-    tx.commit().map_err(fail)?;
     // The pass's pages go into the database file now, so the log does not keep its size.
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(fail)?;
