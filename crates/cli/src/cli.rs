@@ -160,6 +160,10 @@ pub(crate) struct RecordArgs {
         value_name = "MS"
     )]
     pub(crate) gather_ms: u64,
+    /// With a database store: roll readings up and delete raw ones older than DAYS, at start
+    /// and every hour (see `hexaboard retain`)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) keep_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -121,7 +121,7 @@ pub fn retain(
         }
     }
     // The pass's pages go into the database file now, so the log does not keep its size.
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
         .map_err(fail)?;
     Ok(retained)
 }
