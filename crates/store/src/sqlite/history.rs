@@ -190,26 +190,58 @@ impl History for SqliteHistory {
         newest: usize,
     ) -> Result<Vec<BoardHistory>, StoreError> {
         let fail = |e| self.at.error(ACTION, e);
-        let (clause, values) = filter(selection, 1);
-        let sql = format!(
-            "SELECT board, count(*), min(received_at), max(received_at) FROM readings \
-             WHERE {clause} GROUP BY board ORDER BY board"
-        );
-        let mut boards = {
-            let mut query = self.conn.prepare(&sql).map_err(fail)?;
+        // Board by board through the index: a range of it per board is counted (a GROUP BY
+        // over every entry takes three times as long), and the boards themselves are found
+        // by jumping from one to the next.
+        let names: Vec<String> = if selection.boards.is_empty() {
+            let mut query = self
+                .conn
+                .prepare(
+                    "WITH RECURSIVE b(board) AS (SELECT min(board) FROM readings \
+                     UNION ALL SELECT (SELECT min(board) FROM readings WHERE board > b.board) \
+                     FROM b WHERE b.board IS NOT NULL) \
+                     SELECT board FROM b WHERE board IS NOT NULL",
+                )
+                .map_err(fail)?;
+            let names = query.query_map([], |row| row.get(0)).map_err(fail)?;
+            names.collect::<rusqlite::Result<_>>().map_err(fail)?
+        } else {
+            let mut names = selection.boards.clone();
+            names.sort();
+            names.dedup();
+            names
+        };
+        let mut boards = Vec::new();
+        for name in names {
+            let mut one = selection.clone();
+            one.boards = vec![name.clone()];
+            let (clause, values) = filter(&one, 1);
+            // Counted alone, the range is stepped through without reading a time; the first
+            // and last are two seeks of the index.
+            let sql = format!(
+                "SELECT (SELECT count(*) FROM readings WHERE {clause}), \
+                 (SELECT received_at FROM readings WHERE {clause} ORDER BY received_at LIMIT 1), \
+                 (SELECT received_at FROM readings WHERE {clause} \
+                 ORDER BY received_at DESC LIMIT 1)"
+            );
+            let mut query = self.conn.prepare_cached(&sql).map_err(fail)?;
             let found = query
-                .query_map(params_from_iter(values), |row| {
-                    Ok(BoardHistory {
-                        board: row.get(0)?,
-                        readings: row.get::<_, i64>(1)?.unsigned_abs(),
-                        first: received_at(row.get_ref(2)?.as_str()?)?,
-                        last: received_at(row.get_ref(3)?.as_str()?)?,
+                .query_row(params_from_iter(values), |row| {
+                    let count = row.get::<_, i64>(0)?.unsigned_abs();
+                    if count == 0 {
+                        return Ok(None);
+                    }
+                    Ok(Some(BoardHistory {
+                        board: name.clone(),
+                        readings: count,
+                        first: received_at(row.get_ref(1)?.as_str()?)?,
+                        last: received_at(row.get_ref(2)?.as_str()?)?,
                         newest: Vec::new(),
-                    })
+                    }))
                 })
                 .map_err(fail)?;
-            found.collect::<rusqlite::Result<Vec<_>>>().map_err(fail)?
-        };
+            boards.extend(found);
+        }
         for board in &mut boards {
             let mut one = selection.clone();
             one.boards = vec![board.board.clone()];
