@@ -8,7 +8,7 @@
 //! `--rounds N` times (default 5) of `--rows N` readings each (default 5,000); prints one JSON
 //! line per round, then the best of each and the ratio store / bare (goal: ≥ 0.8). A third
 //! loop inserts each row by one statement, its own transaction, as the store does a reading
-//! without DUP: the ratio to it is the store's own cost (parsing, the digest and its row).
+//! without DUP: the ratio to it is the store's own cost (parsing, the digest and its lock).
 
 use std::time::{Instant, SystemTime};
 

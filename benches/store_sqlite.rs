@@ -2,8 +2,8 @@
 //! redelivery memory, time formatting and number typing cost over the inserts themselves.
 //!
 //! Run with `cargo bench --bench store_sqlite`. Each round appends QoS 1 readings through
-//! `SqliteStore::append` (each a transaction with its digest in `recent_messages`), the same
-//! readings again at QoS 0 (the reading alone: the store's own cost), then inserts the same
+//! `SqliteStore::append` (each a transaction, its row with its message's digest), the same
+//! readings again at QoS 0 (the row without digest: the store's own cost), then inserts the same
 //! rows in a bare loop of one-row transactions with the store's pragmas
 //! (WAL, `synchronous=NORMAL`, no automatic checkpoint), its values made before the clock
 //! starts. None checkpoints while timed; each does after its round. Prints one JSON line per

@@ -123,6 +123,8 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Write the readings of the STORE database as the chapter's CSV
     Export(ExportArgs),
+    /// Roll a database's readings up per minute and hour; with --keep-days, delete older raw ones
+    Retain(RetainArgs),
     /// Check the settings step by step: host, connection, TLS, login, subscription, data
     Check(CheckArgs),
     /// Send an LED command to a board and wait for the broker's acknowledgement
@@ -162,6 +164,10 @@ pub(crate) struct RecordArgs {
         value_name = "MS"
     )]
     pub(crate) gather_ms: u64,
+    /// With a database store: roll readings up and delete raw ones older than DAYS, at start
+    /// and every hour (see `hexaboard retain`)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) keep_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +231,15 @@ pub(crate) struct ExportArgs {
     pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) history: HistoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetainArgs {
+    /// The database (readings.db, sqlite:PATH, postgres://…) [default: STORE]
+    pub(crate) store: Option<String>,
+    /// Delete raw readings older than this many days, once in the rollups (which stay)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) keep_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]

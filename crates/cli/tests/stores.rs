@@ -307,3 +307,124 @@ fn statuses_and_rejects_go_to_the_database_tables() {
     assert_eq!(one("SELECT CAST(count(*) AS TEXT) FROM readings"), "2");
     assert!(!dir.path().join("lab.sqlite.rejects.jsonl").exists());
 }
+
+/// `record --count N` (with `more` flags) into `store` in `dir`, fed `n` readings; its output.
+fn record_readings(
+    dir: &std::path::Path,
+    broker: &Mosquitto,
+    store: &str,
+    n: u64,
+    more: &[&str],
+) -> (bool, String, String) {
+    let mut args = broker_flags(broker.port());
+    args.extend(["--store", store, "record", "--count"].map(str::to_owned));
+    args.push(n.to_string());
+    args.extend(more.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut command = hexaboard(dir, &args);
+    command.env("HEXABOARD_LANG", "en");
+    let mut recorder = Running::start(command);
+    recorder.wait_for("the subscription", |_, err| {
+        err.contains("hexaboard/+/sensor/data")
+    });
+    let sender = persistent_publisher(broker.port(), "readings-pub");
+    for i in 1..=n {
+        publish(&sender, i);
+    }
+    let done = recorder.wait().success();
+    (done, recorder.stdout(), recorder.stderr())
+}
+
+#[test]
+fn record_keep_days_rolls_up_and_deletes_the_older_readings_while_it_records() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lab.db");
+    // Forty readings of board Z, one a day for the last 40 days (at noon less an hour).
+    let mut store =
+        hexaboard_store::SqliteStore::open(&db, hexaboard_store::sqlite::SqliteOptions::default())
+            .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    for day in 1..=40 {
+        let topic = "hexaboard/Z/sensor/data";
+        let payload = r#"{"board":"Z","temperature":21,"humidity":50}"#;
+        let reading = hexaboard_core::reading::ReadingParser::default()
+            .parse(payload.as_bytes(), topic)
+            .unwrap();
+        let at = now - time::Duration::days(day) - time::Duration::hours(1);
+        let id = hexaboard_store::MessageId::new(topic, payload.as_bytes(), false);
+        hexaboard_store::Store::append(&mut store, at, topic, &reading, id).unwrap();
+    }
+    hexaboard_store::Store::close(&mut store).unwrap();
+
+    let (done, stdout, stderr) =
+        record_readings(dir.path(), &broker, "lab.db", 2, &["--keep-days", "7"]);
+    assert!(done, "{stderr}");
+    assert!(
+        stdout.contains("40 reading(s) added to the per-minute and per-hour rollups")
+            && stdout.contains("34 raw reading(s) older than 7 day(s) deleted"),
+        "{stdout}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).unwrap() };
+    assert_eq!(one("SELECT count(*) FROM readings WHERE board = 'Z'"), 6);
+    assert_eq!(one("SELECT count(*) FROM readings WHERE board <> 'Z'"), 2);
+    assert_eq!(
+        one("SELECT sum(count) FROM readings_hour WHERE board = 'Z'"),
+        40
+    );
+}
+
+#[test]
+fn record_keep_days_with_the_csv_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hexaboard(
+        dir.path(),
+        &["--store", "lab.csv", "record", "--keep-days", "7"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("lab.csv") && stderr.contains("database"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_postgres_database_made_read_only_stops_record_with_a_clear_error_and_exit_1() {
+    let broker = Mosquitto::start().unwrap();
+    let server = Postgres::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (done, _, stderr) = record_readings(dir.path(), &broker, &server.url(), 1, &[]);
+    assert!(done, "{stderr}");
+    let mut admin = postgres::Client::connect(&server.url(), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {} SET default_transaction_read_only = on",
+            server.database()
+        ))
+        .unwrap();
+    // record connects, then its first reading cannot be stored.
+    let mut args = broker_flags(broker.port());
+    args.extend(["--store", &server.url(), "record", "--count", "1"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut command = hexaboard(dir.path(), &args);
+    command.env("HEXABOARD_LANG", "en");
+    let mut recorder = Running::start(command);
+    recorder.wait_for("the subscription", |_, err| {
+        err.contains("hexaboard/+/sensor/data")
+    });
+    publish(&persistent_publisher(broker.port(), "read-only-pub"), 2);
+    let status = recorder.wait();
+    let stderr = recorder.stderr();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert!(!stderr.contains(server.password()), "{stderr}");
+    let count: i64 = admin
+        .query_one("SELECT count(*) FROM readings", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 1, "the reading was not stored, nor acknowledged");
+}

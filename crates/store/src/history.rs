@@ -24,6 +24,7 @@
 use hexaboard_core::number::Number;
 use time::OffsetDateTime;
 
+use crate::retention::Rollup;
 use crate::StoreError;
 
 /// Which readings: those received in `[from, to)` (either end open), of the boards named (all
@@ -129,4 +130,17 @@ pub trait History {
         selection: &Selection,
         newest: usize,
     ) -> Result<Vec<BoardHistory>, StoreError>;
+
+    /// Hands each selected board's hourly rollups (`readings_hour`: what a retention pass
+    /// keeps of readings it deletes) whose hour starts in the selection to `each`, by board
+    /// and time, until `each` returns `false`. None before the first pass.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Database`] when the database cannot be read.
+    fn hours(
+        &mut self,
+        selection: &Selection,
+        each: &mut dyn FnMut(&str, Rollup) -> bool,
+    ) -> Result<(), StoreError>;
 }

@@ -47,6 +47,7 @@
 //! | [`postgres`] | [`PostgresStore`]: readings, statuses and rejects in PostgreSQL, shared by several receivers, waiting out a database that goes away |
 //! | [`history`] | [`History`](history::History): the readings of a database read back, for summaries, charts and export |
 //! | [`import`] | [`Importer`](import::Importer): readings of the chapter's CSV put into a database in batches, so that importing a file twice adds nothing |
+//! | [`retention`] | rollups that never expire, raw readings kept for some days |
 //! | [`sync_work`] | [`SyncWork`]: making what a store wrote durable, on the recorder's own thread |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
@@ -63,6 +64,7 @@ pub mod note;
 pub mod postgres;
 pub mod rejects;
 mod rejects_cap;
+pub mod retention;
 pub mod sqlite;
 pub mod store;
 pub mod sync_work;

@@ -11,7 +11,7 @@ use crate::Store;
 ///
 /// A store ([`Store::append`]) skips a message only when its DUP flag is set *and* its digest
 /// is among the recently stored ones, remembered across restarts (the CSV keeps them in
-/// `<csv>.seen`, a database in `recent_messages`, in the reading's transaction):
+/// `<csv>.seen`, a database in the reading's own row, `readings.digest`):
 /// [`MessageId::is_redelivery`]. A message without the flag is always stored. A message delivered at most once
 /// ([`MessageId::at_most_once`], QoS 0) is neither checked nor remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -114,22 +114,21 @@ fn a_redelivery_is_stored_once_and_a_board_sending_the_same_payload_again_twice(
     let again = store.append(noon(), TOPIC, &reading(&payload), id(&payload, false));
     assert_eq!(again.unwrap(), Appended::Stored);
     assert_eq!(count(&mut client, "readings"), 2);
-    // Its digest now points at the newest reading.
-    let pointed: bool = client
-        .query_one(
-            "SELECT reading_id = (SELECT max(id) FROM readings) FROM recent_messages",
-            &[],
-        )
+    // Each reading keeps its message's digest, big-endian.
+    let digests: Vec<Option<Vec<u8>>> = client
+        .query("SELECT digest FROM readings ORDER BY id", &[])
         .unwrap()
-        .get(0);
-    assert!(pointed);
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let digest = id(&payload, false).digest().to_be_bytes().to_vec();
+    assert_eq!(digests, [Some(digest.clone()), Some(digest)]);
 
     // A DUP flag on a message never stored: stored (its first delivery was lost).
     let other = numbered(252);
     let first = store.append(noon(), TOPIC, &reading(&other), id(&other, true));
     assert_eq!(first.unwrap(), Appended::Stored);
     assert_eq!(count(&mut client, "readings"), 3);
-    assert_eq!(count(&mut client, "recent_messages"), 2);
 }
 
 #[test]
@@ -143,7 +142,7 @@ fn at_most_once_readings_are_stored_and_not_remembered() {
     }
     let mut client = client(&server);
     assert_eq!(count(&mut client, "readings"), 2);
-    assert_eq!(count(&mut client, "recent_messages"), 0);
+    assert_eq!(remembered(&mut client), 0);
 }
 
 #[test]
@@ -183,15 +182,11 @@ fn two_receivers_given_the_same_redelivered_messages_store_each_once() {
         .unwrap();
     assert_eq!(row.get::<_, i64>(0), 300);
     assert_eq!(row.get::<_, i64>(1), 300);
-    let unpointed = client
-        .query_one(
-            "SELECT count(*) FROM recent_messages m \
-             WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.id = m.reading_id)",
-            &[],
-        )
-        .unwrap()
-        .get::<_, i64>(0);
-    assert_eq!(unpointed, 0, "every digest points at its reading");
+    assert_eq!(
+        remembered(&mut client),
+        300,
+        "every reading keeps its digest"
+    );
 }
 
 #[test]
@@ -287,31 +282,90 @@ fn rejects_past_the_cap_are_counted_not_written_also_after_a_restart() {
 }
 
 #[test]
-fn the_memory_of_recent_messages_is_trimmed_to_the_newest_65536_as_readings_come() {
+fn a_redelivery_is_looked_for_among_the_newest_65536_readings_only() {
     let server = server();
     let mut client = client(&server);
     let mut store = store(&server);
-    // Digests of 70,000 messages older than any reading to come.
-    client
-        .execute(
-            "INSERT INTO recent_messages (digest, reading_id) \
-             SELECT int8send(i), -i FROM generate_series(1, 70000) AS i",
-            &[],
-        )
-        .unwrap();
-    // The 4,097th remembered reading trims before it is stored.
-    for n in 0..4_097 {
-        let payload = numbered(n);
+    let (first, second) = (numbered(1), numbered(2));
+    for payload in [&first, &second] {
         store
-            .append(noon(), TOPIC, &reading(&payload), id(&payload, false))
+            .append(noon(), TOPIC, &reading(payload), id(payload, false))
             .unwrap();
     }
-    let row = client
-        .query_one(
-            "SELECT count(*), count(*) FILTER (WHERE reading_id > 0) FROM recent_messages",
+    // 65,535 readings more: the second is the oldest of the newest 65,536, the first is not.
+    client
+        .execute(
+            "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+             SELECT now(), 'B', 20, 50, 'hexaboard/B/sensor/data' \
+             FROM generate_series(1, 65535)",
             &[],
         )
         .unwrap();
-    assert_eq!(row.get::<_, i64>(0), 65_536 + 1);
-    assert_eq!(row.get::<_, i64>(1), 4_097, "every new digest is kept");
+    let resent = store.append(noon(), TOPIC, &reading(&second), id(&second, true));
+    assert_eq!(resent.unwrap(), Appended::Duplicate);
+    let resent = store.append(noon(), TOPIC, &reading(&first), id(&first, true));
+    assert_eq!(resent.unwrap(), Appended::Stored);
+}
+
+#[test]
+fn a_version_1_database_keeps_recognising_redeliveries_once_migrated() {
+    let server = server();
+    let mut client = client(&server);
+    let (first, second, third) = (numbered(1), numbered(2), numbered(3));
+    client
+        .batch_execute(include_str!("postgres_common/schema_v1.sql"))
+        .unwrap();
+    for payload in [&first, &second] {
+        let row = client
+            .query_one(
+                "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+                 VALUES (now(), 'A', 25, 60, $1) RETURNING id",
+                &[&TOPIC],
+            )
+            .unwrap();
+        let reading_id: i64 = row.get(0);
+        let digest = id(payload, false).digest().to_be_bytes();
+        client
+            .execute(
+                "INSERT INTO recent_messages (digest, reading_id) VALUES ($1, $2)",
+                &[&&digest[..], &reading_id],
+            )
+            .unwrap();
+    }
+    // A reading that came at QoS 0.
+    client
+        .execute(
+            "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+             VALUES (now(), 'A', 25, 60, $1)",
+            &[&TOPIC],
+        )
+        .unwrap();
+
+    let mut store = store(&server);
+    let row = client
+        .query_one(
+            "SELECT (SELECT version FROM hexaboard_schema), \
+             to_regclass('recent_messages') IS NULL, \
+             (SELECT array_agg(digest IS NOT NULL ORDER BY id) FROM readings)",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i32>(0), 3);
+    assert!(row.get::<_, bool>(1), "recent_messages is dropped");
+    assert_eq!(row.get::<_, Vec<bool>>(2), [true, true, false]);
+    for payload in [&first, &second] {
+        let resent = store.append(noon(), TOPIC, &reading(payload), id(payload, true));
+        assert_eq!(resent.unwrap(), Appended::Duplicate);
+    }
+    let never = store.append(noon(), TOPIC, &reading(&third), id(&third, true));
+    assert_eq!(never.unwrap(), Appended::Stored);
+    assert_eq!(count(&mut client, "readings"), 4);
+}
+
+/// How many readings keep a digest.
+fn remembered(client: &mut postgres::Client) -> i64 {
+    client
+        .query_one("SELECT count(digest) FROM readings", &[])
+        .unwrap()
+        .get(0)
 }

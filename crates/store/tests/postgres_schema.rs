@@ -65,8 +65,7 @@ fn the_tables_are_those_of_the_schema_document() {
         "readings.board_timestamp numeric null",
         "readings.board_time timestamp with time zone null",
         "readings.topic text not null",
-        "recent_messages.digest bytea not null",
-        "recent_messages.reading_id bigint not null",
+        "readings.digest bytea null",
         "rejects.id bigint not null",
         "rejects.received_at timestamp with time zone not null",
         "rejects.topic text not null",
@@ -81,13 +80,28 @@ fn the_tables_are_those_of_the_schema_document() {
         "statuses.topic text not null",
         "CREATE UNIQUE INDEX readings_pkey ON public.readings USING btree (id)",
         "CREATE INDEX readings_board_received_at ON public.readings USING btree (board, received_at)",
-        "CREATE UNIQUE INDEX recent_messages_pkey ON public.recent_messages USING btree (digest)",
         "CREATE UNIQUE INDEX rejects_pkey ON public.rejects USING btree (id)",
         "CREATE UNIQUE INDEX statuses_pkey ON public.statuses USING btree (id)",
         "CREATE INDEX statuses_board_received_at ON public.statuses USING btree (board, received_at)",
     ];
     let mut found = layout(&mut client);
     let mut expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+    expected.push("rollup_progress.last_reading bigint not null".to_owned());
+    for rollups in ["readings_minute", "readings_hour"] {
+        expected.push(format!(
+            "CREATE UNIQUE INDEX {rollups}_pkey ON public.{rollups} USING btree (board, start)"
+        ));
+        expected.push(format!("{rollups}.board text not null"));
+        expected.push(format!("{rollups}.start timestamp with time zone not null"));
+        expected.push(format!("{rollups}.count bigint not null"));
+        for value in ["temperature", "humidity"] {
+            for figure in ["min", "mean", "max"] {
+                expected.push(format!(
+                    "{rollups}.{value}_{figure} double precision not null"
+                ));
+            }
+        }
+    }
     found.sort();
     expected.sort();
     assert_eq!(found, expected);
@@ -95,7 +109,7 @@ fn the_tables_are_those_of_the_schema_document() {
         .query_one("SELECT version FROM hexaboard_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 1);
+    assert_eq!(version, 3);
     assert_eq!(count(&mut client, "hexaboard_schema"), 1);
 }
 
@@ -144,7 +158,7 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
     let mut client = client(&server);
     client
         .batch_execute(
-            "UPDATE hexaboard_schema SET version = 2; \
+            "UPDATE hexaboard_schema SET version = 4; \
              ALTER TABLE readings ADD COLUMN battery numeric; \
              INSERT INTO readings (received_at, board, temperature, humidity, topic, battery) \
              VALUES ('2026-12-03 12:00:00+00', 'A', 25, 60, 't', 3.7)",
@@ -158,7 +172,7 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
                 .query_one(
                     "SELECT (SELECT array_agg(version) FROM hexaboard_schema), \
                      (SELECT array_agg(r::text ORDER BY id) FROM readings r), \
-                     (SELECT count(*) FROM recent_messages), (SELECT count(*) FROM rejects), \
+                     (SELECT count(digest) FROM readings), (SELECT count(*) FROM rejects), \
                      (SELECT count(*) FROM statuses)",
                     &[],
                 )
@@ -178,13 +192,13 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
     let e = PostgresStore::connect(&url(&server), Some(server.password()), Default::default())
         .unwrap_err();
     match &e {
-        StoreError::NewerSchema { found, known, .. } => assert_eq!((*found, *known), (2, 1)),
+        StoreError::NewerSchema { found, known, .. } => assert_eq!((*found, *known), (4, 3)),
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     assert_eq!(
         e.to_string(),
         format!(
-            "{} has schema version 2, newer than this hexaboard's 1: record with the newer \
+            "{} has schema version 4, newer than this hexaboard's 3: record with the newer \
              hexaboard or choose another STORE (the database was not changed)",
             url(&server)
         )

@@ -1,15 +1,16 @@
 //! A broker's redelivery of a stored QoS 1 message is stored once, also after a restart and
 //! with two writers on one database; the same payload without the DUP flag (a board's reboot
-//! replay) is a new reading; QoS 0 messages are not remembered; the memory stays bounded.
+//! replay) is a new reading; QoS 0 messages are not remembered; the memory is the newest
+//! readings; a database of version 1 keeps recognising redeliveries once migrated.
 
 mod sqlite_support;
 
 use hexaboard_store::sqlite::{SqliteOptions, SqliteStore, DEFAULT_RECENT_CAPACITY};
 use hexaboard_store::{Appended, MessageId, Store};
-use sqlite_support::{count, database, deliver, deliver_as, open, payload};
+use sqlite_support::{count, database, deliver, deliver_as, open, payload, user, TOPIC};
 
 const READINGS: &str = "SELECT count(*) FROM readings";
-const REMEMBERED: &str = "SELECT count(*) FROM recent_messages";
+const REMEMBERED: &str = "SELECT count(digest) FROM readings";
 
 #[test]
 fn a_dup_flagged_redelivery_of_a_stored_message_is_stored_once() {
@@ -23,12 +24,19 @@ fn a_dup_flagged_redelivery_of_a_stored_message_is_stored_once() {
         Appended::Duplicate
     );
     assert_eq!(count(&path, READINGS), 2);
-    let stored_by: i64 = count(
-        &path,
-        "SELECT reading_id FROM recent_messages JOIN readings ON readings.id = reading_id \
-         WHERE temperature = 25",
+    let digest: String = user(&path)
+        .query_row(
+            "SELECT hex(digest) FROM readings WHERE temperature = 25",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let id = MessageId::new(TOPIC, payload("25").as_bytes(), false);
+    assert_eq!(
+        digest,
+        format!("{:032X}", id.digest()),
+        "the reading keeps its message's digest, big-endian"
     );
-    assert_eq!(stored_by, 1, "the digest names the reading it stored");
 }
 
 #[test]
@@ -39,9 +47,8 @@ fn the_same_payload_without_the_dup_flag_is_a_new_reading() {
     assert_eq!(deliver(&mut store, &payload("25"), false), Appended::Stored);
     assert_eq!(deliver(&mut store, &payload("25"), false), Appended::Stored);
     assert_eq!(count(&path, READINGS), 2);
-    assert_eq!(count(&path, REMEMBERED), 1);
-    // The digest now names the newer reading, and its redelivery is still recognised.
-    assert_eq!(count(&path, "SELECT reading_id FROM recent_messages"), 2);
+    assert_eq!(count(&path, REMEMBERED), 2, "each reading keeps its digest");
+    // Its redelivery is recognised.
     assert_eq!(
         deliver(&mut store, &payload("25"), true),
         Appended::Duplicate
@@ -54,7 +61,7 @@ fn a_dup_flagged_message_never_stored_is_stored_and_remembered() {
     let (_dir, path) = database();
     let mut store = open(&path);
     assert_eq!(deliver(&mut store, &payload("25"), true), Appended::Stored);
-    assert_eq!(count(&path, "SELECT reading_id FROM recent_messages"), 1);
+    assert_eq!(count(&path, REMEMBERED), 1);
     assert_eq!(
         deliver(&mut store, &payload("25"), true),
         Appended::Duplicate
@@ -117,7 +124,7 @@ fn messages_delivered_at_most_once_are_stored_and_not_remembered() {
 }
 
 #[test]
-fn only_the_newest_digests_are_kept() {
+fn a_redelivery_is_looked_for_among_the_newest_readings_only() {
     let (_dir, path) = database();
     let capacity = 64;
     let options = SqliteOptions::default().recent_capacity(capacity);
@@ -126,25 +133,95 @@ fn only_the_newest_digests_are_kept() {
     let sent = 500;
     for i in 0..sent {
         deliver(&mut store, &nth(i), false);
-        let remembered = count(&path, REMEMBERED) as usize;
-        assert!(
-            remembered <= capacity + capacity / 16 + 1,
-            "{remembered} after {i}"
-        );
     }
-    // The newest are all remembered, the oldest forgotten (and so stored again).
+    // The newest are all recognised; the one before them is not (and so stored again).
     for i in sent - capacity..sent {
         assert_eq!(deliver(&mut store, &nth(i), true), Appended::Duplicate);
     }
-    assert_eq!(deliver(&mut store, &nth(0), true), Appended::Stored);
-    // A restart counts what is there and goes on keeping the table bounded.
+    assert_eq!(count(&path, READINGS), sent as i64);
+    let oldest = sent - capacity - 1;
+    assert_eq!(deliver(&mut store, &nth(oldest), true), Appended::Stored);
+    // A restart asks the same readings: the newest, now including that one.
     store.close().unwrap();
     drop(store);
     let mut store = SqliteStore::open(&path, options).unwrap();
-    for i in sent..sent + 200 {
-        deliver(&mut store, &nth(i), false);
+    assert_eq!(deliver(&mut store, &nth(oldest), true), Appended::Duplicate);
+    assert_eq!(
+        deliver(&mut store, &nth(sent - 1), true),
+        Appended::Duplicate
+    );
+    assert_eq!(
+        deliver(&mut store, &nth(sent - capacity), true),
+        Appended::Stored
+    );
+}
+
+#[test]
+fn a_version_1_database_keeps_recognising_redeliveries_once_migrated() {
+    let (_dir, path) = database();
+    let digest = |temperature: &str| {
+        MessageId::new(TOPIC, payload(temperature).as_bytes(), false)
+            .digest()
+            .to_be_bytes()
+    };
+    {
+        let v1 = user(&path);
+        v1.execute_batch(include_str!("sqlite_support/schema_v1.sql"))
+            .unwrap();
+        let mut insert = v1
+            .prepare(
+                "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
+                 VALUES ('2025-11-25 01:30:15.250000', 'A', ?1, 60, ?2)",
+            )
+            .unwrap();
+        for temperature in [25, 26, 27] {
+            insert
+                .execute(rusqlite::params![temperature, TOPIC])
+                .unwrap();
+        }
+        // Readings 1 and 2 remembered; reading 3 came at QoS 0.
+        for (reading_id, temperature) in [(1, "25"), (2, "26")] {
+            v1.execute(
+                "INSERT INTO recent_messages (digest, reading_id) VALUES (?1, ?2)",
+                rusqlite::params![&digest(temperature)[..], reading_id],
+            )
+            .unwrap();
+        }
     }
-    assert!(count(&path, REMEMBERED) as usize <= capacity + capacity / 16 + 1);
+    let mut store = open(&path);
+    assert_eq!(count(&path, "SELECT version FROM hexaboard_schema"), 3);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'recent_messages'"
+        ),
+        0
+    );
+    let moved: Vec<(i64, Option<Vec<u8>>)> = user(&path)
+        .prepare("SELECT id, digest FROM readings ORDER BY id")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            (1, Some(digest("25").to_vec())),
+            (2, Some(digest("26").to_vec())),
+            (3, None)
+        ]
+    );
+    assert_eq!(
+        deliver(&mut store, &payload("25"), true),
+        Appended::Duplicate
+    );
+    assert_eq!(
+        deliver(&mut store, &payload("26"), true),
+        Appended::Duplicate
+    );
+    assert_eq!(deliver(&mut store, &payload("27"), true), Appended::Stored);
+    assert_eq!(count(&path, READINGS), 4);
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn a_killed_process_loses_nothing_it_committed() {
         stored >= said,
         "{stored} readings stored, {said} said stored"
     );
-    let remembered = sqlite_support::count(&path, "SELECT count(*) FROM recent_messages");
+    let remembered = sqlite_support::count(&path, "SELECT count(digest) FROM readings");
     assert_eq!(
         remembered, stored,
         "each reading with its digest, or neither"

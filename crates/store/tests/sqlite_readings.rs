@@ -51,6 +51,7 @@ fn a_new_database_has_the_documented_schema() {
             col("board_timestamp", "ANY", false, false),
             col("board_time", "TEXT", false, false),
             col("topic", "TEXT", true, false),
+            col("digest", "BLOB", false, false),
         ]
     );
     assert_eq!(
@@ -75,17 +76,42 @@ fn a_new_database_has_the_documented_schema() {
             col("payload_len", "INTEGER", true, false),
         ]
     );
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(
-        columns(&conn, "recent_messages"),
+        tables,
         [
-            col("digest", "BLOB", true, true),
-            col("reading_id", "INTEGER", true, false),
+            "hexaboard_schema",
+            "readings",
+            "readings_hour",
+            "readings_minute",
+            "rejects",
+            "rollup_progress",
+            "statuses"
         ]
     );
+    for rollups in ["readings_minute", "readings_hour"] {
+        let mut expected = vec![
+            col("board", "TEXT", true, true),
+            col("start", "TEXT", true, true),
+            col("count", "INTEGER", true, false),
+        ];
+        for value in ["temperature", "humidity"] {
+            for figure in ["min", "mean", "max"] {
+                expected.push(col(&format!("{value}_{figure}"), "REAL", true, false));
+            }
+        }
+        assert_eq!(columns(&conn, rollups), expected, "{rollups}");
+    }
     let version: i64 = conn
         .query_row("SELECT version FROM hexaboard_schema", [], |row| row.get(0))
         .unwrap();
-    assert_eq!((version, SCHEMA_VERSION), (1, 1));
+    assert_eq!((version, SCHEMA_VERSION), (3, 3));
     let indexes: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",

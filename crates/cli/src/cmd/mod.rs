@@ -9,6 +9,7 @@ mod import;
 mod plot;
 mod react;
 mod record;
+mod retain;
 mod send;
 mod simulate;
 mod summary;
@@ -31,6 +32,7 @@ pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Plot(args) => plot::run(&args, context),
         Command::Import(args) => import::run(&args, context),
         Command::Export(args) => export::run(&args, context),
+        Command::Retain(args) => retain::run(&args, context),
         Command::Check(args) => check::run(&args, context),
         Command::Send(args) => send::run(&args, context),
         Command::Simulate(args) => simulate::run(&args, context),

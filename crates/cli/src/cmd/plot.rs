@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context as _};
 use hexaboard_core::number::Number;
 use hexaboard_core::text::DateTime;
-use time::PrimitiveDateTime;
+use time::{Duration, PrimitiveDateTime};
 
 use crate::cli::PlotArgs;
 use crate::cmd::chart::{self, Labels, Series};
@@ -43,6 +43,34 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
                 points.add(&reading.board, at, Some(t), Some(h));
                 true
             })?;
+            // Where a retention pass deleted the readings, their hours' means stand in: each
+            // board's chart starts with its rollups up to its first reading still kept.
+            let first_kept: BTreeMap<String, Option<i64>> = points
+                .boards
+                .iter()
+                .map(|(board, series)| (board.clone(), series.temperature.first().map(|p| p.0)))
+                .collect();
+            let mut hours = Vec::new();
+            history.hours(&selection, &mut |board, hour| {
+                let at = local(hour.start + Duration::minutes(30), context.offset);
+                let before = first_kept
+                    .get(board)
+                    .copied()
+                    .flatten()
+                    .is_none_or(|first| at.assume_utc().unix_timestamp() < first);
+                if before {
+                    hours.push((board.to_owned(), at, hour));
+                }
+                true
+            })?;
+            for (board, at, hour) in hours {
+                points.add(
+                    &board,
+                    at,
+                    Some(hour.temperature[1]),
+                    Some(hour.humidity[1]),
+                );
+            }
             history.name().to_owned()
         }
     };

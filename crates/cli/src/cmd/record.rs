@@ -18,11 +18,13 @@ use hexaboard_mqtt::session::StopSignal;
 use hexaboard_mqtt::settings::{ConnectionSettings, Defaults, Secret, Source, StoreLocation};
 use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_store::postgres::{PostgresOptions, PostgresStore};
+use hexaboard_store::retention::KeepDays;
 use hexaboard_store::sqlite::{SqliteOptions, SqliteStore};
 use hexaboard_store::{Store, StoreNote};
 use time::UtcOffset;
 
 use crate::cli::RecordArgs;
+use crate::cmd::retain;
 use crate::common::Context;
 use crate::failure::UsageError;
 use crate::live;
@@ -32,6 +34,9 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let app = context.app()?;
     let location = app.store();
+    if args.keep_days.is_some() {
+        retain::refuse_csv(location)?;
+    }
     let settings = recording_settings(context, &session_key(location), text)?;
     let mut options = RecorderOptions::new(context.offset);
     options.pipeline = settings.pipeline_config();
@@ -40,6 +45,10 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     options.gather = (args.gather_ms > 0).then(|| Duration::from_millis(args.gather_ms));
     let stop = StopSignal::install()?;
     let store = open_store(location, &options, text, &stop)?;
+    let retention = args
+        .keep_days
+        .map(|days| retain::every_hour(location.clone(), KeepDays(days), text, stop.clone()))
+        .transpose()?;
     let recorder = Recorder::new(store, options.pipeline)?;
     println!("{}", text.collecting());
 
@@ -67,7 +76,11 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
     } else {
         stop.wait();
     }
-    recording::finish(&recorder, session, location, text)
+    let finished = recording::finish(&recorder, session, location, text);
+    if let Some(retention) = retention {
+        let _ = retention.join();
+    }
+    finished
 }
 
 /// The store `location` names, opened: the chapter's CSV with its rejects file (said when it

@@ -91,6 +91,20 @@ catalogue! {
         }
             ko: "📈 {path} 저장: 보드 {boards} ({range})",
             en: "📈 Wrote {path}: board(s) {boards} ({range})";
+
+        /// `🧹 {store}: 데이터 {rolled}개를 분·시간 요약에 더했습니다`: a retention pass's
+        /// rollups.
+        pub fn retain_rolled_up(store: &'a str, rolled: u64) {
+            store = EscStr(store),
+            rolled,
+        }
+            ko: "🧹 {store}: 데이터 {rolled}개를 분·시간 요약(readings_minute, readings_hour)에 더했습니다",
+            en: "🧹 {store}: {rolled} reading(s) added to the per-minute and per-hour rollups (readings_minute, readings_hour)";
+
+        /// `🧹 {days}일보다 오래된 원본 데이터 {deleted}개를 지웠습니다 (요약은 남습니다)`.
+        pub fn retain_deleted(days: u32, deleted: u64) { days, deleted }
+            ko: "🧹 {days}일보다 오래된 원본 데이터 {deleted}개를 지웠습니다 (요약은 그대로 남습니다)",
+            en: "🧹 {deleted} raw reading(s) older than {days} day(s) deleted (their rollups stay)";
     }
 
     lists {

@@ -12,6 +12,7 @@ use super::cause::Cause;
 use super::location::Location;
 use super::schema;
 use crate::history::{BoardHistory, History, Selection, StoredReading};
+use crate::retention::Rollup;
 use crate::StoreError;
 
 const ACTION: &str = "read the readings";
@@ -77,6 +78,11 @@ struct Filter {
 
 impl Filter {
     fn new(selection: &Selection) -> Filter {
+        Filter::on("received_at", selection)
+    }
+
+    /// The selection on the time `column`.
+    fn on(column: &str, selection: &Selection) -> Filter {
         let mut filter = Filter {
             clause: String::new(),
             from: selection.from.map(SystemTime::from),
@@ -90,10 +96,10 @@ impl Filter {
             n
         };
         if filter.from.is_some() {
-            clauses.push(format!("received_at >= ${}", next()));
+            clauses.push(format!("{column} >= ${}", next()));
         }
         if filter.to.is_some() {
-            clauses.push(format!("received_at < ${}", next()));
+            clauses.push(format!("{column} < ${}", next()));
         }
         if !filter.boards.is_empty() {
             clauses.push(format!("board = ANY(${})", next()));
@@ -240,5 +246,42 @@ impl History for PostgresHistory {
         }
         tx.commit().map_err(fail)?;
         Ok(boards)
+    }
+
+    fn hours(
+        &mut self,
+        selection: &Selection,
+        each: &mut dyn FnMut(&str, Rollup) -> bool,
+    ) -> Result<(), StoreError> {
+        let shown = &self.shown;
+        let fail = |e: postgres::Error| StoreError::database(shown, ACTION, Cause::new(&e));
+        let kept: bool = self
+            .client
+            .query_one("SELECT to_regclass('readings_hour') IS NOT NULL", &[])
+            .map_err(fail)?
+            .get(0);
+        if !kept {
+            return Ok(()); // a database of an older hexaboard, not written since
+        }
+        let filter = Filter::on("start", selection);
+        let sql = format!(
+            "SELECT board, start, count, temperature_min, temperature_mean, temperature_max, \
+             humidity_min, humidity_mean, humidity_max FROM readings_hour WHERE {} \
+             ORDER BY board, start",
+            filter.clause
+        );
+        for row in self.client.query(&sql, &filter.params()).map_err(fail)? {
+            let board: String = row.get(0);
+            let rollup = Rollup {
+                start: OffsetDateTime::from(row.get::<_, SystemTime>(1)),
+                count: row.get::<_, i64>(2).unsigned_abs(),
+                temperature: [row.get(3), row.get(4), row.get(5)],
+                humidity: [row.get(6), row.get(7), row.get(8)],
+            };
+            if !each(&board, rollup) {
+                break;
+            }
+        }
+        Ok(())
     }
 }

@@ -30,15 +30,14 @@
 //! - **Committed before `append` returns.** Each reading is one transaction, committed with
 //!   the server's `synchronous_commit` (durable on the server, by default) before
 //!   [`Store::append`] returns, so its message may be acknowledged right after. A reading
-//!   without DUP is one statement (the reading and its digest), one round trip.
-//! - **Stored once, also with several receivers.** A QoS 1 message flagged DUP first claims
-//!   its digest in `recent_messages` (`ON CONFLICT DO NOTHING`): a digest already there makes
-//!   it a redelivery ([`MessageId::is_redelivery`]) and nothing is written; otherwise the
-//!   reading is stored and the digest points at it, in the same transaction. Two receivers
-//!   given the same message both try: the second waits for the first's transaction and finds
-//!   the digest claimed. A message without DUP is always stored and remembered. QoS 0 readings
-//!   are only stored. `recent_messages` keeps the newest 65,536 digests: every 4,096
-//!   remembered readings a store drops the older ones (one receiver at a time).
+//!   without DUP is one statement, one round trip.
+//! - **Stored once, also with several receivers.** A QoS 1 reading keeps its message's
+//!   digest in its row (`readings.digest`). A message flagged DUP whose digest is on one of
+//!   the newest 65,536 readings is a redelivery ([`MessageId::is_redelivery`]): nothing is
+//!   written. Every QoS 1 reading's transaction first takes an advisory lock keyed by its
+//!   digest, so two receivers given the same message take turns: the second waits for the
+//!   first's commit and then sees its row. A message without DUP is always stored. QoS 0
+//!   readings are only stored, without digest.
 //! - **Numbers as sent**: `25`, `25.5` and `25.0` go into `numeric` as their text and come
 //!   back as written. `board_time` is the board's `timestamp` interpreted
 //!   ([`BoardTime`](hexaboard_core::board_time::BoardTime)), null when its clock never synced.
@@ -49,7 +48,7 @@
 //!   [`PostgresOptions::notify`]) and runs its transaction again. A transaction whose commit
 //!   was sent but not answered may have committed, so the try again looks for its row first
 //!   (a reading: the same values received at the same microsecond, after waiting for any
-//!   transaction of the lost connection on its digest; a status or reject: the `id` its row
+//!   transaction of the lost connection holding its digest's lock; a status or reject: the `id` its row
 //!   got before the commit): the row is not stored twice. A stop signal
 //!   ([`PostgresOptions::should_stop`]) ends the wait with an error: nothing is stored, the
 //!   message is not acknowledged, the broker sends it again.
@@ -82,6 +81,7 @@ mod history;
 mod import;
 mod location;
 mod options;
+mod retention;
 mod schema;
 mod session;
 mod statements;
@@ -102,6 +102,7 @@ pub use history::PostgresHistory;
 pub use import::PostgresImport;
 pub use location::DEFAULT_CONNECT_TIMEOUT;
 pub use options::{Notifier, PostgresOptions, StopSignal, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY};
+pub use retention::retain;
 
 use crate::rejects_cap::RejectsCap;
 use location::Location;
@@ -112,9 +113,6 @@ use write::ReadingRow;
 use crate::rejects::PAYLOAD_CUT;
 use crate::{Appended, MessageId, Rejected, Store, StoreError, StoreNote};
 
-/// After how many remembered readings a store trims `recent_messages`.
-const TRIM_EVERY: u64 = 4_096;
-
 /// The bytes of rejected payloads kept, as [`RejectsCap`] counts them.
 const REJECTS_SIZE: &str = "SELECT coalesce(sum(octet_length(payload)), 0)::bigint FROM rejects";
 
@@ -123,7 +121,6 @@ pub struct PostgresStore {
     session: Session,
     cap: RejectsCap,
     clock: Tolerance,
-    remembered: u64,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -168,7 +165,6 @@ impl PostgresStore {
             session: Session::new(location, live, &mut options),
             cap,
             clock,
-            remembered: 0,
         })
     }
 
@@ -191,14 +187,6 @@ impl Store for PostgresStore {
         reading: &Reading<'_>,
         id: MessageId,
     ) -> Result<Appended, StoreError> {
-        if id.is_remembered() {
-            // Before the reading, so that a failure stores nothing of this call.
-            if self.remembered > 0 && self.remembered % TRIM_EVERY == 0 {
-                self.session
-                    .run("forget old messages", write::trim_recent_messages)?;
-            }
-            self.remembered += 1;
-        }
         let row = ReadingRow::new(received_at, topic, reading, id, self.clock);
         let mut again = false;
         self.session.run("store a reading", |live| {

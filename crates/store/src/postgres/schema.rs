@@ -7,7 +7,7 @@ use postgres::Client;
 use super::cause::Cause;
 use crate::StoreError;
 
-/// Version 1: the tables of `docs/schema.md`.
+/// Version 1: the tables, with the digests of recent messages in a table of their own.
 const V1: &str = "
 CREATE TABLE hexaboard_schema (version integer NOT NULL);
 CREATE TABLE readings (
@@ -45,8 +45,37 @@ CREATE TABLE recent_messages (
 );
 ";
 
+/// Version 2, as `docs/schema.md` gives it: a reading keeps its message's digest in its own
+/// row. Each remembered digest moves onto its reading, so a redelivery of a message stored
+/// before the upgrade is still recognised.
+const V2: &str = "
+ALTER TABLE readings ADD COLUMN digest bytea;
+UPDATE readings SET digest = recent_messages.digest
+  FROM recent_messages WHERE recent_messages.reading_id = readings.id;
+DROP TABLE recent_messages;
+";
+
+/// Version 3: the rollups of the retention pass (`crate::retention`), which never expire.
+const V3: &str = "
+CREATE TABLE readings_minute (
+    board text NOT NULL,
+    start timestamptz NOT NULL,
+    count bigint NOT NULL,
+    temperature_min double precision NOT NULL,
+    temperature_mean double precision NOT NULL,
+    temperature_max double precision NOT NULL,
+    humidity_min double precision NOT NULL,
+    humidity_mean double precision NOT NULL,
+    humidity_max double precision NOT NULL,
+    PRIMARY KEY (board, start)
+);
+CREATE TABLE readings_hour (LIKE readings_minute INCLUDING ALL);
+CREATE TABLE rollup_progress (last_reading bigint NOT NULL);
+INSERT INTO rollup_progress (last_reading) VALUES (0);
+";
+
 /// The migrations of this build, oldest first: its schema version is their number.
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The advisory lock key that serialises the schema check of receivers starting together
 /// (`hexa` in ASCII).
@@ -112,7 +141,7 @@ mod tests {
 
     use super::*;
 
-    const V2: &str = "ALTER TABLE readings ADD COLUMN battery numeric;";
+    const V3: &str = "ALTER TABLE readings ADD COLUMN battery numeric;";
 
     #[test]
     fn an_older_database_is_migrated_by_the_next_entries_of_the_list() {
@@ -127,7 +156,7 @@ mod tests {
             )
             .unwrap();
 
-        bring_up_to_date(&mut client, "db", &[V1, V2]).unwrap();
+        bring_up_to_date(&mut client, "db", &[V1, V2, V3]).unwrap();
         let row = client
             .query_one(
                 "SELECT (SELECT version FROM hexaboard_schema), count(*), count(battery) \
@@ -135,7 +164,7 @@ mod tests {
                 &[],
             )
             .unwrap();
-        assert_eq!(row.get::<_, i32>(0), 2);
+        assert_eq!(row.get::<_, i32>(0), 3);
         assert_eq!(
             row.get::<_, i64>(1),
             1,
@@ -143,8 +172,8 @@ mod tests {
         );
         assert_eq!(row.get::<_, i64>(2), 0);
 
-        // Up to date: nothing runs again (V2 run twice would fail).
-        bring_up_to_date(&mut client, "db", &[V1, V2]).unwrap();
+        // Up to date: nothing runs again (V3 run twice would fail).
+        bring_up_to_date(&mut client, "db", &[V1, V2, V3]).unwrap();
         let versions: i64 = client
             .query_one("SELECT count(*) FROM hexaboard_schema", &[])
             .unwrap()

@@ -2,25 +2,27 @@
 
 use postgres::{Client, Statement};
 
-/// The columns of a reading and their parameters `$1`–`$8`. Numbers are bound as the text the
-/// board sent and cast by the server, so `25`, `25.5` and `25.0` stay as written.
-const READING: &str = "INSERT INTO readings \
-     (received_at, board, temperature, humidity, light, board_timestamp, board_time, topic) \
-     VALUES ($1, $2, $3::text::numeric, $4::text::numeric, $5::text::numeric, \
-     $6::text::numeric, $7, $8) RETURNING id";
+/// The columns of a reading and their parameters `$1`–`$9`. Numbers are bound as the text the
+/// board sent and cast by the server, so `25`, `25.5` and `25.0` stay as written; `$9` is the
+/// message's digest, null when the message is not remembered.
+const COLUMNS: &str = "INSERT INTO readings \
+     (received_at, board, temperature, humidity, light, board_timestamp, board_time, topic, \
+     digest)";
+const VALUES: &str = "$1::timestamptz, $2::text, $3::text::numeric, $4::text::numeric, \
+     $5::text::numeric, $6::text::numeric, $7::timestamptz, $8::text, $9::bytea";
 
 /// The prepared statements of one connection.
 pub(super) struct Statements {
-    /// Stores a reading: `$1`–`$8`, returns its `id`.
+    /// Stores a reading: `$1`–`$9`.
     pub(super) insert_reading: Statement,
-    /// Stores a reading and remembers its digest `$9`, replacing an older reading's: returns
-    /// the reading's `id`.
-    pub(super) insert_and_remember: Statement,
-    /// Claims the digest `$1` for a reading to come: one row inserted, or none when it is
-    /// remembered already.
-    pub(super) claim_digest: Statement,
-    /// Points the claimed digest `$1` at the reading `$2`.
-    pub(super) set_reading_id: Statement,
+    /// Takes the digest's advisory lock `$10` until the transaction ends, then stores the
+    /// reading `$1`–`$9`: one statement, its own transaction.
+    pub(super) lock_and_insert: Statement,
+    /// Takes the digest's advisory lock `$1` until the transaction ends, waiting for a
+    /// transaction that holds it.
+    pub(super) lock_digest: Statement,
+    /// Whether one of the newest `$2` readings has the digest `$1`.
+    pub(super) recently_stored: Statement,
     /// Whether the reading of `$1`–`$8` exists: the same values received at the same
     /// microsecond (a commit whose outcome was not known).
     pub(super) reading_exists: Statement,
@@ -32,30 +34,27 @@ pub(super) struct Statements {
     pub(super) insert_reject: Statement,
     /// Whether the reject `$1` exists.
     pub(super) reject_exists: Statement,
-    /// Takes the trim's advisory lock `$1` until the transaction ends, if no one holds it.
-    pub(super) try_trim_lock: Statement,
-    /// Drops the digests older than the newest `$1`.
-    pub(super) trim_digests: Statement,
 }
 
 impl Statements {
     /// Prepares every statement on `client`.
     pub(super) fn prepare(client: &mut Client) -> Result<Statements, postgres::Error> {
-        let insert_and_remember = format!(
-            "WITH reading AS ({READING}) \
-             INSERT INTO recent_messages (digest, reading_id) SELECT $9, id FROM reading \
-             ON CONFLICT (digest) DO UPDATE SET reading_id = EXCLUDED.reading_id \
-             RETURNING reading_id"
-        );
         Ok(Statements {
-            insert_reading: client.prepare(READING)?,
-            insert_and_remember: client.prepare(&insert_and_remember)?,
-            claim_digest: client.prepare(
-                "INSERT INTO recent_messages (digest, reading_id) VALUES ($1, 0) \
-                 ON CONFLICT (digest) DO NOTHING",
+            insert_reading: client.prepare(&format!("{COLUMNS} VALUES ({VALUES})"))?,
+            // The lock is taken before the row is inserted: its subquery is the insert's
+            // only source row.
+            lock_and_insert: client.prepare(&format!(
+                "{COLUMNS} SELECT {VALUES} FROM (SELECT pg_advisory_xact_lock($10::bigint)) AS locked"
+            ))?,
+            lock_digest: client.prepare("SELECT pg_advisory_xact_lock($1::bigint)")?,
+            // Not `id > max(id) - $2`: without fresh statistics the planner reads that
+            // range's size as a third of the table and scans all of it; a limit walks the
+            // primary key backward whatever the statistics say.
+            recently_stored: client.prepare(
+                "SELECT EXISTS (SELECT 1 FROM \
+                 (SELECT digest FROM readings ORDER BY id DESC LIMIT $2::bigint) AS recent \
+                 WHERE digest = $1)",
             )?,
-            set_reading_id: client
-                .prepare("UPDATE recent_messages SET reading_id = $2 WHERE digest = $1")?,
             reading_exists: client.prepare(
                 "SELECT EXISTS (SELECT 1 FROM readings WHERE board = $2 AND received_at = $1 \
                  AND temperature = $3::text::numeric AND humidity = $4::text::numeric \
@@ -74,12 +73,6 @@ impl Statements {
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )?,
             reject_exists: client.prepare("SELECT EXISTS (SELECT 1 FROM rejects WHERE id = $1)")?,
-            try_trim_lock: client.prepare("SELECT pg_try_advisory_xact_lock($1)")?,
-            trim_digests: client.prepare(
-                "DELETE FROM recent_messages WHERE reading_id < \
-                 (SELECT reading_id FROM recent_messages ORDER BY reading_id DESC \
-                  OFFSET $1::bigint - 1 LIMIT 1)",
-            )?,
         })
     }
 }

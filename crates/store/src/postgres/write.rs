@@ -1,8 +1,8 @@
-//! The transactions of a store: a reading, a status, a reject, and the trim of the memory of
-//! recent messages. Each may run again on a new connection after its connection was lost,
-//! perhaps after its commit reached the server, so a run again first looks for its row: a
-//! reading by its values and receive time, a status or reject by the `id` its row got
-//! (`pending`, returned before the commit). A row is never stored twice.
+//! The transactions of a store: a reading, a status, a reject. Each may run again on a new
+//! connection after its connection was lost, perhaps after its commit reached the server, so a
+//! run again first looks for its row: a reading by its values and receive time, a status or
+//! reject by the `id` its row got (`pending`, returned before the commit). A row is never
+//! stored twice.
 
 use std::time::SystemTime;
 
@@ -10,19 +10,17 @@ use hexaboard_core::board_time::{BoardTime, Tolerance};
 use hexaboard_core::number::Number;
 use hexaboard_core::reading::Reading;
 use postgres::types::ToSql;
-use postgres::{Client, Statement, Transaction};
+use postgres::Transaction;
 use time::OffsetDateTime;
 
 use super::session::Live;
 use super::statements::Statements;
 use crate::{Appended, MessageId};
 
-/// How many digests `recent_messages` keeps (docs/schema.md).
-pub(super) const RECENT_MESSAGES: i64 = 65_536;
-
-/// The advisory lock key of the trim of `recent_messages` (`trim` in ASCII): one receiver
-/// trims at a time, the others skip.
-const TRIM_LOCK: i64 = 0x7472_696d;
+/// Among how many of the newest readings a redelivery is looked for (docs/schema.md). A
+/// redelivery lies within the broker's in-flight window (65,535 messages at most by the
+/// protocol), so this covers any broker.
+pub(super) const RECENT_READINGS: i64 = 65_536;
 
 /// A reading's values as bound to the statements, made once for every try.
 pub(super) struct ReadingRow<'a> {
@@ -34,7 +32,10 @@ pub(super) struct ReadingRow<'a> {
     board_timestamp: Option<Number>,
     board_time: Option<SystemTime>,
     topic: &'a str,
-    digest: [u8; 16],
+    /// The message's digest, when it is remembered.
+    digest: Option<[u8; 16]>,
+    /// The key of the digest's advisory lock: its first 8 bytes.
+    lock: i64,
 }
 
 impl<'a> ReadingRow<'a> {
@@ -62,18 +63,20 @@ impl<'a> ReadingRow<'a> {
             board_timestamp: reading.timestamp(),
             board_time,
             topic,
-            digest: id.digest().to_be_bytes(),
+            digest: id.is_remembered().then(|| id.digest().to_be_bytes()),
+            lock: (id.digest() >> 64) as i64,
         }
     }
 }
 
-/// The values of a reading row as bound: `$1`–`$8` the reading's columns, `$9` its digest.
-type Values<'v> = [&'v (dyn ToSql + Sync); 9];
+/// The values of a reading row as bound: `$1`–`$8` the reading's columns, `$9` its digest,
+/// `$10` the key of the digest's advisory lock.
+type Values<'v> = [&'v (dyn ToSql + Sync); 10];
 
 impl ReadingRow<'_> {
     /// Calls `f` with the row's values.
     fn with_values<T>(&self, f: impl FnOnce(&Values<'_>) -> T) -> T {
-        let digest: &[u8] = &self.digest;
+        let digest: Option<&[u8]> = self.digest.as_ref().map(|digest| &digest[..]);
         let (light, board_timestamp) = (
             self.light.as_ref().map(Number::as_str),
             self.board_timestamp.as_ref().map(Number::as_str),
@@ -88,20 +91,23 @@ impl ReadingRow<'_> {
             &self.board_time,
             &self.topic,
             &digest,
+            &self.lock,
         ])
     }
 }
 
 /// Stores the reading `row` of message `id` in one transaction, unless `id` is a redelivery
-/// ([`MessageId::is_redelivery`], asked of `recent_messages`): a message with DUP claims its
-/// digest first, so that of several receivers given the same message one stores it and the
-/// others find it claimed; a message without DUP is stored and replaces the digest's reading.
+/// ([`MessageId::is_redelivery`], asked of the newest [`RECENT_READINGS`] readings). The
+/// transaction of a remembered message first takes an advisory lock keyed by its digest: of
+/// several receivers given the same message, one stores it and the others wait for its commit
+/// and find its row (each statement of a transaction in READ COMMITTED sees what was committed
+/// before it began).
 ///
 /// A message whose answer cannot be a redelivery is stored by one statement, its own
 /// transaction: one round trip. `again` says that an earlier try lost its connection, perhaps
-/// after its commit: then the transaction first claims the digest (which waits for a
-/// transaction of the lost connection still holding it) and looks for the row itself, the
-/// same reading received at the same microsecond, before storing anything.
+/// after its commit: then the transaction takes the lock (waiting for a transaction of the
+/// lost connection still holding it) and looks for the row itself, the same reading received
+/// at the same microsecond, before storing anything.
 pub(super) fn store_reading(
     live: &mut Live,
     row: &ReadingRow<'_>,
@@ -111,106 +117,65 @@ pub(super) fn store_reading(
     let Live { client, statements } = live;
     row.with_values(|values| {
         if again {
-            store_again(client, statements, id, values)
-        } else {
-            store_first(client, statements, id, values)
+            let mut tx = client.transaction()?;
+            if id.is_remembered() {
+                tx.execute(&statements.lock_digest, &values[9..])?;
+            }
+            if tx
+                .query_one(&statements.reading_exists, &values[..8])?
+                .get(0)
+            {
+                return Ok(Appended::Stored);
+            }
+            let redelivery = id.is_redelivery(|_| recently_stored(&mut tx, statements, values))?;
+            return finish(tx, statements, values, redelivery);
         }
+        let asked = {
+            let mut tx = None;
+            let redelivery = id.is_redelivery(|_| {
+                let tx = tx.insert(client.transaction()?);
+                tx.execute(&statements.lock_digest, &values[9..])?;
+                recently_stored(tx, statements, values)
+            })?;
+            tx.map(|tx| finish(tx, statements, values, redelivery))
+        };
+        if let Some(outcome) = asked {
+            return outcome;
+        }
+        if id.is_remembered() {
+            client.execute(&statements.lock_and_insert, values)?;
+        } else {
+            client.execute(&statements.insert_reading, &values[..9])?;
+        }
+        Ok(Appended::Stored)
     })
 }
 
-/// The first try: one statement when the message cannot be a redelivery, else a transaction
-/// that claims the digest first.
-fn store_first(
-    client: &mut Client,
+/// Whether one of the newest [`RECENT_READINGS`] readings has the digest of `values`.
+fn recently_stored(
+    tx: &mut Transaction<'_>,
     statements: &Statements,
-    id: MessageId,
     values: &Values<'_>,
-) -> Result<Appended, postgres::Error> {
-    let asked = {
-        let mut claimed = false;
-        let mut tx = None;
-        let redelivery = id.is_redelivery(|_| {
-            let tx = tx.insert(client.transaction()?);
-            claimed = claim(tx, statements, values[8])?;
-            Ok::<_, postgres::Error>(!claimed)
-        })?;
-        tx.map(|tx| finish(tx, statements, id, values, claimed, redelivery))
-    };
-    if let Some(outcome) = asked {
-        return outcome;
-    }
-    let alone = alone(statements, id);
-    client.execute(alone, &values[..alone.params().len()])?;
-    Ok(Appended::Stored)
+) -> Result<bool, postgres::Error> {
+    Ok(tx
+        .query_one(&statements.recently_stored, &[values[8], &RECENT_READINGS])?
+        .get(0))
 }
 
-/// A try after the connection was lost: in a transaction that claims the digest (waiting for
-/// a transaction of the lost connection still holding it) and looks for the reading itself
-/// before storing anything.
-fn store_again(
-    client: &mut Client,
-    statements: &Statements,
-    id: MessageId,
-    values: &Values<'_>,
-) -> Result<Appended, postgres::Error> {
-    let mut tx = client.transaction()?;
-    let claimed = if id.is_remembered() {
-        Some(claim(&mut tx, statements, values[8])?)
-    } else {
-        None
-    };
-    if tx
-        .query_one(&statements.reading_exists, &values[..8])?
-        .get(0)
-    {
-        return Ok(Appended::Stored);
-    }
-    let redelivery = id.is_redelivery(|_| Ok::<_, postgres::Error>(claimed == Some(false)))?;
-    finish(
-        tx,
-        statements,
-        id,
-        values,
-        claimed == Some(true),
-        redelivery,
-    )
-}
-
-/// Ends the transaction `tx`: nothing stored for a redelivery; else the reading, pointed at
-/// by the digest it `claimed`, or stored (and remembered) as a message without DUP is.
+/// Ends the transaction `tx`: nothing stored for a redelivery, else the reading.
 fn finish(
     mut tx: Transaction<'_>,
     statements: &Statements,
-    id: MessageId,
     values: &Values<'_>,
-    claimed: bool,
     redelivery: bool,
 ) -> Result<Appended, postgres::Error> {
     if redelivery {
         tx.rollback()?;
         return Ok(Appended::Duplicate);
     }
-    if claimed {
-        let reading_id: i64 = tx
-            .query_one(&statements.insert_reading, &values[..8])?
-            .get(0);
-        tx.execute(&statements.set_reading_id, &[values[8], &reading_id])?;
-    } else {
-        let alone = alone(statements, id);
-        tx.execute(alone, &values[..alone.params().len()])?;
-    }
+    tx.execute(&statements.insert_reading, &values[..9])?;
     tx.commit()?;
     Ok(Appended::Stored)
-}
-
-/// The statement that stores a reading by itself: remembering its digest when the message is
-/// remembered.
-fn alone(statements: &Statements, id: MessageId) -> &Statement {
-    if id.is_remembered() {
-        &statements.insert_and_remember
-    } else {
-        &statements.insert_reading
-    }
 }
 
 /// Stores a status in one transaction.
@@ -247,29 +212,6 @@ pub(super) fn store_reject(
     tx.commit()
 }
 
-/// Drops the digests older than the newest [`RECENT_MESSAGES`], unless another receiver is
-/// doing it.
-pub(super) fn trim_recent_messages(live: &mut Live) -> Result<(), postgres::Error> {
-    let Live { client, statements } = live;
-    let mut tx = client.transaction()?;
-    let locked: bool = tx
-        .query_one(&statements.try_trim_lock, &[&TRIM_LOCK])?
-        .get(0);
-    if locked {
-        tx.execute(&statements.trim_digests, &[&RECENT_MESSAGES])?;
-    }
-    tx.commit()
-}
-
-/// Inserts `digest` into `recent_messages` unless it is there: whether it was inserted.
-fn claim(
-    tx: &mut Transaction<'_>,
-    statements: &Statements,
-    digest: &(dyn ToSql + Sync),
-) -> Result<bool, postgres::Error> {
-    Ok(tx.execute(&statements.claim_digest, &[digest])? == 1)
-}
-
 /// Whether the row `id` exists, asked with `statement`.
 fn exists(
     tx: &mut Transaction<'_>,
@@ -286,7 +228,7 @@ mod tests {
 
     use hexaboard_core::reading::ReadingParser;
     use hexaboard_testkit::Postgres;
-    use postgres::{Client, NoTls};
+    use postgres::{Client, GenericClient, NoTls};
 
     use super::*;
     use crate::postgres::location::Location;
@@ -306,7 +248,7 @@ mod tests {
         (server, live, client)
     }
 
-    fn count(client: &mut Client, table: &str) -> i64 {
+    fn count(client: &mut impl GenericClient, table: &str) -> i64 {
         client
             .query_one(&format!("SELECT count(*) FROM {table}"), &[])
             .unwrap()
@@ -336,7 +278,6 @@ mod tests {
         // first try lost its connection before the commit.
         assert_eq!(append(&mut live, 2, false, true), Appended::Stored);
         assert_eq!(count(&mut client, "readings"), 2);
-        assert_eq!(count(&mut client, "recent_messages"), 1);
         // Without the try again's look, the same call stores the row again.
         assert_eq!(append(&mut live, 2, false, false), Appended::Stored);
         assert_eq!(count(&mut client, "readings"), 3);
@@ -345,21 +286,19 @@ mod tests {
     #[test]
     fn a_try_again_waits_for_the_lost_connections_transaction_and_finds_its_row() {
         let (server, mut live, mut client) = start();
-        // The lost connection's transaction: its reading inserted, its digest remembered, its
-        // commit not yet done.
-        let digest = MessageId::new(TOPIC, PAYLOAD, false).digest().to_be_bytes();
+        // The lost connection's transaction: its digest's lock taken, its reading inserted,
+        // its commit not yet done.
+        let id = MessageId::new(TOPIC, PAYLOAD, false);
         let mut old = client.transaction().unwrap();
-        let id: i64 = old
-            .query_one(
-                "INSERT INTO readings (received_at, board, temperature, humidity, topic) \
-                 VALUES ('1970-01-01 00:00:00+00', 'A', 25, 60, $1) RETURNING id",
-                &[&TOPIC],
-            )
-            .unwrap()
-            .get(0);
         old.execute(
-            "INSERT INTO recent_messages (digest, reading_id) VALUES ($1, $2)",
-            &[&&digest[..], &id],
+            "SELECT pg_advisory_xact_lock($1)",
+            &[&((id.digest() >> 64) as i64)],
+        )
+        .unwrap();
+        old.execute(
+            "INSERT INTO readings (received_at, board, temperature, humidity, topic, digest) \
+             VALUES ('1970-01-01 00:00:00+00', 'A', 25, 60, $1, $2)",
+            &[&TOPIC, &&id.digest().to_be_bytes()[..]],
         )
         .unwrap();
         let again = thread::spawn(move || {
@@ -404,24 +343,31 @@ mod tests {
     }
 
     #[test]
-    fn the_trim_keeps_the_newest_65536_digests() {
-        let (_server, mut live, mut client) = start();
-        client
-            .execute(
-                "INSERT INTO recent_messages (digest, reading_id) \
-                 SELECT int8send(i), i FROM generate_series(1, 70000) AS i",
-                &[],
-            )
+    fn a_reading_waits_for_a_transaction_holding_its_digests_lock() {
+        let (server, mut live, mut client) = start();
+        let key = (MessageId::new(TOPIC, PAYLOAD, false).digest() >> 64) as i64;
+        let mut holder = client.transaction().unwrap();
+        holder
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&key])
             .unwrap();
-        trim_recent_messages(&mut live).unwrap();
-        let row = client
+        // One statement, no DUP: it takes the lock before its row goes in.
+        let first = thread::spawn(move || append(&mut live, 0, false, false));
+        let mut watcher = Client::connect(&server.url(), NoTls).unwrap();
+        while watcher
             .query_one(
-                "SELECT count(*), min(reading_id), max(reading_id) FROM recent_messages",
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'",
                 &[],
             )
-            .unwrap();
-        assert_eq!(row.get::<_, i64>(0), RECENT_MESSAGES);
-        assert_eq!(row.get::<_, i64>(1), 70_000 - RECENT_MESSAGES + 1);
-        assert_eq!(row.get::<_, i64>(2), 70_000);
+            .unwrap()
+            .get::<_, i64>(0)
+            == 0
+        {
+            assert!(!first.is_finished(), "stored without waiting for the lock");
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(count(&mut holder, "readings"), 0);
+        holder.commit().unwrap();
+        assert_eq!(first.join().unwrap(), Appended::Stored);
+        assert_eq!(count(&mut client, "readings"), 1);
     }
 }

@@ -33,14 +33,13 @@
 //!   [`Store::close`]. When that checkpoint fails, the write that ran it fails too though
 //!   its row is committed, as the CSV's `fsync` does: the message is not acknowledged, and
 //!   its redelivery, flagged DUP, is recognised as stored.
-//! - **Nothing is stored twice** by a redelivery: a QoS 1 reading and its message's digest
-//!   (`recent_messages`) are committed together, and a message flagged DUP whose digest is
-//!   there is a redelivery ([`MessageId::is_redelivery`]). The digest of a DUP message is
-//!   inserted first, and finding it already there is the answer, so two processes writing
-//!   the same database store a redelivery once too. The same payload without the DUP flag
-//!   (a board that rebooted and sent it again) is a new reading. The newest 65,536 digests
-//!   are kept ([`SqliteOptions::recent_capacity`]), the oldest dropped a few thousand at a
-//!   time.
+//! - **Nothing is stored twice** by a redelivery: a QoS 1 reading keeps its message's digest
+//!   in its own row (`readings.digest`), and a message flagged DUP whose digest is on one of
+//!   the newest 65,536 readings ([`SqliteOptions::recent_capacity`]) is a redelivery
+//!   ([`MessageId::is_redelivery`]): nothing is written. The look and the insert are one
+//!   transaction that holds the database's write lock, so two processes writing the same
+//!   database store a redelivery once too. The same payload without the DUP flag (a board
+//!   that rebooted and sent it again) is a new reading.
 //! - **Numbers as sent**: `25` is stored as INTEGER, `25.5` and `25.0` as REAL, so each
 //!   comes back as the board wrote it. `board_time` is the board's `timestamp` read as Unix
 //!   or MicroPython time, null when the board's clock never synced.
@@ -60,6 +59,7 @@
 //! | `values.rs` | numbers as sent, times as the schema's UTC text |
 //! | `history.rs` | [`SqliteHistory`]: the readings read back, read-only |
 //! | `import.rs` | [`SqliteImport`]: readings of the chapter's CSV put in, none twice |
+//! | `retention.rs` | [`retain`]: rollups, and raw readings kept for some days |
 //! | `checkpoint.rs` | durability against power loss, on a connection of its own |
 //! | `options.rs` | [`SqliteOptions`] |
 //! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
@@ -70,6 +70,7 @@ mod history;
 mod import;
 mod open;
 mod options;
+mod retention;
 mod schema;
 mod store;
 mod values;
@@ -78,6 +79,7 @@ pub use error::SqliteError;
 pub use history::SqliteHistory;
 pub use import::SqliteImport;
 pub use options::{SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_RECENT_CAPACITY};
+pub use retention::retain;
 pub use schema::SCHEMA_VERSION;
 pub use store::SqliteStore;
 

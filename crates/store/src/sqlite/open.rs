@@ -26,6 +26,9 @@ pub(super) fn open_database(
     let mut conn = connect(at, options).map_err(fail)?;
     let found = schema::found(&conn).map_err(fail)?;
     usable(at, found)?;
+    // SQLite's default page size (4 KiB) is kept. 1 KiB pages made QoS 1 appends about 30%
+    // faster on a two-core machine (smaller log frames per commit), but a scan of the
+    // readings 40% slower and the look for a redelivery twice as slow.
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(fail)?;

@@ -7,9 +7,9 @@ use hexaboard_core::board_time::Tolerance;
 use crate::csv::DEFAULT_INTERVAL;
 use crate::rejects::DEFAULT_REJECTS_LIMIT;
 
-/// How many digests of stored QoS 1 messages `recent_messages` keeps by default (see
+/// Among how many of the newest readings a redelivery is looked for, by default (see
 /// `docs/schema.md`). A redelivery lies within the broker's in-flight window (65,535 messages
-/// at most by the protocol), so this covers any broker, in about 2 MiB of database.
+/// at most by the protocol), so this covers any broker.
 pub const DEFAULT_RECENT_CAPACITY: usize = 65_536;
 
 /// How long a write waits for another program that holds the database locked, by default.
@@ -60,9 +60,9 @@ impl SqliteOptions {
         self
     }
 
-    /// How many digests of stored QoS 1 messages are kept to recognise redeliveries (default
-    /// [`DEFAULT_RECENT_CAPACITY`]). The oldest are dropped a few at a time, once a sixteenth
-    /// more than this has gathered.
+    /// Among how many of the newest readings (by `id`) a message flagged DUP is looked for
+    /// (default [`DEFAULT_RECENT_CAPACITY`]): found there, it is a redelivery. A look covers
+    /// this many rows at most, a range of the table's rowid.
     pub fn recent_capacity(mut self, capacity: usize) -> SqliteOptions {
         self.recent_capacity = capacity;
         self

@@ -9,9 +9,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Entry `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
-/// Version 1, as `docs/schema.md` gives it.
+/// Version 1: the tables, with the digests of recent messages in a table of their own.
 const V1: &str = "
 CREATE TABLE hexaboard_schema (version INTEGER NOT NULL) STRICT;
 CREATE TABLE readings (
@@ -47,6 +47,46 @@ CREATE TABLE recent_messages (
     digest BLOB PRIMARY KEY,
     reading_id INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+";
+
+/// Version 2, as `docs/schema.md` gives it: a reading keeps its message's digest in its own
+/// row. Each remembered digest moves onto its reading, so a redelivery of a message stored
+/// before the upgrade is still recognised.
+const V2: &str = "
+ALTER TABLE readings ADD COLUMN digest BLOB;
+UPDATE readings SET digest = recent_messages.digest
+  FROM recent_messages WHERE recent_messages.reading_id = readings.id;
+DROP TABLE recent_messages;
+";
+
+/// Version 3: the rollups of the retention pass (`crate::retention`), which never expire.
+const V3: &str = "
+CREATE TABLE readings_minute (
+    board TEXT NOT NULL,
+    start TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    temperature_min REAL NOT NULL,
+    temperature_mean REAL NOT NULL,
+    temperature_max REAL NOT NULL,
+    humidity_min REAL NOT NULL,
+    humidity_mean REAL NOT NULL,
+    humidity_max REAL NOT NULL,
+    PRIMARY KEY (board, start)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE readings_hour (
+    board TEXT NOT NULL,
+    start TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    temperature_min REAL NOT NULL,
+    temperature_mean REAL NOT NULL,
+    temperature_max REAL NOT NULL,
+    humidity_min REAL NOT NULL,
+    humidity_mean REAL NOT NULL,
+    humidity_max REAL NOT NULL,
+    PRIMARY KEY (board, start)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE rollup_progress (last_reading INTEGER NOT NULL) STRICT;
+INSERT INTO rollup_progress (last_reading) VALUES (0);
 ";
 
 /// What a database holds, as far as the schema goes.
@@ -130,7 +170,7 @@ fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> rusqlite::Result<
 mod tests {
     use super::*;
 
-    const V2: &str = "ALTER TABLE readings ADD COLUMN battery ANY";
+    const V3: &str = "ALTER TABLE readings ADD COLUMN battery ANY";
 
     fn version(conn: &Connection) -> i64 {
         conn.query_row("SELECT version FROM hexaboard_schema", [], |row| row.get(0))
@@ -142,10 +182,10 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(found(&conn).unwrap(), Found::Version(0));
         assert_eq!(
-            migrate_with(&mut conn, &[V1, V2]).unwrap(),
-            Found::Version(2)
+            migrate_with(&mut conn, &[V1, V2, V3]).unwrap(),
+            Found::Version(3)
         );
-        assert_eq!(version(&conn), 2);
+        assert_eq!(version(&conn), 3);
         conn.execute("INSERT INTO readings (received_at, board, temperature, humidity, topic, battery) VALUES ('t', 'A', 25, 60, 'x', 3.7)", []).unwrap();
     }
 
@@ -155,10 +195,10 @@ mod tests {
         migrate_with(&mut conn, &[V1]).unwrap();
         conn.execute("INSERT INTO readings (received_at, board, temperature, humidity, topic) VALUES ('t', 'A', 25, 60, 'x')", []).unwrap();
         assert_eq!(
-            migrate_with(&mut conn, &[V1, V2]).unwrap(),
-            Found::Version(2)
+            migrate_with(&mut conn, &[V1, V2, V3]).unwrap(),
+            Found::Version(3)
         );
-        assert_eq!(version(&conn), 2);
+        assert_eq!(version(&conn), 3);
         let rows: i64 = conn
             .query_row(
                 "SELECT count(*) FROM readings WHERE battery IS NULL",

@@ -1,7 +1,6 @@
 //! [`SqliteStore`]: readings, statuses and rejects in a SQLite database, each call one
 //! transaction committed before it returns.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::path::Path;
 use std::time::Instant;
@@ -20,17 +19,12 @@ use crate::rejects_cap::RejectsCap;
 use crate::{Appended, MessageId, Rejected, Store, StoreError, StoreNote, SyncWork};
 
 const INSERT_READING: &str = "INSERT INTO readings \
-     (received_at, board, temperature, humidity, light, board_timestamp, board_time, topic) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-/// Claims a DUP message's digest before its reading: no row inserted means another
-/// transaction (this store's earlier one, or another writer's) stored it.
-const CLAIM_DIGEST: &str = "INSERT INTO recent_messages (digest, reading_id) VALUES (?1, 0) \
-     ON CONFLICT (digest) DO NOTHING";
-const SET_READING: &str = "UPDATE recent_messages SET reading_id = ?2 WHERE digest = ?1";
-const REMEMBER: &str = "INSERT INTO recent_messages (digest, reading_id) VALUES (?1, ?2) \
-     ON CONFLICT (digest) DO UPDATE SET reading_id = excluded.reading_id";
-/// Forgets the digests of messages older than the reading `?1`.
-const FORGET_OLDER: &str = "DELETE FROM recent_messages WHERE reading_id < ?1";
+     (received_at, board, temperature, humidity, light, board_timestamp, board_time, topic, \
+     digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+/// Whether one of the newest `?2` readings has the digest `?1`: a range of the rowid, then a
+/// look at each row's digest (no index on it, which would cost a page per commit).
+const RECENTLY_STORED: &str = "SELECT EXISTS (SELECT 1 FROM readings \
+     WHERE id > (SELECT coalesce(max(id), 0) FROM readings) - ?2 AND digest = ?1)";
 const INSERT_STATUS: &str =
     "INSERT INTO statuses (received_at, board, status, topic) VALUES (?1, ?2, ?3, ?4)";
 const INSERT_REJECT: &str = "INSERT INTO rejects \
@@ -45,10 +39,6 @@ pub struct SqliteStore {
     conn: Option<Connection>,
     checkpointer: Checkpointer,
     options: SqliteOptions,
-    /// The readings of the remembered messages, oldest first: those in `recent_messages` at
-    /// open, then one per QoS 1 reading stored. Its `capacity`-th newest is where the table
-    /// is cut, without a sort of the table (which has no index on `reading_id`).
-    remembered: VecDeque<i64>,
     /// Payload bytes in `rejects`, and the rejects only counted since the store was opened.
     rejects: RejectsCap,
     /// Something was committed since the last checkpoint.
@@ -71,7 +61,6 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
         let at = Location::new(path.as_ref());
         let conn = open_database(&at, &options)?;
-        let remembered = remembered(&conn).map_err(|e| at.error("open the database", e))?;
         let rejects_kept: i64 = conn
             .query_row(
                 "SELECT coalesce(sum(length(payload)), 0) FROM rejects",
@@ -85,7 +74,6 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Some(conn),
             checkpointer,
-            remembered,
             rejects: RejectsCap::new(
                 options.rejects_limit,
                 u64::try_from(rejects_kept).unwrap_or(0),
@@ -131,13 +119,6 @@ impl SqliteStore {
     }
 }
 
-/// The readings of the messages in `recent_messages`, oldest first.
-fn remembered(conn: &Connection) -> rusqlite::Result<VecDeque<i64>> {
-    let mut query = conn.prepare("SELECT reading_id FROM recent_messages ORDER BY reading_id")?;
-    let ids = query.query_map([], |row| row.get(0))?;
-    ids.collect()
-}
-
 /// Runs `work` in one transaction that takes the write lock at once (waiting at most the
 /// busy timeout for another writer) and commits; on an error rolls back.
 fn in_transaction<T>(
@@ -157,18 +138,10 @@ fn in_transaction<T>(
     done
 }
 
-/// What an append did in its transaction.
-enum Outcome {
-    /// Stored as this reading, remembered when it has its id.
-    Stored {
-        remembered: Option<i64>,
-    },
-    Duplicate,
-}
-
 impl Store for SqliteStore {
-    /// Stores the reading in one transaction with its digest in `recent_messages` (QoS 1),
-    /// or alone (QoS 0); see [the module](super).
+    /// Stores the reading in one transaction, with its message's digest when the message is
+    /// remembered (QoS 1 with a board timestamp), unless it is a redelivery of one of the
+    /// newest readings; see [the module](super).
     fn append(
         &mut self,
         received_at: OffsetDateTime,
@@ -181,25 +154,17 @@ impl Store for SqliteStore {
         let board_time = reading
             .timestamp()
             .and_then(|raw| values::board_time(raw, received_at, self.options.clock));
-        // The oldest are forgotten a sixteenth of the capacity at a time: each cut rewrites
-        // most of the table's pages, as digests are spread all over it. With no capacity,
-        // everything is.
-        let capacity = self.options.recent_capacity;
-        let excess = self.remembered.len().saturating_sub(capacity);
-        let forget_below = (id.is_remembered() && excess > 0 && excess >= capacity / 16)
-            .then(|| self.remembered.get(excess).copied().unwrap_or(i64::MAX));
+        let recent = i64::try_from(self.options.recent_capacity).unwrap_or(i64::MAX);
         let conn = self.conn(ACTION)?;
         let stored = in_transaction(conn, |conn| {
-            let digest = id.digest().to_be_bytes();
-            let mut claimed = false;
             let redelivery = id.is_redelivery(|digest| {
-                claimed = true;
-                let mut claim = conn.prepare_cached(CLAIM_DIGEST)?;
-                Ok::<_, rusqlite::Error>(claim.execute([&digest.to_be_bytes()[..]])? == 0)
+                conn.prepare_cached(RECENTLY_STORED)?
+                    .query_row(params![&digest.to_be_bytes()[..], recent], |row| row.get(0))
             })?;
             if redelivery {
-                return Ok(Outcome::Duplicate);
+                return Ok(false);
             }
+            let digest = id.is_remembered().then(|| id.digest().to_be_bytes());
             conn.prepare_cached(INSERT_READING)?.execute(params![
                 self.received_at,
                 reading.board(),
@@ -209,34 +174,16 @@ impl Store for SqliteStore {
                 reading.timestamp().map(values::number),
                 board_time,
                 topic,
+                digest.as_ref().map(|bytes| &bytes[..]),
             ])?;
-            let reading_id = conn.last_insert_rowid();
-            if claimed {
-                conn.prepare_cached(SET_READING)?
-                    .execute(params![&digest[..], reading_id])?;
-            } else if id.is_remembered() {
-                conn.prepare_cached(REMEMBER)?
-                    .execute(params![&digest[..], reading_id])?;
-            }
-            if let Some(oldest_kept) = forget_below {
-                conn.prepare_cached(FORGET_OLDER)?.execute([oldest_kept])?;
-            }
-            Ok(Outcome::Stored {
-                remembered: id.is_remembered().then_some(reading_id),
-            })
+            Ok(true)
         })
         .map_err(|e| self.at.error(ACTION, e))?;
-        match stored {
-            Outcome::Duplicate => Ok(Appended::Duplicate),
-            Outcome::Stored { remembered } => {
-                if forget_below.is_some() {
-                    self.remembered.drain(..excess);
-                }
-                self.remembered.extend(remembered);
-                self.committed()?;
-                Ok(Appended::Stored)
-            }
+        if !stored {
+            return Ok(Appended::Duplicate);
         }
+        self.committed()?;
+        Ok(Appended::Stored)
     }
 
     fn status(
