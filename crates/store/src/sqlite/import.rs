@@ -255,6 +255,37 @@ mod tests {
     }
 
     #[test]
+    fn readings_of_several_batches_go_in_in_their_order_and_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("readings.db");
+        let start = datetime!(2025-11-25 01:30:00 UTC);
+        let rows: Vec<StoredReading> = (0..197)
+            .map(|i| {
+                let light = (i % 3 == 0).then(|| format!("{i}"));
+                let t = format!("{}.{}", 20 + i % 7, i % 10);
+                let at = start + time::Duration::seconds(i / 2);
+                reading(&format!("b{}", i % 4), at, &t, light.as_deref())
+            })
+            .collect();
+        let n = rows.len() as u64;
+        assert_eq!(
+            import(&path, rows.clone(), 1000),
+            Imported {
+                added: n,
+                present: 0
+            }
+        );
+        assert_eq!(
+            import(&path, rows.clone(), 50),
+            Imported {
+                added: 0,
+                present: n
+            }
+        );
+        assert_eq!(stored(&path), rows);
+    }
+
+    #[test]
     fn a_file_with_one_more_copy_adds_that_copy_only() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("readings.db");
