@@ -30,7 +30,7 @@ impl Progress {
         };
         let template = match unit {
             Unit::Bytes => "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            Unit::Readings => "{bar:40} {human_pos}/{human_len} {per_sec} {eta}",
+            Unit::Readings => "{bar:40} {human_pos}/{human_len} {eta}",
         };
         // The templates above are valid; a bad one would fall back to the default style.
         let style =
