@@ -166,7 +166,7 @@ pub(crate) struct RecordArgs {
     pub(crate) gather_ms: u64,
     /// With a database store: roll readings up and delete raw ones older than DAYS, at start
     /// and every hour (see `hexaboard retain`)
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub(crate) keep_days: Option<u32>,
 }
 
@@ -238,7 +238,7 @@ pub(crate) struct RetainArgs {
     /// The database (readings.db, sqlite:PATH, postgres://…) [default: STORE]
     pub(crate) store: Option<String>,
     /// Delete raw readings older than this many days, once in the rollups (which stay)
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub(crate) keep_days: Option<u32>,
 }
 

@@ -59,9 +59,24 @@ impl TimeArg {
     }
 }
 
-/// Reads a `--from` / `--to` value.
+/// Reads a `--from` / `--to` value: a time between the years 1900 and 9998.
 fn parse_time(text: &str) -> Result<TimeArg, String> {
     let text = text.trim();
+    let time = read_time(text)?;
+    let year = match time {
+        TimeArg::Date(date) => date.year(),
+        TimeArg::Local(at) => at.year(),
+        TimeArg::Exact(at) => at.year(),
+    };
+    if !(1900..=9998).contains(&year) {
+        return Err(format!(
+            "`{text}` is out of range: give a year from 1900 to 9998"
+        ));
+    }
+    Ok(time)
+}
+
+fn read_time(text: &str) -> Result<TimeArg, String> {
     if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
         return Ok(TimeArg::Exact(at));
     }

@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use hexaboard_mqtt::settings::{Secret, StoreLocation};
+use hexaboard_mqtt::settings::{shown_store, Secret, StoreLocation};
 use hexaboard_store::history::History;
 use hexaboard_store::postgres::PostgresHistory;
 use hexaboard_store::sqlite::SqliteHistory;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::common::Context;
+use crate::failure::UsageError;
 
 /// The readings a history command reads.
 pub(crate) enum Source {
@@ -27,13 +28,8 @@ pub(crate) enum Source {
 /// The settings cannot be read, or the database cannot be opened (no such file, not
 /// hexaboard's, a newer schema, the server refuses).
 pub(crate) fn open(file: Option<&Path>, context: &Context) -> anyhow::Result<Source> {
-    let named = file.map(|file| {
-        file.to_str()
-            .and_then(StoreLocation::parse)
-            .unwrap_or_else(|| StoreLocation::Csv(file.to_owned()))
-    });
-    let location = match named {
-        Some(location) => location,
+    let location = match file {
+        Some(file) => named(file, context)?,
         None => match context.app()?.store() {
             StoreLocation::Csv(_) => StoreLocation::Csv(context.csv_file()?),
             other => other.clone(),
@@ -47,6 +43,30 @@ pub(crate) fn open(file: Option<&Path>, context: &Context) -> anyhow::Result<Sou
             Source::Database(Box::new(PostgresHistory::connect(url.url(), password)?))
         }
     })
+}
+
+/// The store `file` names: a database as `STORE` names one (a URL without a password takes
+/// `PGPASSWORD`'s), else a CSV path.
+///
+/// # Errors
+///
+/// A [`UsageError`] for a URL that names no store (shown without its password).
+pub(crate) fn named(file: &Path, context: &Context) -> anyhow::Result<StoreLocation> {
+    let Some(text) = file.to_str() else {
+        return Ok(StoreLocation::Csv(file.to_owned()));
+    };
+    if let Some(location) = context.app()?.store_named(text) {
+        return Ok(location);
+    }
+    if text.contains("://") {
+        return Err(UsageError(format!(
+            "`{}` names no store: write postgres://USER@HOST/DATABASE, sqlite:PATH, a .db file \
+             or a .csv file",
+            shown_store(text)
+        ))
+        .into());
+    }
+    Ok(StoreLocation::Csv(file.to_owned()))
 }
 
 /// A stored receive time as the CSV would show it: local wall-clock time, whole seconds.

@@ -263,3 +263,43 @@ fn plot_of_a_database_equals_plot_of_the_csv_with_the_same_readings() {
         }
     }
 }
+
+#[test]
+fn a_url_named_on_the_command_line_takes_pgpassword_and_a_mistyped_one_shows_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Postgres::start().unwrap();
+    postgres(&server);
+    let bare = format!(
+        "postgres://{}@127.0.0.1:{}/{}",
+        server.user(),
+        server.port(),
+        server.database()
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hexaboard"));
+    command
+        .current_dir(dir.path())
+        .env("TZ", TZ)
+        .env("PGPASSWORD", server.password())
+        .env_remove("STORE")
+        .args(["summary", &bare, "--format", "json"]);
+    let out = command.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mistyped = format!("postgress://me:s3cret-77@127.0.0.1:{}/db", server.port());
+    for args in [
+        &["summary", mistyped.as_str()][..],
+        &["retain", mistyped.as_str(), "--keep-days", "7"][..],
+    ] {
+        let out = hexaboard(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("names no store") && !err.contains("s3cret-77"),
+            "{err}"
+        );
+    }
+}

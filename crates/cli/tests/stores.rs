@@ -345,7 +345,7 @@ fn record_keep_days_rolls_up_and_deletes_the_older_readings_while_it_records() {
         hexaboard_store::SqliteStore::open(&db, hexaboard_store::sqlite::SqliteOptions::default())
             .unwrap();
     let now = time::OffsetDateTime::now_utc();
-    for day in 1..=40 {
+    for day in (1..=40).rev() {
         let topic = "hexaboard/Z/sensor/data";
         let payload = r#"{"board":"Z","temperature":21,"humidity":50}"#;
         let reading = hexaboard_core::reading::ReadingParser::default()

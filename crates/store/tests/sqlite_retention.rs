@@ -79,11 +79,11 @@ fn rollups_hold_each_reading_once_and_merge_later_readings_of_the_same_minute() 
         ],
     );
     let now = t + Duration::minutes(5);
-    let first = sqlite::retain(&path, now, None, &mut |_| ()).unwrap();
+    let first = sqlite::retain(&path, now, None, &mut |_| true).unwrap();
     assert_eq!((first.rolled_up, first.deleted), (4, 0));
     // Nothing new: nothing counted twice.
     assert_eq!(
-        sqlite::retain(&path, now, None, &mut |_| ())
+        sqlite::retain(&path, now, None, &mut |_| true)
             .unwrap()
             .rolled_up,
         0
@@ -91,7 +91,7 @@ fn rollups_hold_each_reading_once_and_merge_later_readings_of_the_same_minute() 
     // A late reading of the first minute merges into its rollup.
     store(&path, &[("A", t + Duration::seconds(50), "21.5", 60)]);
     assert_eq!(
-        sqlite::retain(&path, now, None, &mut |_| ())
+        sqlite::retain(&path, now, None, &mut |_| true)
             .unwrap()
             .rolled_up,
         1
@@ -180,11 +180,12 @@ fn keep_days_deletes_older_readings_and_their_hours_still_answer() {
         })
         .collect();
     store(&path, &readings);
-    let done = sqlite::retain(&path, now, Some(KeepDays(3)), &mut |_| ()).unwrap();
+    let done = sqlite::retain(&path, now, Some(KeepDays(3)), &mut |_| true).unwrap();
     assert_eq!(done.rolled_up, 240);
-    // Readings at now − 0 h … now − 72 h are kept (72 h ago is the cutoff itself).
-    assert_eq!(done.deleted, 240 - 73);
-    assert_eq!(raw(&path), 73);
+    // Readings at now − 0 h … now − 72 h are kept (72 h ago is the cutoff itself), and the
+    // one stored last (the oldest, here), which is never deleted.
+    assert_eq!(done.deleted, 240 - 73 - 1);
+    assert_eq!(raw(&path), 74);
     let mut history = SqliteHistory::open(&path).unwrap();
     let mut hours = Vec::new();
     history
@@ -261,7 +262,7 @@ fn under_a_steady_stream_kept_for_seven_days_the_file_stops_growing_but_for_its_
         tx.commit().unwrap();
         drop(db);
         let now = start + Duration::days(day + 1);
-        sqlite::retain(&path, now, Some(KeepDays(7)), &mut |_| ()).unwrap();
+        sqlite::retain(&path, now, Some(KeepDays(7)), &mut |_| true).unwrap();
         sizes.push(size(&path));
     }
     let mb = |b: u64| b as f64 / 1_048_576.0;
@@ -312,7 +313,8 @@ fn a_long_pass_goes_in_batches_and_counts_every_reading_once() {
     let mut seen = Vec::new();
     let now = datetime!(2025-11-03 00:00:00 UTC);
     let done = sqlite::retain(&path, now, Some(KeepDays(1)), &mut |so_far| {
-        seen.push(so_far)
+        seen.push(so_far);
+        true
     })
     .unwrap();
     assert_eq!(done.rolled_up, 120_001);
@@ -326,4 +328,47 @@ fn a_long_pass_goes_in_batches_and_counts_every_reading_once() {
         .unwrap();
     assert_eq!(total, 120_001);
     assert_eq!(raw(&path), 120_001 - 86_400);
+}
+
+#[test]
+fn the_newest_reading_is_never_deleted_so_ids_are_never_handed_out_again() {
+    let (_dir, path) = database();
+    let old = datetime!(2025-11-01 00:00:00 UTC);
+    store(
+        &path,
+        &[
+            ("A", old, "20", 40),
+            ("A", old + Duration::hours(1), "21", 41),
+        ],
+    );
+    let now = datetime!(2025-12-01 00:00:00 UTC);
+    let done = sqlite::retain(&path, now, Some(KeepDays(7)), &mut |_| true).unwrap();
+    assert_eq!((done.rolled_up, done.deleted), (2, 1), "the newest stays");
+    // A reading stored now gets a new id, above the rolled-up ones, and is rolled up next.
+    store(&path, &[("A", now, "22", 42)]);
+    let next = sqlite::retain(&path, now, Some(KeepDays(7)), &mut |_| true).unwrap();
+    assert_eq!((next.rolled_up, next.deleted), (1, 1));
+    let db = Connection::open(&path).unwrap();
+    let ids: Vec<i64> = db
+        .prepare("SELECT id FROM readings")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ids, [3]);
+    let total: i64 = db
+        .query_row("SELECT sum(count) FROM readings_hour", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total, 3, "every reading is in the rollups once");
+}
+
+#[test]
+fn a_path_with_no_database_is_refused_and_not_created() {
+    let (dir, _) = database();
+    let typo = dir.path().join("typo.db");
+    let error =
+        sqlite::retain(&typo, datetime!(2025-12-01 00:00 UTC), None, &mut |_| true).unwrap_err();
+    assert!(error.to_string().contains("no such file"), "{error}");
+    assert!(!typo.exists());
 }

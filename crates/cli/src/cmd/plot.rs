@@ -44,22 +44,29 @@ pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
                 true
             })?;
             // Where a retention pass deleted the readings, their hours' means stand in: each
-            // board's chart starts with its rollups up to its first reading still kept.
+            // board's chart starts with its rollups of the hours that end by its first
+            // reading still kept (the hour where `--from` falls included).
             let first_kept: BTreeMap<String, Option<i64>> = points
                 .boards
                 .iter()
-                .map(|(board, series)| (board.clone(), series.temperature.first().map(|p| p.0)))
+                .map(|(board, series)| {
+                    let first = series.temperature.iter().map(|p| p.0).min();
+                    (board.clone(), first)
+                })
                 .collect();
+            let mut hourly = selection.clone();
+            hourly.from = selection.from.map(|from| from - Duration::HOUR);
             let mut hours = Vec::new();
-            history.hours(&selection, &mut |board, hour| {
-                let at = local(hour.start + Duration::minutes(30), context.offset);
+            history.hours(&hourly, &mut |board, hour| {
+                let end = local(hour.start + Duration::HOUR, context.offset);
                 let before = first_kept
                     .get(board)
                     .copied()
                     .flatten()
-                    .is_none_or(|first| at.assume_utc().unix_timestamp() < first);
+                    .is_none_or(|first| end.assume_utc().unix_timestamp() <= first);
                 if before {
-                    hours.push((board.to_owned(), at, hour));
+                    let middle = local(hour.start + Duration::minutes(30), context.offset);
+                    hours.push((board.to_owned(), middle, hour));
                 }
                 true
             })?;

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use crate::cli::RetainArgs;
 use crate::common::Context;
 use crate::failure::UsageError;
+use crate::history_source;
 
 /// How often `record --keep-days` runs a pass.
 const EVERY: Duration = Duration::from_secs(3600);
@@ -24,16 +25,12 @@ const EVERY: Duration = Duration::from_secs(3600);
 pub(crate) fn run(args: &RetainArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let location = match &args.store {
-        Some(store) => StoreLocation::parse(store).ok_or_else(|| {
-            UsageError(format!(
-                "`{store}` names no store: write readings.db, sqlite:PATH or postgres://…"
-            ))
-        })?,
+        Some(store) => history_source::named(std::path::Path::new(store), context)?,
         None => context.app()?.store().clone(),
     };
     let keep = args.keep_days.map(KeepDays);
     refuse_csv(&location)?;
-    let retained = pass(&location, keep, &mut |_| ())?;
+    let retained = pass(&location, keep, &mut |_| true)?;
     say(text, &location, keep, retained);
     Ok(())
 }
@@ -58,7 +55,7 @@ pub(crate) fn refuse_csv(location: &StoreLocation) -> anyhow::Result<()> {
 fn pass(
     location: &StoreLocation,
     keep: Option<KeepDays>,
-    progress: &mut dyn FnMut(Retained),
+    progress: &mut dyn FnMut(Retained) -> bool,
 ) -> anyhow::Result<Retained> {
     let now = OffsetDateTime::now_utc();
     Ok(match location {
@@ -95,7 +92,8 @@ pub(crate) fn every_hour(
     thread::Builder::new()
         .name("retention".into())
         .spawn(move || loop {
-            match pass(&location, Some(keep), &mut |_| ()) {
+            // A stop ends the pass between two batches, so record stops at once.
+            match pass(&location, Some(keep), &mut |_| !stop.is_set()) {
                 Ok(retained) => say(text, &location, Some(keep), retained),
                 Err(e) => eprintln!("⚠️ {}", Escaped(format!("{e:#}"))),
             }

@@ -20,6 +20,8 @@ use super::variable::{Value, Var};
 pub struct AppSettings {
     csv_file: PathBuf,
     store: StoreLocation,
+    /// `PGPASSWORD`, for a PostgreSQL URL named on the command line.
+    pg_password: Option<Secret>,
     lang: Lang,
     described: Vec<Described>,
 }
@@ -33,7 +35,7 @@ impl AppSettings {
         let pg_password = r.optional(&PGPASSWORD)?;
         let store = match store {
             Some(StoreLocation::Postgres(url)) => {
-                StoreLocation::Postgres(url.or_password(pg_password))
+                StoreLocation::Postgres(url.or_password(pg_password.clone()))
             }
             Some(store) => store,
             None => StoreLocation::Csv(csv_file.clone()),
@@ -42,6 +44,7 @@ impl AppSettings {
         Ok(AppSettings {
             csv_file,
             store,
+            pg_password,
             lang,
             described: r.finish(),
         })
@@ -63,6 +66,18 @@ impl AppSettings {
     /// A PostgreSQL URL without a password takes `PGPASSWORD`'s.
     pub fn store(&self) -> &StoreLocation {
         &self.store
+    }
+
+    /// A store named on the command line (`summary readings.db`), read as `STORE` is: a
+    /// PostgreSQL URL without a password takes `PGPASSWORD`'s. `None` when `text` has none
+    /// of the forms of a store ([`StoreLocation::parse`]).
+    pub fn store_named(&self, text: &str) -> Option<StoreLocation> {
+        StoreLocation::parse(text).map(|location| match location {
+            StoreLocation::Postgres(url) => {
+                StoreLocation::Postgres(url.or_password(self.pg_password.clone()))
+            }
+            other => other,
+        })
     }
 
     /// The language of printed lines.

@@ -73,7 +73,7 @@ pub use protocol::{MqttVersion, Qos};
 pub use resolve::Described;
 pub use secret::Secret;
 pub use sources::{Source, Sources};
-pub use store::{PostgresUrl, StoreLocation};
+pub use store::{shown as shown_store, PostgresUrl, StoreLocation};
 pub use table::{
     DEFAULT_CSV_FILE, DEFAULT_PORT, DEFAULT_TOPIC_SENSOR, DEFAULT_TOPIC_STATUS, VARIABLES,
 };

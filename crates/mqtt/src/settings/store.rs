@@ -154,7 +154,7 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 }
 
 /// A given text of `STORE` as an error may show it: a URL without its password.
-pub(crate) fn shown(text: &str) -> String {
+pub fn shown(text: &str) -> String {
     if text.contains("://") {
         without_password(text).0
     } else {

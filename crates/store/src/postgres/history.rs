@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use hexaboard_core::number::Number;
 use postgres::types::ToSql;
-use postgres::{Client, NoTls};
+use postgres::{Client, IsolationLevel, NoTls};
 use time::OffsetDateTime;
 
 use super::cause::Cause;
@@ -169,8 +169,13 @@ impl History for PostgresHistory {
             "SELECT {COLUMNS} FROM readings WHERE {} ORDER BY id",
             filter.clause
         );
-        let mut tx = self.client.transaction().map_err(fail)?;
-        tx.batch_execute("SET TRANSACTION READ ONLY")
+        // One snapshot for every statement: figures of the same state of the database.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
             .map_err(fail)?;
         {
             // Fetched a batch at a time, so a month of readings never sits in memory.
@@ -206,8 +211,13 @@ impl History for PostgresHistory {
              WHERE {} GROUP BY board ORDER BY board",
             filter.clause
         );
-        let mut tx = self.client.transaction().map_err(fail)?;
-        tx.batch_execute("SET TRANSACTION READ ONLY")
+        // One snapshot for every statement: figures of the same state of the database.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
             .map_err(fail)?;
         let mut boards: Vec<BoardHistory> = tx
             .query(&sql, &filter.params())

@@ -19,11 +19,11 @@ fn roll_up(table: &str, unit: &str) -> String {
     format!(
         "INSERT INTO {table} AS r (board, start, count, temperature_min, temperature_mean, \
          temperature_max, humidity_min, humidity_mean, humidity_max) \
-         SELECT board, date_trunc('{unit}', received_at), count(*), \
+         SELECT board, date_trunc('{unit}', received_at, 'UTC'), count(*), \
          min(temperature)::float8, avg(temperature)::float8, max(temperature)::float8, \
          min(humidity)::float8, avg(humidity)::float8, max(humidity)::float8 \
          FROM readings WHERE id > $1 AND id <= $2 \
-         GROUP BY board, date_trunc('{unit}', received_at) \
+         GROUP BY board, date_trunc('{unit}', received_at, 'UTC') \
          ON CONFLICT (board, start) DO UPDATE SET \
          count = r.count + excluded.count, \
          temperature_min = least(r.temperature_min, excluded.temperature_min), \
@@ -43,7 +43,8 @@ const BATCH: i64 = 50_000;
 /// Runs a retention pass on the PostgreSQL store at `url` with `password` (tables made or
 /// migrated first): the readings stored since the last pass go into the rollups, then, with
 /// `keep`, the readings received before `now − keep` are deleted. The work goes in batches
-/// of a transaction each, `progress` told the totals after each. A batch of rollups holds the
+/// of a transaction each, `progress` told the totals after each; when it answers `false` the
+/// pass ends there. A batch of rollups holds the
 /// receivers' writes back until it ends, so no reading can be committed behind it.
 ///
 /// # Errors
@@ -55,7 +56,7 @@ pub fn retain(
     password: Option<&str>,
     now: OffsetDateTime,
     keep: Option<KeepDays>,
-    progress: &mut dyn FnMut(Retained),
+    progress: &mut dyn FnMut(Retained) -> bool,
 ) -> Result<Retained, StoreError> {
     let location = Location::parse(url, password)?;
     let shown = location.shown();
@@ -69,8 +70,12 @@ pub fn retain(
         let mut tx = client.transaction().map_err(fail)?;
         // Writers commit their readings' ids out of order: the lock waits for those under
         // way, so every id up to the newest is committed when the batch reads it.
-        tx.batch_execute("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE")
-            .map_err(fail)?;
+        // A receiver stuck in a transaction must not hold every other one back behind the
+        // lock for long: the batch gives up after a while, and the pass with it.
+        tx.batch_execute(
+            "SET LOCAL lock_timeout = '5s'; LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE",
+        )
+        .map_err(fail)?;
         let last: i64 = tx
             .query_one("SELECT last_reading FROM rollup_progress", &[])
             .map_err(fail)?
@@ -100,7 +105,9 @@ pub fn retain(
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
         retained.rolled_up += new.unsigned_abs();
-        progress(retained);
+        if !progress(retained) {
+            return Ok(retained);
+        }
     }
     if let Some(keep) = keep {
         let cutoff = SystemTime::from(keep.cutoff(now));
@@ -118,7 +125,9 @@ pub fn retain(
                 break;
             }
             retained.deleted += deleted;
-            progress(retained);
+            if !progress(retained) {
+                return Ok(retained);
+            }
         }
     }
     Ok(retained)

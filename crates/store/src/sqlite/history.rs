@@ -190,6 +190,9 @@ impl History for SqliteHistory {
         newest: usize,
     ) -> Result<Vec<BoardHistory>, StoreError> {
         let fail = |e| self.at.error(ACTION, e);
+        // One read transaction: every figure from the same state of the database, whatever a
+        // recorder or a retention pass commits meanwhile.
+        let tx = self.conn.unchecked_transaction().map_err(fail)?;
         // Board by board through the index: a range of it per board is counted (a GROUP BY
         // over every entry takes three times as long), and the boards themselves are found
         // by jumping from one to the next.
@@ -261,6 +264,7 @@ impl History for SqliteHistory {
             newest.reverse();
             board.newest = newest;
         }
+        tx.commit().map_err(fail)?;
         Ok(boards)
     }
 

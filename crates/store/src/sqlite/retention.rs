@@ -46,20 +46,29 @@ const BATCH: i64 = 50_000;
 /// [`SqliteStore::open`](super::SqliteStore::open) does): the readings stored since the last
 /// pass go into the rollups, then, with `keep`, the readings received before `now − keep`
 /// are deleted. The work goes in batches of a transaction each, `progress` told the totals
-/// after each: a pass cut short keeps what its batches did, and the next goes on from there.
+/// after each; when it answers `false` the pass ends there. A pass cut short keeps what its
+/// batches did, and the next goes on from there. The newest reading is never deleted.
 /// A recorder may be writing meanwhile.
 ///
 /// # Errors
 ///
-/// [`StoreError::Database`] naming the database, SQLite's error and the fix;
+/// [`StoreError::Database`] naming the database, SQLite's error and the fix (a path with no
+/// file is refused, not created);
 /// [`StoreError::NewerSchema`] for a newer hexaboard's database.
 pub fn retain(
     path: impl AsRef<Path>,
     now: OffsetDateTime,
     keep: Option<KeepDays>,
-    progress: &mut dyn FnMut(Retained),
+    progress: &mut dyn FnMut(Retained) -> bool,
 ) -> Result<Retained, StoreError> {
     let at = Location::new(path.as_ref());
+    if !at.path.exists() {
+        return Err(StoreError::database(
+            &at.name,
+            "open the database",
+            "there is no such file: name the database `record` writes",
+        ));
+    }
     let mut conn = open_database(&at, &SqliteOptions::default())?;
     let fail = |e| at.error(ACTION, e);
     let mut retained = Retained::default();
@@ -98,17 +107,22 @@ pub fn retain(
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
         retained.rolled_up += new.unsigned_abs();
-        progress(retained);
+        if !progress(retained) {
+            return Ok(retained);
+        }
     }
     if let Some(keep) = keep {
         let mut cutoff = String::new();
         values::received_at(keep.cutoff(now), &mut cutoff);
         loop {
-            // Only readings the rollups hold: those up to `rollup_progress`.
+            // Only readings the rollups hold: those up to `rollup_progress`. The newest stays
+            // whatever its age: SQLite gives a new row the highest id plus one, so deleting it
+            // would hand its id again, to a reading the rollups would then never take.
             let deleted = conn
                 .execute(
                     "DELETE FROM readings WHERE id IN (SELECT id FROM readings \
                      WHERE id <= (SELECT last_reading FROM rollup_progress) \
+                     AND id < (SELECT max(id) FROM readings) \
                      AND received_at < ?1 ORDER BY id LIMIT ?2)",
                     params![cutoff, BATCH],
                 )
@@ -117,7 +131,9 @@ pub fn retain(
                 break;
             }
             retained.deleted += deleted as u64;
-            progress(retained);
+            if !progress(retained) {
+                return Ok(retained);
+            }
         }
     }
     // The pass's pages go into the database file now, so the log does not keep its size.
