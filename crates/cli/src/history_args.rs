@@ -13,7 +13,8 @@ use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 /// The selection flags of `summary`, `plot` and `export`.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct HistoryArgs {
-    /// Only readings received from this time on (local YYYY-MM-DD[ HH:MM[:SS]], or RFC 3339)
+    /// Only readings received from this time on (local YYYY-MM-DD, YYYY-MM-DD HH:MM or
+    /// YYYY-MM-DD HH:MM:SS, or RFC 3339)
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub(crate) from: Option<TimeArg>,
     /// Only readings received before this time (a date alone: up to the end of that day)

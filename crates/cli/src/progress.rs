@@ -1,4 +1,5 @@
-//! A progress bar on stderr for long passes over stored readings (`import`, `export`): drawn
+//! A progress bar on stderr for long passes over stored readings (`import`, `export`,
+//! `retain`): drawn
 //! only when stderr is a terminal, so tests, pipes and log files get nothing from it.
 
 use std::io::{IsTerminal as _, Read};
@@ -20,14 +21,19 @@ pub(crate) struct Progress {
     bar: ProgressBar,
 }
 
+/// Where a bar is drawn: stderr when it is a terminal, nowhere otherwise.
+fn target() -> ProgressDrawTarget {
+    if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    }
+}
+
 impl Progress {
     /// A bar to `total` units, shown when stderr is a terminal.
     pub(crate) fn new(total: u64, unit: Unit) -> Progress {
-        let target = if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
+        let target = target();
         let template = match unit {
             Unit::Bytes => "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
             Unit::Readings => "{bar:40} {human_pos}/{human_len} {eta}",
@@ -37,6 +43,18 @@ impl Progress {
             ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
         let bar = ProgressBar::with_draw_target(Some(total), target).with_style(style);
         Progress { bar }
+    }
+
+    /// A spinner with a line of text, for work whose total is not known beforehand.
+    pub(crate) fn spinner() -> Progress {
+        let bar = ProgressBar::with_draw_target(None, target());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress { bar }
+    }
+
+    /// The text beside a spinner.
+    pub(crate) fn say(&self, text: String) {
+        self.bar.set_message(text);
     }
 
     /// `n` more units done.

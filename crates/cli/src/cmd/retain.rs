@@ -18,6 +18,7 @@ use crate::cli::RetainArgs;
 use crate::common::Context;
 use crate::failure::UsageError;
 use crate::history_source;
+use crate::progress::Progress;
 
 /// How often `record --keep-days` runs a pass.
 const EVERY: Duration = Duration::from_secs(3600);
@@ -30,7 +31,15 @@ pub(crate) fn run(args: &RetainArgs, context: &Context) -> anyhow::Result<()> {
     };
     let keep = args.keep_days.map(KeepDays);
     refuse_csv(&location)?;
-    let retained = pass(&location, keep, &mut |_| true)?;
+    let progress = Progress::spinner();
+    let retained = pass(&location, keep, &mut |so_far| {
+        progress.say(
+            text.retain_progress(so_far.rolled_up, so_far.deleted)
+                .to_string(),
+        );
+        true
+    })?;
+    progress.finish();
     say(text, &location, keep, retained);
     Ok(())
 }

@@ -101,6 +101,11 @@ catalogue! {
             ko: "🧹 {store}: 데이터 {rolled}개를 분·시간 요약(readings_minute, readings_hour)에 더했습니다",
             en: "🧹 {store}: {rolled} reading(s) added to the per-minute and per-hour rollups (readings_minute, readings_hour)";
 
+        /// `요약 {rolled}개, 삭제 {deleted}개`: a retention pass under way, beside its spinner.
+        pub fn retain_progress(rolled: u64, deleted: u64) { rolled, deleted }
+            ko: "요약에 더함 {rolled}개, 지움 {deleted}개",
+            en: "{rolled} rolled up, {deleted} deleted";
+
         /// `🧹 {days}일보다 오래된 원본 데이터 {deleted}개를 지웠습니다 (요약은 남습니다)`.
         pub fn retain_deleted(days: u32, deleted: u64) { days, deleted }
             ko: "🧹 {days}일보다 오래된 원본 데이터 {deleted}개를 지웠습니다 (요약은 그대로 남습니다)",
