@@ -308,7 +308,10 @@ fn a_url_named_on_the_command_line_takes_pgpassword_and_a_mistyped_one_shows_no_
 fn plot_of_a_database_equals_plot_of_its_export() {
     let dir = tempfile::tempdir().unwrap();
     let server = Postgres::start().unwrap();
-    for (store, name) in [(sqlite(dir.path()), "sqlite"), (postgres(&server), "postgres")] {
+    for (store, name) in [
+        (sqlite(dir.path()), "sqlite"),
+        (postgres(&server), "postgres"),
+    ] {
         let exported = format!("{name}-export.csv");
         let out = hexaboard(dir.path(), &["--store", &store, "export", "-o", &exported]);
         assert_eq!(

@@ -119,7 +119,8 @@ fn fmt_value(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Points thinned to at most four per pixel column, in time order.
+/// Points thinned to the lowest and highest of each pixel column, in time order: at most
+/// 1,716 a series (858 columns), and every spike stays.
 fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     if points.len() <= 2 * (RIGHT - LEFT) as usize {
         return points.to_vec();
@@ -134,12 +135,13 @@ fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
         }
         let group = &points[start..i];
         let by_y = |a: &&(f64, f64), b: &&(f64, f64)| a.1.total_cmp(&b.1);
-        let low = group.iter().min_by(by_y).copied();
-        let high = group.iter().max_by(by_y).copied();
-        let mut picked = vec![group[0]];
-        picked.extend(low);
-        picked.extend(high);
-        picked.push(group[group.len() - 1]);
+        let mut picked: Vec<(f64, f64)> = group
+            .iter()
+            .min_by(by_y)
+            .into_iter()
+            .chain(group.iter().max_by(by_y))
+            .copied()
+            .collect();
         picked.sort_by(|a, b| a.0.total_cmp(&b.0));
         picked.dedup();
         out.extend(picked);
@@ -405,5 +407,29 @@ mod tests {
     #[test]
     fn text_is_escaped_for_xml() {
         assert_eq!(escape(r#"<a & "b">"#), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+
+    #[test]
+    fn a_week_of_points_is_thinned_to_two_a_column_keeping_the_spikes() {
+        // A board's week at one reading per 5 s, across the plot's width.
+        let n = 120_960;
+        let mut points: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let x = LEFT + (RIGHT - LEFT) * i as f64 / n as f64;
+                (x, 200.0 + (i % 13) as f64)
+            })
+            .collect();
+        points[77_777].1 = 5.0; // one spike up the chart
+        let thinned = thin(&points);
+        assert!(
+            thinned.len() <= 2 * (RIGHT - LEFT) as usize,
+            "{}",
+            thinned.len()
+        );
+        assert!(thinned.contains(&points[77_777]));
+        assert!(
+            thinned.windows(2).all(|w| w[0].0 <= w[1].0),
+            "in time order"
+        );
     }
 }
