@@ -1,4 +1,4 @@
-//! Reading a recorded CSV for `summary` and `plot`: bad lines told on stderr with their number
+//! Reading a recorded CSV for `summary`, `plot` and `import`: bad lines told on stderr with their number
 //! and skipped, a last line cut short skipped with a note; a missing, empty or unreadable file,
 //! or one without the chapter's header, is an error.
 
@@ -19,16 +19,12 @@ pub(crate) struct Skipped {
     pub(crate) partial_last_line: Option<u64>,
 }
 
-/// Hands every row of `path` to `each`.
+/// Opens the recorded CSV at `path`, with its length.
 ///
 /// # Errors
 ///
-/// A missing, empty or unreadable file, or a wrong header, naming the path.
-pub(crate) fn read_rows(
-    path: &Path,
-    text: Text,
-    mut each: impl FnMut(Row),
-) -> anyhow::Result<Skipped> {
+/// A missing, unreadable or empty file, naming the path.
+pub(crate) fn open(path: &Path) -> anyhow::Result<(File, u64)> {
     let shown = path.display();
     let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
     let len = file
@@ -41,6 +37,30 @@ pub(crate) fn read_rows(
              and rows of readings"
         );
     }
+    Ok((file, len))
+}
+
+/// The error that ends reading `path`: a wrong header, or a read that failed. (A bad line is
+/// told and skipped instead.)
+pub(crate) fn fatal(path: &Path, error: RowError) -> anyhow::Error {
+    let shown = path.display();
+    match error {
+        e @ RowError::Io(_) => anyhow::Error::new(e).context(shown.to_string()),
+        e => anyhow::anyhow!("{shown} is not a CSV of readings: {e}"),
+    }
+}
+
+/// Hands every row of `path` to `each`.
+///
+/// # Errors
+///
+/// A missing, empty or unreadable file, or a wrong header, naming the path.
+pub(crate) fn read_rows(
+    path: &Path,
+    text: Text,
+    mut each: impl FnMut(Row),
+) -> anyhow::Result<Skipped> {
+    let (file, _) = open(path)?;
     let mut reader = RowReader::new(BufReader::new(file));
     let mut skipped = Skipped::default();
     for item in reader.by_ref() {
@@ -50,12 +70,7 @@ pub(crate) fn read_rows(
                 eprintln!("{}", text.csv_line_skipped(path, line, &message));
                 skipped.bad_lines.push(line);
             }
-            Err(e @ RowError::Header { .. }) => {
-                bail!("{shown} is not a CSV of readings: {e}")
-            }
-            Err(e @ RowError::Io(_)) => {
-                return Err(anyhow::Error::new(e).context(shown.to_string()))
-            }
+            Err(e) => return Err(fatal(path, e)),
         }
     }
     skipped.partial_last_line = reader.partial_tail();

@@ -10,7 +10,7 @@
 //! already there (`hexaboard_store::import`).
 
 use std::fs::File;
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Seek as _};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
@@ -25,6 +25,7 @@ use hexaboard_store::sqlite::SqliteImport;
 use time::UtcOffset;
 
 use crate::cli::ImportArgs;
+use crate::cmd::csv_file;
 use crate::common::Context;
 use crate::failure::UsageError;
 use crate::progress::{Progress, Unit};
@@ -34,7 +35,7 @@ pub(crate) fn run(args: &ImportArgs, context: &Context) -> anyhow::Result<()> {
     let app = context.app()?;
     let path = args.file.as_path();
     let shown = path.display();
-    let len = check_file(path)?;
+    let (file, len) = check_file(path)?;
     let target: Box<dyn BatchImport> = match app.store() {
         StoreLocation::Csv(store) => {
             return Err(UsageError(format!(
@@ -52,7 +53,6 @@ pub(crate) fn run(args: &ImportArgs, context: &Context) -> anyhow::Result<()> {
     };
     let mut importer = Importer::new(target);
     let progress = Progress::new(len, Unit::Bytes);
-    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
     // The file is read and parsed on a thread of its own while this one stores: each is
     // about half of an import's work.
     let (chunks, parsed) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
@@ -115,7 +115,6 @@ fn read_rows(
     progress: &Progress,
     chunks: &SyncSender<Vec<StoredReading>>,
 ) -> anyhow::Result<Read> {
-    let shown = path.display();
     let mut read = Read::default();
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut skipped = |line: u64, reason: &str| {
@@ -129,10 +128,7 @@ fn read_rows(
                 Err((line, reason)) => skipped(line, &reason),
             },
             Err(RowError::Line { line, message }) => skipped(line, &message),
-            Err(e @ RowError::Header { .. }) => bail!("{shown} is not a CSV of readings: {e}"),
-            Err(e @ RowError::Io(_)) => {
-                return Err(anyhow::Error::new(e).context(shown.to_string()))
-            }
+            Err(e) => return Err(csv_file::fatal(path, e)),
         }
         if chunk.len() >= CHUNK {
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
@@ -160,34 +156,20 @@ fn store_all(parsed: Receiver<Vec<StoredReading>>, importer: &mut Importer) -> a
     Ok(())
 }
 
-/// The file's length, once it is known to exist, to hold something and to start with the
-/// chapter's header: checked before any database is opened (or made).
-fn check_file(path: &Path) -> anyhow::Result<u64> {
-    let shown = path.display();
-    let file = File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let len = file
-        .metadata()
-        .with_context(|| format!("cannot read {shown}"))?
-        .len();
-    if len == 0 {
-        bail!(
-            "{shown} is empty: expected the header `Timestamp,Board,Temperature,Humidity,Light` \
-             and rows of readings"
-        );
-    }
+/// The file, at its start, and its length, once it is known to exist, to hold something and
+/// to start with the chapter's header: checked before any database is opened (or made).
+fn check_file(path: &Path) -> anyhow::Result<(File, u64)> {
+    let (mut file, len) = csv_file::open(path)?;
     let mut first = Vec::new();
-    BufReader::new(file)
+    BufReader::new(&file)
         .read_until(b'\n', &mut first)
-        .with_context(|| format!("cannot read {shown}"))?;
+        .and_then(|_| file.rewind())
+        .with_context(|| format!("cannot read {}", path.display()))?;
     if !is_header(&first) {
-        let found = String::from_utf8_lossy(&first);
-        let found = found.trim_end();
-        bail!(
-            "{shown} is not a CSV of readings: line 1: header is `{found}`, expected \
-             `Timestamp,Board,Temperature,Humidity,Light`"
-        );
+        let found = String::from_utf8_lossy(&first).trim_end().to_owned();
+        return Err(csv_file::fatal(path, RowError::Header { found }));
     }
-    Ok(len)
+    Ok((file, len))
 }
 
 /// A row as a database reading: its local time read at `offset`, the board without the
