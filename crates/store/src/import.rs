@@ -238,6 +238,45 @@ pub(crate) fn to_store<E>(
         .collect())
 }
 
+/// Readings the import tests of both databases put in.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use hexaboard_core::number::Number;
+    use time::macros::datetime;
+    use time::OffsetDateTime;
+
+    use crate::history::StoredReading;
+
+    /// A reading of `board` at `at` with temperature `t` as written, humidity 60 and `light`.
+    pub(crate) fn reading(
+        board: &str,
+        at: OffsetDateTime,
+        t: &str,
+        light: Option<&str>,
+    ) -> StoredReading {
+        let n = |s: &str| Number::parse_json(s).unwrap();
+        StoredReading {
+            received_at: at,
+            board: board.to_owned(),
+            temperature: n(t),
+            humidity: n("60"),
+            light: light.map(n),
+        }
+    }
+
+    /// A small file: two identical readings, `25` beside `25.0`, a guarded board, a light.
+    pub(crate) fn file() -> Vec<StoredReading> {
+        let at = datetime!(2025-11-25 01:30:15 UTC);
+        vec![
+            reading("A", at, "25", None),
+            reading("A", at, "25", None),
+            reading("A", at, "25.0", None),
+            reading("=B", at, "25.5", Some("800")),
+            reading("A", datetime!(2025-11-25 01:30:20 UTC), "26", None),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use hexaboard_core::number::Number;

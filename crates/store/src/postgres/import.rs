@@ -194,37 +194,13 @@ impl BatchImport for PostgresImport {
 
 #[cfg(test)]
 mod tests {
-    use hexaboard_core::number::Number;
     use hexaboard_testkit::Postgres;
-    use time::macros::datetime;
-    use time::OffsetDateTime;
 
     use super::*;
     use crate::history::{History, Selection};
+    use crate::import::fixtures::file;
     use crate::import::Importer;
     use crate::postgres::PostgresHistory;
-
-    fn reading(board: &str, at: OffsetDateTime, t: &str, light: Option<&str>) -> StoredReading {
-        let n = |s: &str| Number::parse_json(s).unwrap();
-        StoredReading {
-            received_at: at,
-            board: board.to_owned(),
-            temperature: n(t),
-            humidity: n("60"),
-            light: light.map(n),
-        }
-    }
-
-    fn file() -> Vec<StoredReading> {
-        let at = datetime!(2025-11-25 01:30:15 UTC);
-        vec![
-            reading("A", at, "25", None),
-            reading("A", at, "25", None),
-            reading("A", at, "25.0", None),
-            reading("=B", at, "25.5", Some("800")),
-            reading("A", datetime!(2025-11-25 01:30:20 UTC), "26", None),
-        ]
-    }
 
     fn import(server: &Postgres, rows: Vec<StoredReading>, batch: usize) -> Imported {
         let target = PostgresImport::connect(&server.url(), None).unwrap();

@@ -176,36 +176,13 @@ impl Drop for SqliteImport {
 
 #[cfg(test)]
 mod tests {
-    use hexaboard_core::number::Number;
     use time::macros::datetime;
-    use time::OffsetDateTime;
 
     use super::*;
     use crate::history::{History, Selection};
+    use crate::import::fixtures::{file, reading};
     use crate::import::Importer;
     use crate::sqlite::SqliteHistory;
-
-    fn reading(board: &str, at: OffsetDateTime, t: &str, light: Option<&str>) -> StoredReading {
-        let n = |s: &str| Number::parse_json(s).unwrap();
-        StoredReading {
-            received_at: at,
-            board: board.to_owned(),
-            temperature: n(t),
-            humidity: n("60"),
-            light: light.map(n),
-        }
-    }
-
-    fn file() -> Vec<StoredReading> {
-        let at = datetime!(2025-11-25 01:30:15 UTC);
-        vec![
-            reading("A", at, "25", None),
-            reading("A", at, "25", None),
-            reading("A", at, "25.0", None),
-            reading("=B", at, "25.5", Some("800")),
-            reading("A", datetime!(2025-11-25 01:30:20 UTC), "26", None),
-        ]
-    }
 
     fn import(path: &Path, rows: Vec<StoredReading>, batch: usize) -> Imported {
         let mut importer = Importer::with_batch(Box::new(SqliteImport::open(path).unwrap()), batch);
