@@ -9,10 +9,11 @@
 //! 5 s). It is updated on the message callback and rendered from the main thread, under one
 //! mutex.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use hexaboard_core::cadence::Cadence;
 use hexaboard_core::judge::{HumidityComfort, Judgement, TempComfort};
 use hexaboard_core::pipeline::ReadingOutcome;
 use hexaboard_core::stats::{Registry, Trend};
@@ -21,33 +22,20 @@ use hexaboard_core::text::Text;
 
 use crate::table;
 
-/// Gaps kept per board for its usual interval.
-const GAPS_KEPT: usize = 20;
-/// The shortest silence judged stale: 3 times the firmware's 5 s.
-const MIN_STALE: Duration = Duration::from_secs(15);
-
 #[derive(Debug, Default)]
 struct BoardRow {
     temperature: String,
     humidity: String,
     judgement: Option<Judgement>,
     last_seen: Option<Instant>,
-    gaps: VecDeque<Duration>,
+    cadence: Cadence,
     status: Option<Status>,
 }
 
 impl BoardRow {
-    /// How long a silence may last before the board is stale.
-    fn stale_after(&self) -> Duration {
-        let mut gaps: Vec<Duration> = self.gaps.iter().copied().collect();
-        gaps.sort();
-        let median = gaps.get(gaps.len() / 2).copied().unwrap_or_default();
-        (median * 3).max(MIN_STALE)
-    }
-
     fn is_stale(&self, now: Instant) -> bool {
         self.last_seen
-            .is_some_and(|seen| now.saturating_duration_since(seen) > self.stale_after())
+            .is_some_and(|seen| self.cadence.is_stale(now.saturating_duration_since(seen)))
     }
 }
 
@@ -73,10 +61,7 @@ impl LiveTable {
         row.humidity = outcome.reading.humidity().to_string();
         row.judgement = Some(outcome.judgement);
         if let Some(seen) = row.last_seen {
-            if row.gaps.len() == GAPS_KEPT {
-                row.gaps.pop_front();
-            }
-            row.gaps.push_back(now.saturating_duration_since(seen));
+            row.cadence.gap(now.saturating_duration_since(seen));
         }
         row.last_seen = Some(now);
     }

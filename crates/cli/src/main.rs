@@ -9,6 +9,7 @@ mod cmd;
 mod common;
 mod failure;
 mod history_args;
+mod history_points;
 mod history_source;
 mod live;
 mod live_table;

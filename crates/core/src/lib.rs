@@ -15,6 +15,7 @@
 //! | [`reading`] | a sensor payload parsed into a typed [`reading::Reading`] |
 //! | [`board_time`] | what the board's `timestamp` means (Unix, MicroPython 2000 epoch, unsynced) |
 //! | [`status`] | `online` / `offline` status payloads |
+//! | [`cadence`] | when a silent board is stale |
 //! | [`stats`] | rolling windows, per-board summaries and trends |
 //! | [`judge`] | comfort judgement and threshold alerts with hysteresis |
 //! | [`csv_row`] | the chapter's CSV rows, written and read back |
@@ -25,6 +26,7 @@
 //! | [`sim`] | a virtual board publishing readings like the course firmware |
 
 pub mod board_time;
+pub mod cadence;
 pub mod control;
 pub mod csv_row;
 pub mod json_error;

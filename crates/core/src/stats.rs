@@ -46,13 +46,16 @@
 //! | `summary.rs` | what a history says: [`Summary`], [`Spread`], [`Trend`] |
 //! | `board.rs` | [`BoardStats`], [`BoardConfig`] |
 //! | `registry.rs` | [`Registry`], [`Eviction`], [`Recorded`] |
+//! | `thin.rs` | [`thin_by`]: a long series thinned to each bucket's lowest and highest |
 
 mod board;
 mod registry;
 mod summary;
+mod thin;
 mod window;
 
 pub use board::{BoardConfig, BoardStats};
 pub use registry::{Eviction, Recorded, Registry};
 pub use summary::{Spread, Summary, Trend, TREND_READINGS};
+pub use thin::thin_by;
 pub use window::RollingWindow;

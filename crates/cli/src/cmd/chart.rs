@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use hexaboard_core::stats::thin_by;
+
 /// One board's readings: seconds (local time, any fixed epoch) and values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Series {
@@ -125,28 +127,7 @@ fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     if points.len() <= 2 * (RIGHT - LEFT) as usize {
         return points.to_vec();
     }
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < points.len() {
-        let column = points[i].0.floor();
-        let start = i;
-        while i < points.len() && points[i].0.floor() == column {
-            i += 1;
-        }
-        let group = &points[start..i];
-        let by_y = |a: &&(f64, f64), b: &&(f64, f64)| a.1.total_cmp(&b.1);
-        let mut picked: Vec<(f64, f64)> = group
-            .iter()
-            .min_by(by_y)
-            .into_iter()
-            .chain(group.iter().max_by(by_y))
-            .copied()
-            .collect();
-        picked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        picked.dedup();
-        out.extend(picked);
-    }
-    out
+    thin_by(points, f64::floor)
 }
 
 fn temperature_of(s: &Series) -> &[(i64, f64)] {

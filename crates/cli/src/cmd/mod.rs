@@ -17,7 +17,7 @@ mod watch;
 
 // Shared by the analysis and control commands.
 mod chart;
-mod csv_file;
+pub(crate) mod csv_file;
 mod led;
 
 use crate::cli::Command;

@@ -4,83 +4,24 @@
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Context as _};
-use hexaboard_core::number::Number;
 use hexaboard_core::text::DateTime;
-use time::{Duration, PrimitiveDateTime};
+use time::PrimitiveDateTime;
 
 use crate::cli::PlotArgs;
 use crate::cmd::chart::{self, Labels, Series};
-use crate::cmd::csv_file;
 use crate::common::Context;
-use crate::history_source::{self, local, Source};
+use crate::history_points;
+use crate::history_source::{self, local};
 
 pub(crate) fn run(args: &PlotArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let selection = args.history.selection(context.offset);
     let mut points = Points::default();
-    let name = match history_source::open(args.file.as_deref(), context)? {
-        Source::Csv(path) => {
-            csv_file::read_rows(&path, text, |row| {
-                if selection.contains(&row.board, row.timestamp.assume_offset(context.offset)) {
-                    let value = |n: Option<Number>| n.map(|n| n.value());
-                    points.add(
-                        &row.board,
-                        row.timestamp,
-                        value(row.temperature),
-                        value(row.humidity),
-                    );
-                }
-            })?;
-            path.file_name().map_or_else(
-                || path.display().to_string(),
-                |f| f.to_string_lossy().into_owned(),
-            )
-        }
-        Source::Database(mut history) => {
-            history.readings(&selection, &mut |reading| {
-                let at = local(reading.received_at, context.offset);
-                let (t, h) = (reading.temperature.value(), reading.humidity.value());
-                points.add(&reading.board, at, Some(t), Some(h));
-                true
-            })?;
-            // Where a retention pass deleted the readings, their hours' means stand in: each
-            // board's chart starts with its rollups of the hours that end by its first
-            // reading still kept (the hour where `--from` falls included).
-            let first_kept: BTreeMap<String, Option<i64>> = points
-                .boards
-                .iter()
-                .map(|(board, series)| {
-                    let first = series.temperature.iter().map(|p| p.0).min();
-                    (board.clone(), first)
-                })
-                .collect();
-            let mut hourly = selection.clone();
-            hourly.from = selection.from.map(|from| from - Duration::HOUR);
-            let mut hours = Vec::new();
-            history.hours(&hourly, &mut |board, hour| {
-                let end = local(hour.start + Duration::HOUR, context.offset);
-                let before = first_kept
-                    .get(board)
-                    .copied()
-                    .flatten()
-                    .is_none_or(|first| end.assume_utc().unix_timestamp() <= first);
-                if before {
-                    let middle = local(hour.start + Duration::minutes(30), context.offset);
-                    hours.push((board.to_owned(), middle, hour));
-                }
-                true
-            })?;
-            for (board, at, hour) in hours {
-                points.add(
-                    &board,
-                    at,
-                    Some(hour.temperature[1]),
-                    Some(hour.humidity[1]),
-                );
-            }
-            history.name().to_owned()
-        }
-    };
+    let source = history_source::open(args.file.as_deref(), context)?;
+    let name = history_points::for_each(source, &selection, context.offset, text, &mut |p| {
+        let at = local(p.at, context.offset);
+        points.add(p.board, at, p.temperature, p.humidity);
+    })?;
     for missing in selection
         .boards
         .iter()
