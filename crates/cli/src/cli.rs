@@ -115,6 +115,9 @@ pub(crate) enum Command {
     Record(RecordArgs),
     /// A live table: one row per board with its last reading, statistics and state
     Watch(WatchArgs),
+    /// A web page of the boards: live cards, charts from the store, LED control (--record
+    /// stores every reading too)
+    Serve(ServeArgs),
     /// The next chapter's analysis of the recorded readings (CSV or database), per board
     Summary(SummaryArgs),
     /// Temperature and humidity over time per board, as an SVG chart
@@ -167,6 +170,24 @@ pub(crate) struct RecordArgs {
     /// With a database store: roll readings up and delete raw ones older than DAYS, at start
     /// and every hour (see `hexaboard retain`)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub(crate) keep_days: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Where the page listens; beyond loopback it needs --token to take commands
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    pub(crate) listen: String,
+    /// A token every visitor needs (open /?token=TOKEN once); better given as HEXABOARD_TOKEN,
+    /// which other users cannot see in the process list
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+    /// Store every reading as `record` does (persistent session, QoS 1), in the same process
+    #[arg(long)]
+    pub(crate) record: bool,
+    /// With --record and a database store: roll readings up and delete raw ones older than
+    /// DAYS, at start and every hour (see `hexaboard retain`)
+    #[arg(long, value_name = "DAYS", requires = "record", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub(crate) keep_days: Option<u32>,
 }
 
@@ -322,4 +343,7 @@ pub(crate) struct DemoArgs {
     /// Virtual boards, comma-separated
     #[arg(long, default_value = "A,B", value_name = "A,B")]
     pub(crate) boards: String,
+    /// Where the page listens (another free port when this one is taken)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    pub(crate) listen: String,
 }

@@ -23,6 +23,8 @@ pub(crate) struct Point<'a> {
     pub(crate) temperature: Option<f64>,
     /// %, when known.
     pub(crate) humidity: Option<f64>,
+    /// Whether it is an hour's mean standing in for deleted readings.
+    pub(crate) hourly: bool,
 }
 
 /// Hands `each` every reading of `source` that `selection` selects (a CSV's bad lines told on
@@ -52,6 +54,7 @@ pub(crate) fn for_each(
                         at,
                         temperature: value(row.temperature),
                         humidity: value(row.humidity),
+                        hourly: false,
                     });
                 }
             })?;
@@ -73,6 +76,7 @@ pub(crate) fn for_each(
                     at,
                     temperature: Some(reading.temperature.value()),
                     humidity: Some(reading.humidity.value()),
+                    hourly: false,
                 });
                 true
             })?;
@@ -86,6 +90,7 @@ pub(crate) fn for_each(
                         at: hour.start + Duration::minutes(30),
                         temperature: Some(hour.temperature[1]),
                         humidity: Some(hour.humidity[1]),
+                        hourly: true,
                     });
                 }
                 true

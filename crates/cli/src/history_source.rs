@@ -35,6 +35,16 @@ pub(crate) fn open(file: Option<&Path>, context: &Context) -> anyhow::Result<Sou
             other => other.clone(),
         },
     };
+    at(location)
+}
+
+/// The source at `location`.
+///
+/// # Errors
+///
+/// The database cannot be opened (no such file, not hexaboard's, a newer schema, the server
+/// refuses).
+pub(crate) fn at(location: StoreLocation) -> anyhow::Result<Source> {
     Ok(match location {
         StoreLocation::Csv(path) => Source::Csv(path),
         StoreLocation::Sqlite(path) => Source::Database(Box::new(SqliteHistory::open(path)?)),

@@ -13,6 +13,7 @@ mod history_points;
 mod history_source;
 mod live;
 mod live_table;
+mod page;
 mod progress;
 mod recording;
 mod table;

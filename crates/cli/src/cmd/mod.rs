@@ -11,6 +11,7 @@ mod react;
 mod record;
 mod retain;
 mod send;
+mod serve;
 mod simulate;
 mod summary;
 mod watch;
@@ -28,6 +29,7 @@ pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
     match command {
         Command::Record(args) => record::run(&args, context),
         Command::Watch(args) => watch::run(&args, context),
+        Command::Serve(args) => serve::run(&args, context),
         Command::Summary(args) => summary::run(&args, context),
         Command::Plot(args) => plot::run(&args, context),
         Command::Import(args) => import::run(&args, context),

@@ -92,7 +92,7 @@ pub(crate) fn run(args: &RecordArgs, context: &Context) -> anyhow::Result<()> {
 /// The store's error: a file or database that cannot be opened, a schema newer than this
 /// build's, a login refused. [`UsageError`] for a rejects file given with a database, which
 /// keeps rejects in its own table.
-fn open_store(
+pub(crate) fn open_store(
     location: &StoreLocation,
     options: &RecorderOptions,
     text: Text,
@@ -139,7 +139,7 @@ fn open_store(
 
 /// What names the recorder's persistent session along with this machine: the file's path,
 /// or the database's URL without its password.
-fn session_key(location: &StoreLocation) -> PathBuf {
+pub(crate) fn session_key(location: &StoreLocation) -> PathBuf {
     match location.path() {
         Some(path) => path.to_owned(),
         None => PathBuf::from(location.to_string()),
@@ -148,7 +148,7 @@ fn session_key(location: &StoreLocation) -> PathBuf {
 
 /// The recording settings, with a stable client id derived from this machine and the store
 /// (`key`, see [`session_key`]) when `MQTT_CLIENT_ID` is not set (said once on stderr).
-fn recording_settings(
+pub(crate) fn recording_settings(
     context: &Context,
     key: &Path,
     text: Text,

@@ -121,6 +121,16 @@ catalogue! {
             ko: "🧪 데모: 내장 브로커 127.0.0.1:{port} 사용 (.env의 MQTT_BROKER 등 접속 설정은 쓰지 않음)",
             en: "🧪 Demo: using its own broker on 127.0.0.1:{port} (the connection settings of .env, such as MQTT_BROKER, are not used)";
 
+        /// `🌐 웹 페이지: {url}`: where `serve` and `demo` show the page.
+        pub fn page_at(url: &'a str) { url = EscStr(url) }
+            ko: "🌐 웹 페이지: {url}",
+            en: "🌐 Web page: {url}";
+
+        /// The warning of a page served beyond loopback without a token.
+        pub fn page_read_only(address: &'a str) { address = EscStr(address) }
+            ko: "⚠️⚠️ {address}에서 토큰 없이 페이지를 엽니다: 같은 네트워크의 누구나 볼 수 있어 읽기 전용으로 엽니다 (LED 명령 불가). 명령을 허용하려면 --token 또는 HEXABOARD_TOKEN을 정하세요",
+            en: "⚠️⚠️ serving the page on {address} without a token: anyone on the network can see it, so it is read-only (no LED commands). Set --token or HEXABOARD_TOKEN to allow commands";
+
         /// `응답 없음`: the live table's state of a board silent for longer than usual.
         pub fn stale() {}
             ko: "응답 없음",

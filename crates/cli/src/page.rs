@@ -1,0 +1,196 @@
+//! What `serve` and `demo` share to show the page (`hexaboard-web`): the address it listens
+//! on and who may send commands, the store read back for its charts, the session that sends
+//! its LED commands, and every message fed to its live cards from the message callback.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::RwLock;
+
+use anyhow::Context as _;
+use hexaboard_core::control::LedCommand;
+use hexaboard_core::pipeline::{Outcome, ReadingOutcome};
+use hexaboard_core::text::Text;
+use hexaboard_core::topic::TopicFilter;
+use hexaboard_mqtt::session::{PublishError, Session, SessionEvent};
+use hexaboard_mqtt::settings::{Qos, StoreLocation};
+use hexaboard_store::history::Selection;
+use hexaboard_web::{Archive, ArchiveError, CommandError, Commands, Live, Point};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::failure::UsageError;
+use crate::history_points;
+use crate::history_source;
+
+/// The LED control topics of every board, which the page watches to show each board's last
+/// command (from the page, `send`, `react` or anything else).
+pub(crate) const CONTROL_TOPICS: &str = "hexaboard/+/control/led";
+
+/// [`CONTROL_TOPICS`] as a filter.
+pub(crate) fn control_filter() -> TopicFilter {
+    TopicFilter::new(CONTROL_TOPICS).expect("a valid filter")
+}
+
+/// Listens on `listen` (`HOST:PORT`).
+///
+/// # Errors
+///
+/// [`UsageError`] for an address that is not `HOST:PORT`; the address is taken or cannot be
+/// listened on.
+pub(crate) fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+    let address: SocketAddr = listen.parse().map_err(|_| {
+        UsageError(format!(
+            "--listen {listen}: expected IP:PORT, for example 127.0.0.1:8080 (or 0.0.0.0:8080 \
+             for every network, with --token)"
+        ))
+    })?;
+    TcpListener::bind(address).with_context(|| {
+        format!("cannot listen on {address}: is another program (another serve?) using it?")
+    })
+}
+
+/// The page's address as a browser opens it.
+pub(crate) fn url(address: SocketAddr) -> String {
+    if address.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", address.port())
+    } else {
+        format!("http://{address}/")
+    }
+}
+
+/// Whether the page on `address` is read-only: beyond loopback without a token, said loudly
+/// on stderr.
+pub(crate) fn read_only(address: SocketAddr, token: Option<&str>, text: Text) -> bool {
+    let exposed = !address.ip().is_loopback() && token.is_none();
+    if exposed {
+        eprintln!("{}", text.page_read_only(&address.to_string()));
+    }
+    exposed
+}
+
+/// Feeds a reading the pipeline accepted to the page.
+pub(crate) fn on_reading(live: &Live, outcome: &ReadingOutcome<'_>, at: OffsetDateTime) {
+    let reading = &outcome.reading;
+    live.reading(
+        reading.board(),
+        reading.temperature(),
+        reading.humidity(),
+        reading.light(),
+        at,
+    );
+}
+
+/// Feeds a message that is neither a reading nor a status: an LED command on a control topic
+/// is shown on its board's card; anything else is ignored.
+pub(crate) fn on_other(live: &Live, topic: &str, payload: &[u8], at: OffsetDateTime) {
+    let board = topic
+        .strip_prefix("hexaboard/")
+        .and_then(|rest| rest.strip_suffix("/control/led"))
+        .filter(|board| !board.contains('/'));
+    if let (Some(board), Ok(command)) = (board, LedCommand::parse(payload)) {
+        live.led(board, command, at);
+    }
+}
+
+/// Feeds what the pipeline made of a message to the page; `true` for a message on a sensor
+/// topic that is not a reading.
+pub(crate) fn on_outcome(live: &Live, outcome: &Outcome<'_>, topic: &str, payload: &[u8]) -> bool {
+    let at = OffsetDateTime::now_utc();
+    match outcome {
+        Outcome::Reading(reading) => on_reading(live, reading, at),
+        Outcome::Status { board, status } => live.status(board, *status, at),
+        Outcome::Rejected(_) => return true,
+        Outcome::Other => on_other(live, topic, payload, at),
+    }
+    false
+}
+
+/// Shows the broker connection on the page, then hands the event on.
+pub(crate) fn connection_events(
+    live: Live,
+    then: impl Fn(SessionEvent) + Send + Sync + 'static,
+) -> impl Fn(SessionEvent) + Send + Sync + 'static {
+    move |event| {
+        match &event {
+            SessionEvent::Connected { .. } | SessionEvent::Reconnected => live.connected(true),
+            SessionEvent::ConnectionLost { .. } | SessionEvent::BrokerDisconnected { .. } => {
+                live.connected(false);
+            }
+            _ => {}
+        }
+        then(event);
+    }
+}
+
+/// The store, read back for the page's charts: opened for each chart, so a file made after
+/// the start (or moved in) is read.
+pub(crate) struct StoreArchive {
+    pub(crate) location: StoreLocation,
+    pub(crate) offset: UtcOffset,
+    pub(crate) text: Text,
+}
+
+impl Archive for StoreArchive {
+    fn points(
+        &self,
+        board: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        each: &mut dyn FnMut(Point),
+    ) -> Result<(), ArchiveError> {
+        if self.location.path().is_some_and(|path| !path.exists()) {
+            return Ok(()); // nothing recorded yet
+        }
+        let source = history_source::at(self.location.clone()).map_err(into_boxed)?;
+        let selection = Selection::all().from(from).to(to).board(board);
+        history_points::for_each(source, &selection, self.offset, self.text, &mut |p| {
+            each(Point {
+                at: p.at,
+                temperature: p.temperature,
+                humidity: p.humidity,
+                reading: !p.hourly,
+            });
+        })
+        .map_err(into_boxed)?;
+        Ok(())
+    }
+}
+
+fn into_boxed(error: anyhow::Error) -> ArchiveError {
+    format!("{error:#}").into()
+}
+
+/// The session that sends the page's LED commands, once connected.
+#[derive(Default)]
+pub(crate) struct SessionCommands {
+    session: RwLock<Option<Session>>,
+}
+
+impl SessionCommands {
+    /// Sends through `session` from now on.
+    pub(crate) fn set(&self, session: Session) {
+        *self.session.write().unwrap_or_else(|e| e.into_inner()) = Some(session);
+    }
+
+    /// The session, given back to be stopped.
+    pub(crate) fn take(&self) -> Option<Session> {
+        self.session
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+}
+
+impl Commands for SessionCommands {
+    fn send_led(&self, board: &str, command: &LedCommand) -> Result<(), CommandError> {
+        let guard = self.session.read().unwrap_or_else(|e| e.into_inner());
+        let Some(session) = guard.as_ref().filter(|s| s.is_connected()) else {
+            return Err(CommandError::NotConnected);
+        };
+        let topic = LedCommand::topic(board);
+        session
+            .publish(&topic, command.to_json(), Qos::AtLeastOnce, false)
+            .map_err(|e| match e {
+                e @ PublishError::Timeout { .. } => CommandError::Timeout(e.to_string()),
+                e => CommandError::Failed(format!("{:#}", anyhow::Error::new(e))),
+            })
+    }
+}
