@@ -115,8 +115,7 @@ pub(crate) enum Command {
     Record(RecordArgs),
     /// A live table: one row per board with its last reading, statistics and state
     Watch(WatchArgs),
-    /// A web page of the boards: live cards, charts from the store, LED control (--record
-    /// stores every reading too)
+    /// A web page of the boards: live cards, charts, LED control (--record stores too)
     Serve(ServeArgs),
     /// The next chapter's analysis of the recorded readings (CSV or database), per board
     Summary(SummaryArgs),
@@ -136,7 +135,7 @@ pub(crate) enum Command {
     Simulate(SimulateArgs),
     /// Judge one board's room and set another board's LED when the judgement changes
     React(ReactArgs),
-    /// Zero set-up: an embedded broker, two virtual boards, recording and a live view
+    /// Zero set-up: an embedded broker, two virtual boards, recording, a live view and the page
     Demo(DemoArgs),
 }
 

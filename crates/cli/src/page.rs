@@ -12,8 +12,9 @@ use hexaboard_core::text::Text;
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::{PublishError, Session, SessionEvent};
 use hexaboard_mqtt::settings::{Qos, StoreLocation};
+use hexaboard_recorder::Recorder;
 use hexaboard_store::history::Selection;
-use hexaboard_web::{Archive, ArchiveError, CommandError, Commands, Live, Point};
+use hexaboard_web::{Archive, ArchiveError, CommandError, Commands, Counts, Live, Point};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::failure::UsageError;
@@ -118,6 +119,23 @@ pub(crate) fn connection_events(
         }
         then(event);
     }
+}
+
+/// The receiver's message counts, for `/metrics`.
+pub(crate) type CountsFn = Box<dyn Fn() -> Counts + Send + Sync>;
+
+/// A recorder's counts.
+pub(crate) fn recorder_counts(recorder: &Recorder) -> CountsFn {
+    let counters = recorder.counters();
+    Box::new(move || {
+        let now = counters.snapshot();
+        Counts {
+            received: now.received,
+            stored: now.stored,
+            rejected: now.rejected,
+            duplicates: now.duplicates,
+        }
+    })
 }
 
 /// The store, read back for the page's charts: opened for each chart, so a file made after

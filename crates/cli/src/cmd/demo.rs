@@ -1,6 +1,6 @@
 //! `hexaboard demo`: everything at once with no set-up. An embedded broker on a free loopback
 //! port, virtual boards publishing to it, a recorder storing every reading in the CSV of the
-//! working directory, and the live table of `watch`. Ctrl+C or `--duration` stops it all.
+//! working directory, the live table of `watch`, and the page of `serve` (its address printed). Ctrl+C or `--duration` stops it all.
 
 #[cfg(feature = "demo")]
 pub(crate) use enabled::run;
@@ -27,8 +27,11 @@ mod enabled {
     use hexaboard_core::sim::VirtualBoard;
     use hexaboard_core::text::{Escaped, Report};
     use hexaboard_mqtt::session::{Session, StopSignal};
-    use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
+    use std::path::Path;
+
+    use hexaboard_mqtt::settings::{ConnectionSettings, Qos, StoreLocation};
     use hexaboard_recorder::{Record, Recorder, RecorderOptions};
+    use hexaboard_web::{router, Config, Live, Server, Services};
 
     use crate::boards::{board_ids, interval, publish_readings, Schedule};
     use crate::cli::DemoArgs;
@@ -37,6 +40,7 @@ mod enabled {
     use crate::failure::{Failure, UsageError};
     use crate::live;
     use crate::live_table::LiveTable;
+    use crate::page::{self, SessionCommands, StoreArchive};
     use crate::recording;
 
     /// Time given to the last readings to arrive after the boards stop.
@@ -72,25 +76,49 @@ mod enabled {
         if files.csv().created() {
             eprintln!("{}", text.csv_created(&csv_file));
         }
+        let pipeline = options.pipeline.clone();
         let recorder = Recorder::new(Box::new(files), options.pipeline)?;
+        let live = Live::new(
+            pipeline.max_boards,
+            pipeline.board,
+            pipeline.thresholds,
+            format!("127.0.0.1:{port}"),
+        );
         let table = Arc::new(Mutex::new(LiveTable::default()));
         let observed = Arc::clone(&table);
-        recorder.on_record(move |record, _| {
+        let shown = live.clone();
+        recorder.on_record(move |record, at| {
             let now = Instant::now();
             let mut table = observed.lock().unwrap_or_else(PoisonError::into_inner);
             match record {
-                Record::Stored(outcome) | Record::Duplicate(outcome) => {
+                Record::Stored(outcome) => {
                     table.on_reading(outcome, now);
+                    page::on_reading(&shown, outcome, at);
                 }
-                Record::Status { board, status } => table.on_status(board, *status),
+                Record::Duplicate(outcome) => table.on_reading(outcome, now),
+                Record::Status { board, status } => {
+                    table.on_status(board, *status);
+                    shown.status(board, *status, at);
+                }
                 Record::Rejected { .. } => table.on_rejected(),
                 Record::Note(note) => eprintln!("⚠️ {}", Escaped(note)),
                 Record::Other { .. } => {}
             }
         });
+        let commands = Arc::new(SessionCommands::default());
+        let server = start_page(
+            &args.listen,
+            live.clone(),
+            Arc::clone(&commands),
+            page::recorder_counts(&recorder),
+            &csv_file,
+            context,
+        )?;
         let Some(session) = recording::connect(&recorder, &recording, false, text, &stop)? else {
             return Ok(());
         };
+        live.connected(true);
+        commands.set(session);
 
         let boards_stop = StopSignal::new();
         let boards = {
@@ -150,6 +178,45 @@ mod enabled {
             eprintln!("{}", text.error(&Report(&error)));
         }
         std::thread::sleep(DRAIN);
-        recording::finish(&recorder, Some(session), &csv_file.display(), text)
+        let _ = server.stop();
+        recording::finish(&recorder, commands.take(), &csv_file.display(), text)
+    }
+
+    /// The page on `listen`, or on another free loopback port when that one is taken (a
+    /// second demo, or a `serve` already running), its address said on stdout.
+    fn start_page(
+        listen: &str,
+        live: Live,
+        commands: Arc<SessionCommands>,
+        counts: page::CountsFn,
+        csv_file: &Path,
+        context: &Context,
+    ) -> anyhow::Result<Server> {
+        let text = context.text();
+        let listener = match page::bind(listen) {
+            Ok(listener) => listener,
+            Err(error) if error.downcast_ref::<UsageError>().is_some() => return Err(error),
+            Err(_) => page::bind("127.0.0.1:0")?,
+        };
+        let address = listener.local_addr()?;
+        let config = Config {
+            read_only: page::read_only(address, None, text),
+            lang: text.lang(),
+            recording: Some(csv_file.display().to_string()),
+            ..Config::default()
+        };
+        let services = Services {
+            live,
+            archive: Arc::new(StoreArchive {
+                location: StoreLocation::Csv(csv_file.to_owned()),
+                offset: context.offset,
+                text,
+            }),
+            commands,
+            counts,
+        };
+        let server = Server::start(listener, router(config, services))?;
+        println!("{}", text.page_at(&page::url(address)));
+        Ok(server)
     }
 }

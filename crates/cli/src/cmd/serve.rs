@@ -66,19 +66,8 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         .transpose()?;
     let received = Arc::new(AtomicU64::new(0));
     let rejected = Arc::new(AtomicU64::new(0));
-    let counts: Box<dyn Fn() -> Counts + Send + Sync> = match &recorder {
-        Some(recorder) => {
-            let counters = recorder.counters();
-            Box::new(move || {
-                let now = counters.snapshot();
-                Counts {
-                    received: now.received,
-                    stored: now.stored,
-                    rejected: now.rejected,
-                    duplicates: now.duplicates,
-                }
-            })
-        }
+    let counts: page::CountsFn = match &recorder {
+        Some(recorder) => page::recorder_counts(recorder),
         None => {
             let (received, rejected) = (Arc::clone(&received), Arc::clone(&rejected));
             Box::new(move || Counts {
