@@ -532,7 +532,9 @@
       app.clockOffset = boards.now - Date.now() / 1000;
       for (const board of boards.boards) upsertBoard(board);
       app.ready = true;
-      const first = [...app.boards.keys()].sort()[0];
+      // The first board with readings, for a chart to show at once.
+      const ids = [...app.boards.keys()].sort();
+      const first = ids.find((id) => app.boards.get(id).last_reading_at != null) ?? ids[0];
       if (first !== undefined) select(first);
       $('#no-boards').hidden = app.boards.size > 0;
       showMessage('');
