@@ -6,6 +6,7 @@
 //! | item | what it gives a test |
 //! | --- | --- |
 //! | [`Mosquitto`] | a mosquitto child process on free loopback ports, with its own config and temp dir, stopped on drop |
+//! | [`Chromedriver`] | a chromedriver child process on a free loopback port and the capabilities of a headless Chromium with a fresh profile, stopped with its browsers on drop |
 //! | [`Postgres`] | a PostgreSQL server in its own temp dir on a free loopback port, with a database and a role with a password, stopped on drop |
 //! | [`Resender`] | a scripted MQTT 3.1.1 broker that replays a QoS 1 message with DUP set after newer ones, and resends on reconnect ([`ResendScript`], [`ResendEvent`]) |
 //! | [`TestCerts`] | a CA, server, client, expired and wrong-CA certificates made at test time |
@@ -19,6 +20,7 @@
 //! `PATH`; when the tests run as root, the server runs as the `postgres` account.
 
 mod certs;
+mod chromedriver;
 mod logfile;
 mod mosquitto;
 mod net;
@@ -27,6 +29,7 @@ mod process;
 mod resender;
 
 pub use certs::TestCerts;
+pub use chromedriver::Chromedriver;
 pub use mosquitto::{Mosquitto, MosquittoBuilder};
 pub use net::{free_port, wait_for_port, Silent};
 pub use postgres::{Postgres, PostgresBuilder};
