@@ -157,7 +157,7 @@ impl Archive for StoreArchive {
         if self.location.path().is_some_and(|path| !path.exists()) {
             return Ok(()); // nothing recorded yet
         }
-        let source = history_source::at(self.location.clone()).map_err(into_boxed)?;
+        let source = history_source::at(self.location.clone()).map_err(|e| into_boxed(&e))?;
         let selection = Selection::all().from(from).to(to).board(board);
         history_points::for_each(source, &selection, self.offset, self.text, &mut |p| {
             each(Point {
@@ -167,12 +167,13 @@ impl Archive for StoreArchive {
                 reading: !p.hourly,
             });
         })
-        .map_err(into_boxed)?;
+        .map_err(|e| into_boxed(&e))?;
         Ok(())
     }
 }
 
-fn into_boxed(error: anyhow::Error) -> ArchiveError {
+/// The error with its causes, in one line.
+fn into_boxed(error: &anyhow::Error) -> ArchiveError {
     format!("{error:#}").into()
 }
 
