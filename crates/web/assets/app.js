@@ -26,6 +26,7 @@
     charts: {}, // series name -> { plot, box, data: [t[], v[]], started }
     load: 0, // which chart load is the latest
     ready: false, // the first boards are shown
+    answers: new Map(), // board id -> the answer to its last LED command: { result, key, values }
   };
 
   // ---- words ----
@@ -258,6 +259,7 @@
         ? '(' + board.led.color.join(',') + ') ' + board.led.brightness + '%'
         : t('led_is_off');
     }
+    renderAnswer(id);
     renderLiveness(id);
   }
 
@@ -289,13 +291,26 @@
     return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   }
 
+  /** Shows the answer to the board's last LED command beside its buttons. */
+  function answer(id, result, key, values) {
+    app.answers.set(id, { result, key, values });
+    renderAnswer(id);
+  }
+
+  function renderAnswer(id) {
+    const card = app.cards.get(id);
+    const last = app.answers.get(id);
+    if (!card || !last) return;
+    const output = $('.led-answer', card);
+    output.dataset.result = last.result;
+    output.textContent = t(last.key, last.values);
+  }
+
   async function sendLed(id, card, action) {
-    const answer = $('.led-answer', card);
     const command = action === 'led_on'
       ? { action, color: fromHex($('input[type=color]', card).value), brightness: Number($('input[type=range]', card).value) }
       : { action };
-    answer.dataset.result = 'sending';
-    answer.textContent = t('led_sending');
+    answer(id, 'sending', 'led_sending');
     for (const button of card.querySelectorAll('[data-action]')) button.disabled = true;
     try {
       const response = await fetch('/api/boards/' + encodeURIComponent(id) + '/led', {
@@ -306,17 +321,13 @@
       });
       const body = await response.json().catch(() => null);
       if (response.ok && body) {
-        answer.dataset.result = 'sent';
-        answer.textContent = t('led_sent', { topic: body.topic });
+        answer(id, 'sent', 'led_sent', { topic: body.topic });
       } else {
-        answer.dataset.result = 'error';
-        answer.textContent = t('led_failed', {
-          error: (body && body.error) || response.status + ' ' + response.statusText,
-        });
+        const error = (body && body.error) || response.status + ' ' + response.statusText;
+        answer(id, 'error', 'led_failed', { error });
       }
     } catch (error) {
-      answer.dataset.result = 'error';
-      answer.textContent = t('led_failed', { error: error.message });
+      answer(id, 'error', 'led_failed', { error: error.message });
     } finally {
       for (const button of card.querySelectorAll('[data-action]')) button.disabled = false;
     }
