@@ -70,6 +70,7 @@
     renderStatus();
     for (const id of app.cards.keys()) renderCard(id);
     renderChartInfo();
+    for (const chart of Object.values(app.charts)) chart.plot.redraw(false, true);
   }
 
   // ---- time ----
@@ -378,6 +379,23 @@
     return window.innerWidth < 600 ? 200 : 260;
   }
 
+  /** The time axis' labels in the page's language: hours and minutes, or days past two days. */
+  function timeTicks(plot, splits) {
+    const span = plot.scales.x.max - plot.scales.x.min;
+    const format = new Intl.DateTimeFormat(
+      app.lang === 'ko' ? 'ko-KR' : 'en-GB',
+      span <= 2 * 86400 ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: 'short', day: 'numeric' },
+    );
+    return splits.map((split) => format.format(new Date(split * 1000)));
+  }
+
+  /** A point's time under the cursor, in the page's language. */
+  function pointTime(seconds) {
+    return new Date(seconds * 1000).toLocaleString(app.lang === 'ko' ? 'ko-KR' : 'en-GB', {
+      month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    });
+  }
+
   function makeChart(series) {
     const box = $('#chart-' + series);
     const chart = { box, data: [[], []], started: null, plot: null };
@@ -387,15 +405,15 @@
     const options = {
       width: chartWidth(box),
       height: chartHeight(),
-      legend: { show: false },
+      legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       series: [
-        {},
-        { stroke, fill, width: 2, points: { show: false }, value: (_, v) => (v == null ? '—' : v + unit) },
+        { value: (_, v) => (v == null ? '—' : pointTime(v)) },
+        { label: '', stroke, fill, width: 2, points: { show: false }, value: (_, v) => (v == null ? '—' : v + unit) },
       ],
       axes: [
-        { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' } },
+        { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' }, values: timeTicks },
         { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' }, values: (_, ticks) => ticks.map((v) => v + unit), size: 60 },
       ],
       hooks: {
