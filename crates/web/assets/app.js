@@ -525,6 +525,9 @@
     events.addEventListener('error', () => {
       app.streamLost = true;
       renderStatus();
+      // The browser retries by itself unless the answer was not an event stream (a 401 once a
+      // token is needed, a server stopped mid-answer): then a new stream, a little later.
+      if (events.readyState === EventSource.CLOSED) setTimeout(openEvents, 5000);
     });
   }
 
