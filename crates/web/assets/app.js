@@ -25,16 +25,19 @@
     range: '24h',
     charts: {}, // series name -> { plot, box, data: [t[], v[]], started }
     load: 0, // which chart load is the latest
+    shown: 0, // which chart load the charts show
     ready: false, // the first boards are shown
     answers: new Map(), // board id -> the answer to its last LED command: { result, key, values }
+    chartReadings: null, // the raw readings in the charts' range, as the server counted them
   };
 
   // ---- words ----
 
   /** The word `key` in the page's language, its `{placeholders}` filled from `values`. */
   function t(key, values) {
-    const words = app.words && (app.words[app.lang] || app.words.ko);
-    let word = words && typeof words[key] === 'string' ? words[key] : key;
+    if (!app.words) return ''; // not loaded yet
+    const words = app.words[app.lang] || app.words.ko;
+    let word = typeof words[key] === 'string' ? words[key] : key;
     if (values) {
       for (const [name, value] of Object.entries(values)) {
         word = word.split('{' + name + '}').join(String(value));
@@ -452,6 +455,7 @@
         '/api/boards/' + encodeURIComponent(id) + '/readings?range=' + range + '&points=' + points,
       );
       if (load !== app.load) return;
+      app.shown = load;
       app.chartReadings = body.readings;
       for (const series of SERIES) {
         const got = body[series] || { t: [], v: [] };
@@ -471,8 +475,10 @@
 
   /** A live reading of the selected board: one more point, and the oldest out of range dropped. */
   function appendReading(id, reading) {
-    if (id !== app.selected || !reading || !app.charts.temperature) return;
+    // While another board or range loads, the charts still show the one before.
+    if (id !== app.selected || !reading || app.shown !== app.load) return;
     const from = serverNow() - RANGES[app.range];
+    let appended = false;
     for (const series of SERIES) {
       const value = reading[series];
       if (typeof value !== 'number') continue;
@@ -480,6 +486,7 @@
       if (ts.length && reading.t <= ts[ts.length - 1]) continue;
       ts.push(reading.t);
       vs.push(value);
+      appended = true;
       let old = 0;
       while (old < ts.length && ts[old] < from) old++;
       if (old) {
@@ -488,7 +495,7 @@
       }
       setChartData(series, [ts, vs]);
     }
-    if (app.chartReadings != null) {
+    if (appended && app.chartReadings != null) {
       app.chartReadings += 1;
       renderChartInfo();
     }
@@ -571,7 +578,7 @@
       $('#no-boards').hidden = app.boards.size > 0;
       showMessage('');
     } catch (error) {
-      showMessage(t('load_failed', { error: error.message }));
+      showMessage(app.words ? t('load_failed', { error: error.message }) : error.message);
     }
     openEvents();
   }
