@@ -18,7 +18,7 @@ use crate::series::Archive;
 use crate::{access, api, events, metrics};
 
 /// How the page is served.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Needed by every request but the assets' when set.
     pub token: Option<String>,
@@ -28,6 +28,17 @@ pub struct Config {
     pub lang: Lang,
     /// The store `serve --record` writes to, as messages name it; `None` when not recording.
     pub recording: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &self.token.as_ref().map(|_| "(hidden)"))
+            .field("read_only", &self.read_only)
+            .field("lang", &self.lang)
+            .field("recording", &self.recording)
+            .finish()
+    }
 }
 
 /// What the server works with.

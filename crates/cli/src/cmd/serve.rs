@@ -28,10 +28,9 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
     if args.keep_days.is_some() {
         retain::refuse_csv(&location)?;
     }
-    let token = args
-        .token
-        .clone()
-        .or_else(|| std::env::var("HEXABOARD_TOKEN").ok())
+    let token = app
+        .page_token()
+        .map(|t| t.expose().to_owned())
         .filter(|t| !t.is_empty());
     let settings = if args.record {
         record::recording_settings(context, &record::session_key(&location), text)?
