@@ -301,3 +301,75 @@ fn a_bad_or_taken_address_is_said_before_anything_starts() {
         "{stderr}"
     );
 }
+
+/// The chapter's CSV of board A over the `days` before now, one reading per 30 s, with one
+/// spike of 39 °C; times in UTC (the processes run with `TZ=UTC`).
+fn week_csv(path: &Path, days: i64) -> usize {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let mut csv = String::from("Timestamp,Board,Temperature,Humidity,Light\r\n");
+    let count = (days * 86_400 / 30) as usize;
+    for i in 0..count {
+        let at = now - time::Duration::seconds(30 * (count - i) as i64);
+        let t = if i == count / 3 { 39 } else { 20 + (i % 4) };
+        csv.push_str(&format!("{},A,{t},50,\r\n", at.format(&format).unwrap()));
+    }
+    std::fs::write(path, csv).unwrap();
+    count
+}
+
+#[test]
+fn a_week_is_charted_from_the_readings_then_from_the_minute_rollups_alike() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let readings = week_csv(&dir.path().join("week.csv"), 8);
+    let run = |args: &[&str]| {
+        let output = hexaboard(dir.path(), args)
+            .env("STORE", "readings.db")
+            .env("TZ", "UTC")
+            .env("HEXABOARD_LANG", "en")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    };
+    run(&["import", "week.csv"]);
+    let chart = || {
+        let env = [("STORE", "readings.db"), ("TZ", "UTC")];
+        let (mut serve, url) = serve(dir.path(), broker.port(), &[], &env);
+        let chart = json(&format!("{url}api/boards/A/readings?range=7d&points=2000"));
+        serve.terminate();
+        assert!(serve.wait().success());
+        chart
+    };
+    let raw = chart();
+    let in_week = readings * 7 / 8;
+    let counted = raw["readings"].as_u64().unwrap() as usize;
+    assert!(counted.abs_diff(in_week) <= 2, "{counted} of {in_week}");
+    // A retention pass makes the per-minute rollups, from which a week is then charted.
+    run(&["retain"]);
+    let rolled = chart();
+    for chart in [&raw, &rolled] {
+        let t = chart["temperature"]["t"].as_array().unwrap();
+        let v = chart["temperature"]["v"].as_array().unwrap();
+        assert!((1000..=2000).contains(&t.len()), "{}", t.len());
+        assert!(v.iter().any(|v| v == 39.0), "the spike stays");
+        assert!(t.windows(2).all(|w| w[0].as_f64() <= w[1].as_f64()));
+    }
+    let from_rollups = rolled["readings"].as_u64().unwrap() as usize;
+    assert!(
+        from_rollups.abs_diff(counted) <= 2,
+        "{from_rollups} vs {counted}"
+    );
+    // With the raw readings of all but the last day deleted, the week still draws in full
+    // detail: the minute rollups stand for them (hours' means alone would give 144 points).
+    run(&["retain", "--keep-days", "1"]);
+    let kept = chart();
+    let t = kept["temperature"]["t"].as_array().unwrap();
+    assert!((1000..=2000).contains(&t.len()), "{}", t.len());
+    assert!(t[0].as_f64().unwrap() - kept["from"].as_f64().unwrap() < 3600.0);
+    assert!(kept["temperature"]["v"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v == 39.0));
+}

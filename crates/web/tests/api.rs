@@ -38,7 +38,7 @@ impl Archive for Memory {
                     at: *at,
                     temperature: Some(*t),
                     humidity: Some(*h),
-                    reading: true,
+                    readings: 1,
                 });
             }
         }
