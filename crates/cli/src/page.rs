@@ -8,6 +8,7 @@ use std::sync::RwLock;
 use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::pipeline::{Outcome, ReadingOutcome};
+use hexaboard_core::rule::{RuleState, RULE_TOPICS};
 use hexaboard_core::text::Text;
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::{PublishError, Session, SessionEvent};
@@ -27,9 +28,10 @@ use crate::history_source::{self, Source};
 /// command (from the page, `send`, `react` or anything else).
 pub(crate) const CONTROL_TOPICS: &str = "hexaboard/+/control/led";
 
-/// [`CONTROL_TOPICS`] as a filter.
-pub(crate) fn control_filter() -> TopicFilter {
-    TopicFilter::new(CONTROL_TOPICS).expect("a valid filter")
+/// What the page subscribes to besides the readings and statuses: [`CONTROL_TOPICS`] and the
+/// `react` rules' states.
+pub(crate) fn page_filters() -> [TopicFilter; 2] {
+    [CONTROL_TOPICS, RULE_TOPICS].map(|f| TopicFilter::new(f).expect("a valid filter"))
 }
 
 /// Listens on `listen` (`HOST:PORT`).
@@ -82,8 +84,12 @@ pub(crate) fn on_reading(live: &Live, outcome: &ReadingOutcome<'_>, at: OffsetDa
 }
 
 /// Feeds a message that is neither a reading nor a status: an LED command on a control topic
-/// is shown on its board's card; anything else is ignored.
+/// is shown on its board's card, a `react` rule's state on the page; anything else is ignored.
 pub(crate) fn on_other(live: &Live, topic: &str, payload: &[u8], at: OffsetDateTime) {
+    if let Some(to) = RuleState::board_of(topic) {
+        live.rule(to, RuleState::parse(payload), at);
+        return;
+    }
     let board = topic
         .strip_prefix("hexaboard/")
         .and_then(|rest| rest.strip_suffix("/control/led"))

@@ -373,3 +373,48 @@ fn a_week_is_charted_from_the_readings_then_from_the_minute_rollups_alike() {
         .iter()
         .any(|v| v == 39.0));
 }
+
+#[test]
+fn a_react_rule_running_elsewhere_shows_its_judgement_and_led_until_it_stops() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_serve, url) = serve(dir.path(), broker.port(), &[], &[]);
+    let mut react = hexaboard(
+        dir.path(),
+        &["react", "--from", "A", "--to", "B", "--min-interval", "0"],
+    );
+    react
+        .args(broker_flags(broker.port()))
+        .env("HEXABOARD_LANG", "en");
+    let mut react = Running::start(react);
+    react.wait_for("the rule to start", |out, _| out.contains("A"));
+    let rules = |ready: &dyn Fn(&Value) -> bool| {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let status = json(&format!("{url}api/status"));
+            if ready(&status["rules"]) {
+                return status["rules"].clone();
+            }
+            assert!(Instant::now() < deadline, "{status}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    rules(&|r| r.as_array().is_some_and(|r| r.len() == 1));
+    let (board, _) = client(broker.port(), None);
+    let hot = READING.replace("25.5", "31");
+    board
+        .publish("hexaboard/A/sensor/data", hot, Qos::AtLeastOnce, false)
+        .unwrap();
+    let running = rules(&|r| r[0]["sent"] == serde_json::json!([0, 0, 255]));
+    assert_eq!(running[0]["from"], "A");
+    assert_eq!(running[0]["to"], "B");
+    assert_eq!(running[0]["judged"], "too_hot");
+    // The command itself shows on B's card, as any LED command does.
+    card(&url, "B", |c| {
+        c["led"]["color"] == serde_json::json!([0, 0, 255])
+    });
+    react.terminate();
+    assert!(react.wait().success(), "{}", react.stderr());
+    rules(&|r| r.as_array().is_some_and(Vec::is_empty));
+    board.stop();
+}

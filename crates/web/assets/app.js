@@ -120,7 +120,29 @@
     app.status = status;
     renderStatus();
     const readOnly = Boolean(status && status.read_only);
-    for (const card of app.cards.values()) $('.led-controls', card).hidden = readOnly;
+    for (const [id, card] of app.cards) {
+      $('.led-controls', card).hidden = readOnly;
+      renderRule(id);
+    }
+  }
+
+  /** The `react` rule driving this board's LED, if one runs: what it judged and sent. */
+  function renderRule(id) {
+    const card = app.cards.get(id);
+    if (!card) return;
+    const rules = (app.status && app.status.rules) || [];
+    const rule = rules.find((r) => r.to === id);
+    const line = setField(card, 'rule', '');
+    line.hidden = !rule;
+    if (!rule) return;
+    const colour = (rgb) => (rgb ? '(' + rgb.join(',') + ')' : '—');
+    let text = t('rule', {
+      from: rule.from,
+      judged: rule.judged ? t(rule.judged) : '—',
+      sent: colour(rule.sent),
+    });
+    if (rule.pending) text += ' ' + t('rule_waiting', { pending: colour(rule.pending) });
+    line.textContent = text;
   }
 
   function renderStatus() {
@@ -264,6 +286,7 @@
         : t('led_is_off');
     }
     renderAnswer(id);
+    renderRule(id);
     renderLiveness(id);
   }
 

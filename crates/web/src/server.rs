@@ -70,6 +70,7 @@ impl App {
             "lang": self.config.lang.code(),
             "read_only": self.config.read_only,
             "broker": self.live.broker(),
+            "rules": self.live.rules(),
             "recording": self.config.recording.as_ref().map(|store| json!({ "store": store })),
             "event_id": self.live.event_id(),
         })

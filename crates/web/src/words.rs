@@ -153,6 +153,16 @@ const PAGE_WORDS: &[(&str, &str, &str)] = &[
     ("led_off", "끄기", "Off"),
     ("led_sending", "보내는 중…", "sending…"),
     ("led_sent", "보냄 ✓ {topic}", "sent ✓ {topic}"),
+    (
+        "rule",
+        "🤖 react 규칙: 보드 {from} {judged} → LED {sent}",
+        "🤖 react rule: board {from} {judged} → LED {sent}",
+    ),
+    (
+        "rule_waiting",
+        "(대기 중: {pending})",
+        "(waiting: {pending})",
+    ),
     ("led_failed", "보내지 못함: {error}", "not sent: {error}"),
     ("charts", "차트", "Charts"),
     (

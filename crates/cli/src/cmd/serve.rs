@@ -104,7 +104,7 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         ))
         .stop_signal(&stop)
         .subscribe_all(&settings.subscriptions(), settings.qos())
-        .subscribe(page::control_filter(), Qos::AtMostOnce);
+        .subscribe_all(&page::page_filters(), Qos::AtMostOnce);
     let builder = match &recorder {
         Some(recorder) => builder
             .persistent(true)
