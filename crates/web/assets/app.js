@@ -405,12 +405,14 @@
     return window.innerWidth < 600 ? 200 : 260;
   }
 
-  /** The time axis' labels in the page's language: hours and minutes, or days past two days. */
+  /** The time axis' labels in the page's language: seconds too below ten minutes, hours and
+   * minutes up to two days, days past that. */
   function timeTicks(plot, splits) {
     const span = plot.scales.x.max - plot.scales.x.min;
+    const clock = { hour: '2-digit', minute: '2-digit', hour12: false };
     const format = new Intl.DateTimeFormat(
       app.lang === 'ko' ? 'ko-KR' : 'en-GB',
-      span <= 2 * 86400 ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: 'short', day: 'numeric' },
+      span < 600 ? { ...clock, second: '2-digit' } : span <= 2 * 86400 ? clock : { month: 'short', day: 'numeric' },
     );
     return splits.map((split) => format.format(new Date(split * 1000)));
   }
@@ -433,7 +435,17 @@
       height: chartHeight(),
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true },
+        // A steady room stays mid-chart rather than on a 0-based axis.
+        y: {
+          range: (_, min, max) => {
+            if (min == null || max == null) return [0, 1];
+            const pad = Math.max((max - min) * 0.1, 1);
+            return [Math.floor(min - pad), Math.ceil(max + pad)];
+          },
+        },
+      },
       series: [
         { value: (_, v) => (v == null ? '—' : pointTime(v)) },
         { label: '', stroke, fill, width: 2, points: { show: false }, value: (_, v) => (v == null ? '—' : v + unit) },
