@@ -77,7 +77,8 @@ impl App {
     }
 }
 
-/// Every route of `docs/web.md`, guarded by [`access`].
+/// Every route of `docs/web.md`, each request checked first (a token beyond loopback, commands
+/// only from the page's origin) and every answer with the security headers.
 pub fn router(config: Config, services: Services) -> Router {
     let app = App {
         config: Arc::new(config),
