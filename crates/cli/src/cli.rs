@@ -177,10 +177,6 @@ pub(crate) struct ServeArgs {
     /// Where the page listens; beyond loopback it needs --token to take commands
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
     pub(crate) listen: String,
-    /// A token every visitor needs (open /?token=TOKEN once); better given as HEXABOARD_TOKEN,
-    /// which other users cannot see in the process list
-    #[arg(long, value_name = "TOKEN")]
-    pub(crate) token: Option<String>,
     /// Store every reading as `record` does (persistent session, QoS 1), in the same process
     #[arg(long)]
     pub(crate) record: bool,

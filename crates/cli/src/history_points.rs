@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use hexaboard_core::number::Number;
 use hexaboard_core::text::Text;
 use hexaboard_store::history::Selection;
+use hexaboard_store::retention::Period;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use crate::cmd::csv_file;
@@ -23,8 +24,8 @@ pub(crate) struct Point<'a> {
     pub(crate) temperature: Option<f64>,
     /// %, when known.
     pub(crate) humidity: Option<f64>,
-    /// Whether it is an hour's mean standing in for deleted readings.
-    pub(crate) hourly: bool,
+    /// How many readings it stands for: 1, or an hour's count for its mean.
+    pub(crate) readings: u64,
 }
 
 /// Hands `each` every reading of `source` that `selection` selects (a CSV's bad lines told on
@@ -54,7 +55,7 @@ pub(crate) fn for_each(
                         at,
                         temperature: value(row.temperature),
                         humidity: value(row.humidity),
-                        hourly: false,
+                        readings: 1,
                     });
                 }
             })?;
@@ -76,13 +77,13 @@ pub(crate) fn for_each(
                     at,
                     temperature: Some(reading.temperature.value()),
                     humidity: Some(reading.humidity.value()),
-                    hourly: false,
+                    readings: 1,
                 });
                 true
             })?;
             let mut hourly = selection.clone();
             hourly.from = selection.from.map(|from| from - Duration::HOUR);
-            history.hours(&hourly, &mut |board, hour| {
+            history.rollups(Period::Hour, &hourly, &mut |board, hour| {
                 let end = hour.start + Duration::HOUR;
                 if first_kept.get(board).is_none_or(|first| end <= *first) {
                     each(Point {
@@ -90,7 +91,7 @@ pub(crate) fn for_each(
                         at: hour.start + Duration::minutes(30),
                         temperature: Some(hour.temperature[1]),
                         humidity: Some(hour.humidity[1]),
-                        hourly: true,
+                        readings: hour.count,
                     });
                 }
                 true

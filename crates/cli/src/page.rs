@@ -8,26 +8,30 @@ use std::sync::RwLock;
 use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::pipeline::{Outcome, ReadingOutcome};
+use hexaboard_core::rule::{RuleState, RULE_TOPICS};
 use hexaboard_core::text::Text;
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::{PublishError, Session, SessionEvent};
 use hexaboard_mqtt::settings::{Qos, StoreLocation};
 use hexaboard_recorder::Recorder;
-use hexaboard_store::history::Selection;
+use hexaboard_store::history::{History, Selection};
+use hexaboard_store::retention::Period;
+use hexaboard_store::StoreError;
 use hexaboard_web::{Archive, ArchiveError, CommandError, Commands, Counts, Live, Point};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::failure::UsageError;
 use crate::history_points;
-use crate::history_source;
+use crate::history_source::{self, Source};
 
 /// The LED control topics of every board, which the page watches to show each board's last
 /// command (from the page, `send`, `react` or anything else).
 pub(crate) const CONTROL_TOPICS: &str = "hexaboard/+/control/led";
 
-/// [`CONTROL_TOPICS`] as a filter.
-pub(crate) fn control_filter() -> TopicFilter {
-    TopicFilter::new(CONTROL_TOPICS).expect("a valid filter")
+/// What the page subscribes to besides the readings and statuses: [`CONTROL_TOPICS`] and the
+/// `react` rules' states.
+pub(crate) fn page_filters() -> [TopicFilter; 2] {
+    [CONTROL_TOPICS, RULE_TOPICS].map(|f| TopicFilter::new(f).expect("a valid filter"))
 }
 
 /// Listens on `listen` (`HOST:PORT`).
@@ -80,8 +84,12 @@ pub(crate) fn on_reading(live: &Live, outcome: &ReadingOutcome<'_>, at: OffsetDa
 }
 
 /// Feeds a message that is neither a reading nor a status: an LED command on a control topic
-/// is shown on its board's card; anything else is ignored.
+/// is shown on its board's card, a `react` rule's state on the page; anything else is ignored.
 pub(crate) fn on_other(live: &Live, topic: &str, payload: &[u8], at: OffsetDateTime) {
+    if let Some(to) = RuleState::board_of(topic) {
+        live.rule(to, RuleState::parse(payload), at);
+        return;
+    }
     let board = topic
         .strip_prefix("hexaboard/")
         .and_then(|rest| rest.strip_suffix("/control/led"))
@@ -157,22 +165,79 @@ impl Archive for StoreArchive {
         if self.location.path().is_some_and(|path| !path.exists()) {
             return Ok(()); // nothing recorded yet
         }
-        let source = history_source::at(self.location.clone()).map_err(into_boxed)?;
+        let source = history_source::at(self.location.clone()).map_err(|e| into_boxed(&e))?;
         let selection = Selection::all().from(from).to(to).board(board);
-        history_points::for_each(source, &selection, self.offset, self.text, &mut |p| {
-            each(Point {
-                at: p.at,
-                temperature: p.temperature,
-                humidity: p.humidity,
-                reading: !p.hourly,
-            });
-        })
-        .map_err(into_boxed)?;
-        Ok(())
+        match source {
+            Source::Database(history) if to - from > ROLLUPS_AFTER => {
+                minutes_then_readings(history, &selection, each).map_err(|e| e.into())
+            }
+            source => {
+                history_points::for_each(source, &selection, self.offset, self.text, &mut |p| {
+                    each(Point {
+                        at: p.at,
+                        temperature: p.temperature,
+                        humidity: p.humidity,
+                        readings: p.readings,
+                    });
+                })
+                .map_err(|e| into_boxed(&e))?;
+                Ok(())
+            }
+        }
     }
 }
 
-fn into_boxed(error: anyhow::Error) -> ArchiveError {
+/// Ranges longer than this are charted from the per-minute rollups where a retention pass made
+/// them: a week is 10,080 rollups a board instead of 120,960 readings.
+const ROLLUPS_AFTER: time::Duration = time::Duration::DAY;
+
+/// The selected board's per-minute rollups (each its lowest and highest), then the readings
+/// after them. The newest rollup may have been made while its minute was still going, so that
+/// minute's readings are read instead. Without rollups (no retention pass yet), the readings.
+fn minutes_then_readings(
+    mut history: Box<dyn History>,
+    selection: &Selection,
+    each: &mut dyn FnMut(Point),
+) -> Result<(), StoreError> {
+    let mut minutes = Vec::new();
+    history.rollups(Period::Minute, selection, &mut |_, minute| {
+        minutes.push(minute);
+        true
+    })?;
+    let newest = minutes.pop();
+    for minute in &minutes {
+        let [t_low, _, t_high] = minute.temperature;
+        let [h_low, _, h_high] = minute.humidity;
+        each(Point {
+            at: minute.start + time::Duration::seconds(20),
+            temperature: Some(t_low),
+            humidity: Some(h_low),
+            readings: minute.count,
+        });
+        each(Point {
+            at: minute.start + time::Duration::seconds(40),
+            temperature: Some(t_high),
+            humidity: Some(h_high),
+            readings: 0,
+        });
+    }
+    let mut rest = selection.clone();
+    if let Some(newest) = newest {
+        rest.from = Some(newest.start);
+    }
+    history.readings(&rest, &mut |reading| {
+        each(Point {
+            at: reading.received_at,
+            temperature: Some(reading.temperature.value()),
+            humidity: Some(reading.humidity.value()),
+            readings: 1,
+        });
+        true
+    })
+}
+
+/// The error with its causes, in one line.
+fn into_boxed(error: &anyhow::Error) -> ArchiveError {
     format!("{error:#}").into()
 }
 

@@ -30,7 +30,7 @@
 //! assert_eq!(transitions, [AlertTransition::Raised, AlertTransition::Cleared]);
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The bounds of the comfortable band; values on a bound are comfortable.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -58,7 +58,7 @@ impl Default for Thresholds {
 }
 
 /// How the temperature feels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TempComfort {
     /// Below [`Thresholds::too_cold_below`].

@@ -23,6 +23,7 @@
 //! | [`pipeline`] | the per-message work: route, parse, record, judge |
 //! | [`summary`] | the next chapter's per-board analysis of a recorded CSV |
 //! | [`control`] | LED commands sent back to a board |
+//! | [`rule`] | what the `react` rule is doing, published for the page |
 //! | [`sim`] | a virtual board publishing readings like the course firmware |
 
 pub mod board_time;
@@ -34,6 +35,7 @@ pub mod judge;
 pub mod number;
 pub mod pipeline;
 pub mod reading;
+pub mod rule;
 pub mod sim;
 pub mod stats;
 pub mod status;

@@ -24,7 +24,7 @@
 use hexaboard_core::number::Number;
 use time::OffsetDateTime;
 
-use crate::retention::Rollup;
+use crate::retention::{Period, Rollup};
 use crate::StoreError;
 
 /// Which readings: those received in `[from, to)` (either end open), of the boards named (all
@@ -131,15 +131,17 @@ pub trait History {
         newest: usize,
     ) -> Result<Vec<BoardHistory>, StoreError>;
 
-    /// Hands each selected board's hourly rollups (`readings_hour`: what a retention pass
-    /// keeps of readings it deletes) whose hour starts in the selection to `each`, by board
-    /// and time, until `each` returns `false`. None before the first pass.
+    /// Hands each selected board's rollups of `period` (`readings_minute`, `readings_hour`:
+    /// what a retention pass keeps of the readings, including those it deletes) whose period
+    /// starts in the selection to `each`, by board and time, until `each` returns `false`.
+    /// None before the first pass.
     ///
     /// # Errors
     ///
     /// [`StoreError::Database`] when the database cannot be read.
-    fn hours(
+    fn rollups(
         &mut self,
+        period: Period,
         selection: &Selection,
         each: &mut dyn FnMut(&str, Rollup) -> bool,
     ) -> Result<(), StoreError>;

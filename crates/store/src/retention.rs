@@ -32,6 +32,33 @@ impl KeepDays {
     }
 }
 
+/// The period of a rollup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// A minute (`readings_minute`).
+    Minute,
+    /// An hour (`readings_hour`).
+    Hour,
+}
+
+impl Period {
+    /// The table of its rollups.
+    pub fn table(self) -> &'static str {
+        match self {
+            Period::Minute => "readings_minute",
+            Period::Hour => "readings_hour",
+        }
+    }
+
+    /// How long it lasts.
+    pub fn duration(self) -> Duration {
+        match self {
+            Period::Minute => Duration::MINUTE,
+            Period::Hour => Duration::HOUR,
+        }
+    }
+}
+
 /// A rollup of one board over one minute or hour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rollup {

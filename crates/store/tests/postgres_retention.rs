@@ -6,7 +6,7 @@ mod postgres_common;
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_store::history::{History, Selection};
 use hexaboard_store::postgres::{self, PostgresHistory};
-use hexaboard_store::retention::KeepDays;
+use hexaboard_store::retention::{KeepDays, Period};
 use hexaboard_store::{MessageId, Store};
 use postgres_common::{client, count, server, store, url};
 use time::macros::datetime;
@@ -102,7 +102,7 @@ fn rollups_count_each_reading_once_and_keep_days_deletes_the_older_ones() {
     let mut history = PostgresHistory::connect(&url, pw).unwrap();
     let mut hours = Vec::new();
     history
-        .hours(&Selection::all(), &mut |board, hour| {
+        .rollups(Period::Hour, &Selection::all(), &mut |board, hour| {
             hours.push((board.to_owned(), hour.start, hour.count, hour.humidity));
             true
         })

@@ -5,7 +5,7 @@ mod sqlite_support;
 
 use hexaboard_core::reading::ReadingParser;
 use hexaboard_store::history::{History, Selection};
-use hexaboard_store::retention::KeepDays;
+use hexaboard_store::retention::{KeepDays, Period};
 use hexaboard_store::sqlite::{self, SqliteHistory};
 use hexaboard_store::{MessageId, Store};
 use rusqlite::{params, Connection};
@@ -189,10 +189,14 @@ fn keep_days_deletes_older_readings_and_their_hours_still_answer() {
     let mut history = SqliteHistory::open(&path).unwrap();
     let mut hours = Vec::new();
     history
-        .hours(&Selection::all().board("A"), &mut |board, hour| {
-            hours.push((board.to_owned(), hour.start, hour.count, hour.temperature));
-            true
-        })
+        .rollups(
+            Period::Hour,
+            &Selection::all().board("A"),
+            &mut |board, hour| {
+                hours.push((board.to_owned(), hour.start, hour.count, hour.temperature));
+                true
+            },
+        )
         .unwrap();
     assert_eq!(hours.len(), 240, "one reading an hour, each hour kept");
     assert_eq!(
@@ -208,7 +212,8 @@ fn keep_days_deletes_older_readings_and_their_hours_still_answer() {
     let mut day = 0;
     let from = now - Duration::days(9);
     history
-        .hours(
+        .rollups(
+            Period::Hour,
             &Selection::all().from(from).to(from + Duration::days(1)),
             &mut |_, _| {
                 day += 1;

@@ -25,15 +25,19 @@
     range: '24h',
     charts: {}, // series name -> { plot, box, data: [t[], v[]], started }
     load: 0, // which chart load is the latest
+    shown: 0, // which chart load the charts show
     ready: false, // the first boards are shown
+    answers: new Map(), // board id -> the answer to its last LED command: { result, key, values }
+    chartReadings: null, // the raw readings in the charts' range, as the server counted them
   };
 
   // ---- words ----
 
   /** The word `key` in the page's language, its `{placeholders}` filled from `values`. */
   function t(key, values) {
-    const words = app.words && (app.words[app.lang] || app.words.ko);
-    let word = words && typeof words[key] === 'string' ? words[key] : key;
+    if (!app.words) return ''; // not loaded yet
+    const words = app.words[app.lang] || app.words.ko;
+    let word = typeof words[key] === 'string' ? words[key] : key;
     if (values) {
       for (const [name, value] of Object.entries(values)) {
         word = word.split('{' + name + '}').join(String(value));
@@ -69,6 +73,7 @@
     renderStatus();
     for (const id of app.cards.keys()) renderCard(id);
     renderChartInfo();
+    for (const chart of Object.values(app.charts)) chart.plot.redraw(false, true);
   }
 
   // ---- time ----
@@ -115,7 +120,29 @@
     app.status = status;
     renderStatus();
     const readOnly = Boolean(status && status.read_only);
-    for (const card of app.cards.values()) $('.led-controls', card).hidden = readOnly;
+    for (const [id, card] of app.cards) {
+      $('.led-controls', card).hidden = readOnly;
+      renderRule(id);
+    }
+  }
+
+  /** The `react` rule driving this board's LED, if one runs: what it judged and sent. */
+  function renderRule(id) {
+    const card = app.cards.get(id);
+    if (!card) return;
+    const rules = (app.status && app.status.rules) || [];
+    const rule = rules.find((r) => r.to === id);
+    const line = setField(card, 'rule', '');
+    line.hidden = !rule;
+    if (!rule) return;
+    const colour = (rgb) => (rgb ? '(' + rgb.join(',') + ')' : '—');
+    let text = t('rule', {
+      from: rule.from,
+      judged: rule.judged ? t(rule.judged) : '—',
+      sent: colour(rule.sent),
+    });
+    if (rule.pending) text += ' ' + t('rule_waiting', { pending: colour(rule.pending) });
+    line.textContent = text;
   }
 
   function renderStatus() {
@@ -258,6 +285,8 @@
         ? '(' + board.led.color.join(',') + ') ' + board.led.brightness + '%'
         : t('led_is_off');
     }
+    renderAnswer(id);
+    renderRule(id);
     renderLiveness(id);
   }
 
@@ -289,13 +318,26 @@
     return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   }
 
+  /** Shows the answer to the board's last LED command beside its buttons. */
+  function answer(id, result, key, values) {
+    app.answers.set(id, { result, key, values });
+    renderAnswer(id);
+  }
+
+  function renderAnswer(id) {
+    const card = app.cards.get(id);
+    const last = app.answers.get(id);
+    if (!card || !last) return;
+    const output = $('.led-answer', card);
+    output.dataset.result = last.result;
+    output.textContent = t(last.key, last.values);
+  }
+
   async function sendLed(id, card, action) {
-    const answer = $('.led-answer', card);
     const command = action === 'led_on'
       ? { action, color: fromHex($('input[type=color]', card).value), brightness: Number($('input[type=range]', card).value) }
       : { action };
-    answer.dataset.result = 'sending';
-    answer.textContent = t('led_sending');
+    answer(id, 'sending', 'led_sending');
     for (const button of card.querySelectorAll('[data-action]')) button.disabled = true;
     try {
       const response = await fetch('/api/boards/' + encodeURIComponent(id) + '/led', {
@@ -306,17 +348,13 @@
       });
       const body = await response.json().catch(() => null);
       if (response.ok && body) {
-        answer.dataset.result = 'sent';
-        answer.textContent = t('led_sent', { topic: body.topic });
+        answer(id, 'sent', 'led_sent', { topic: body.topic });
       } else {
-        answer.dataset.result = 'error';
-        answer.textContent = t('led_failed', {
-          error: (body && body.error) || response.status + ' ' + response.statusText,
-        });
+        const error = (body && body.error) || response.status + ' ' + response.statusText;
+        answer(id, 'error', 'led_failed', { error });
       }
     } catch (error) {
-      answer.dataset.result = 'error';
-      answer.textContent = t('led_failed', { error: error.message });
+      answer(id, 'error', 'led_failed', { error: error.message });
     } finally {
       for (const button of card.querySelectorAll('[data-action]')) button.disabled = false;
     }
@@ -367,6 +405,25 @@
     return window.innerWidth < 600 ? 200 : 260;
   }
 
+  /** The time axis' labels in the page's language: seconds too below ten minutes, hours and
+   * minutes up to two days, days past that. */
+  function timeTicks(plot, splits) {
+    const span = plot.scales.x.max - plot.scales.x.min;
+    const clock = { hour: '2-digit', minute: '2-digit', hour12: false };
+    const format = new Intl.DateTimeFormat(
+      app.lang === 'ko' ? 'ko-KR' : 'en-GB',
+      span < 600 ? { ...clock, second: '2-digit' } : span <= 2 * 86400 ? clock : { month: 'short', day: 'numeric' },
+    );
+    return splits.map((split) => format.format(new Date(split * 1000)));
+  }
+
+  /** A point's time under the cursor, in the page's language. */
+  function pointTime(seconds) {
+    return new Date(seconds * 1000).toLocaleString(app.lang === 'ko' ? 'ko-KR' : 'en-GB', {
+      month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    });
+  }
+
   function makeChart(series) {
     const box = $('#chart-' + series);
     const chart = { box, data: [[], []], started: null, plot: null };
@@ -376,15 +433,25 @@
     const options = {
       width: chartWidth(box),
       height: chartHeight(),
-      legend: { show: false },
+      legend: { live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true },
+        // A steady room stays mid-chart rather than on a 0-based axis.
+        y: {
+          range: (_, min, max) => {
+            if (min == null || max == null) return [0, 1];
+            const pad = Math.max((max - min) * 0.1, 1);
+            return [Math.floor(min - pad), Math.ceil(max + pad)];
+          },
+        },
+      },
       series: [
-        {},
-        { stroke, fill, width: 2, points: { show: false }, value: (_, v) => (v == null ? '—' : v + unit) },
+        { value: (_, v) => (v == null ? '—' : pointTime(v)) },
+        { label: '', stroke, fill, width: 2, points: { show: false }, value: (_, v) => (v == null ? '—' : v + unit) },
       ],
       axes: [
-        { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' } },
+        { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' }, values: timeTicks },
         { stroke: '#495057', grid: { stroke: '#e9ecef' }, ticks: { stroke: '#dee2e6' }, values: (_, ticks) => ticks.map((v) => v + unit), size: 60 },
       ],
       hooks: {
@@ -423,6 +490,7 @@
         '/api/boards/' + encodeURIComponent(id) + '/readings?range=' + range + '&points=' + points,
       );
       if (load !== app.load) return;
+      app.shown = load;
       app.chartReadings = body.readings;
       for (const series of SERIES) {
         const got = body[series] || { t: [], v: [] };
@@ -442,8 +510,10 @@
 
   /** A live reading of the selected board: one more point, and the oldest out of range dropped. */
   function appendReading(id, reading) {
-    if (id !== app.selected || !reading || !app.charts.temperature) return;
+    // While another board or range loads, the charts still show the one before.
+    if (id !== app.selected || !reading || app.shown !== app.load) return;
     const from = serverNow() - RANGES[app.range];
+    let appended = false;
     for (const series of SERIES) {
       const value = reading[series];
       if (typeof value !== 'number') continue;
@@ -451,6 +521,7 @@
       if (ts.length && reading.t <= ts[ts.length - 1]) continue;
       ts.push(reading.t);
       vs.push(value);
+      appended = true;
       let old = 0;
       while (old < ts.length && ts[old] < from) old++;
       if (old) {
@@ -459,7 +530,7 @@
       }
       setChartData(series, [ts, vs]);
     }
-    if (app.chartReadings != null) {
+    if (appended && app.chartReadings != null) {
       app.chartReadings += 1;
       renderChartInfo();
     }
@@ -496,6 +567,9 @@
     events.addEventListener('error', () => {
       app.streamLost = true;
       renderStatus();
+      // The browser retries by itself unless the answer was not an event stream (a 401 once a
+      // token is needed, a server stopped mid-answer): then a new stream, a little later.
+      if (events.readyState === EventSource.CLOSED) setTimeout(openEvents, 5000);
     });
   }
 
@@ -539,7 +613,7 @@
       $('#no-boards').hidden = app.boards.size > 0;
       showMessage('');
     } catch (error) {
-      showMessage(t('load_failed', { error: error.message }));
+      showMessage(app.words ? t('load_failed', { error: error.message }) : error.message);
     }
     openEvents();
   }

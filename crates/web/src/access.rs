@@ -22,9 +22,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 /// Checks a request before its handler runs (see the module docs); adds the security headers
 /// to every answer.
 pub(crate) async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
-    let mut response = match check(&app, &request) {
-        Ok(()) => next.run(request).await,
-        Err(refused) => refused,
+    let mut response = match refusal(&app, &request) {
+        None => next.run(request).await,
+        Some(refused) => refused,
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -43,7 +43,8 @@ pub(crate) async fn guard(State(app): State<App>, request: Request, next: Next) 
     response
 }
 
-fn check(app: &App, request: &Request) -> Result<(), Response> {
+/// The answer refusing `request`, if it is refused.
+fn refusal(app: &App, request: &Request) -> Option<Response> {
     let path = request.uri().path();
     if let Some(token) = app.config.token.as_deref() {
         if !path.starts_with("/assets/") {
@@ -55,11 +56,11 @@ fn check(app: &App, request: &Request) -> Result<(), Response> {
                     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
                         to_page.headers_mut().insert(header::SET_COOKIE, cookie);
                     }
-                    return Err(to_page);
+                    return Some(to_page);
                 }
             }
             if !carries(request.headers(), token) {
-                return Err(error(
+                return Some(error(
                     StatusCode::UNAUTHORIZED,
                     "this page needs its token: open /?token=TOKEN once, or send \
                      `Authorization: Bearer TOKEN`",
@@ -69,13 +70,13 @@ fn check(app: &App, request: &Request) -> Result<(), Response> {
     }
     if request.method() == Method::POST {
         if app.config.read_only {
-            return Err(error(
+            return Some(error(
                 StatusCode::FORBIDDEN,
                 "this page is read-only: it listens beyond loopback without --token",
             ));
         }
         if cross_origin(request.headers()) {
-            return Err(error(
+            return Some(error(
                 StatusCode::FORBIDDEN,
                 "commands are taken only from the page's own origin",
             ));
@@ -90,13 +91,13 @@ fn check(app: &App, request: &Request) -> Result<(), Response> {
                     .is_some_and(|m| m.trim() == "application/json")
             });
         if !json {
-            return Err(error(
+            return Some(error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "send the command as Content-Type: application/json",
             ));
         }
     }
-    Ok(())
+    None
 }
 
 /// The `token` of a query string.

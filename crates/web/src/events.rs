@@ -1,7 +1,7 @@
 //! `GET /api/events`: the page's live updates as server-sent events.
 //!
 //! A stream waits for a change, then sends each board changed since its last event (its
-//! newest state only) and the broker connection when it changed. Between two sends it waits
+//! newest state only) and the status (the broker connection, the `react` rules) when it changed. Between two sends it waits
 //! [`PACE`], so a page costs at most a few sends a second however fast readings come. A browser
 //! that reconnects sends `Last-Event-ID` and gets what changed since; an id from an earlier run
 //! of the server gets every board.
@@ -63,7 +63,7 @@ pub(crate) async fn events(
             s.first = false;
             s.changed.borrow_and_update();
             let changes = s.app.live.changes(s.after, OffsetDateTime::now_utc());
-            if changes.broker.is_some() {
+            if changes.status {
                 if let Ok(event) = Event::default().event("status").json_data(s.app.status()) {
                     s.queue.push_back(event);
                 }

@@ -16,12 +16,13 @@ use hexaboard_core::cadence::Cadence;
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, Judgement, Thresholds};
 use hexaboard_core::number::Number;
+use hexaboard_core::rule::RuleState;
 use hexaboard_core::stats::{BoardConfig, Registry};
 use hexaboard_core::status::Status;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use crate::view::{BoardView, BrokerView, LedView, ReadingView, State};
+use crate::view::{BoardView, BrokerView, LedView, ReadingView, RuleView, State};
 
 /// The live state of every board, shared; cloning gives another handle.
 #[derive(Clone)]
@@ -43,7 +44,10 @@ struct Boards {
     thresholds: Thresholds,
     cards: BTreeMap<String, Card>,
     broker: BrokerView,
-    broker_seq: u64,
+    /// The `react` rules running, by the board whose LED they drive.
+    rules: BTreeMap<String, RuleView>,
+    /// The sequence number of the last change of what `/api/status` shows.
+    status_seq: u64,
 }
 
 #[derive(Default)]
@@ -64,8 +68,8 @@ struct Card {
 pub struct Changes {
     /// The boards changed, by sequence number, with their number.
     pub boards: Vec<(u64, BoardView)>,
-    /// The broker connection, when it changed.
-    pub broker: Option<BrokerView>,
+    /// Whether what `/api/status` shows changed (the broker connection, a rule).
+    pub status: bool,
     /// The number to ask from next time.
     pub seq: u64,
 }
@@ -93,7 +97,8 @@ impl Live {
                         connected: false,
                         reconnects: 0,
                     },
-                    broker_seq: 0,
+                    rules: BTreeMap::new(),
+                    status_seq: 0,
                 }),
                 changed: watch::Sender::new(0),
                 run: format!("{:x}", (run as u64) & 0xff_ffff_ffff),
@@ -186,9 +191,38 @@ impl Live {
         state.broker.connected = connected;
         state.seq += 1;
         let seq = state.seq;
-        state.broker_seq = seq;
+        state.status_seq = seq;
         drop(state);
         self.changed(seq);
+    }
+
+    /// The state a `react` rule published for `to`'s LED at `at`; `None` when it stopped.
+    pub fn rule(&self, to: &str, rule: Option<RuleState>, at: OffsetDateTime) {
+        let mut state = self.lock();
+        match rule {
+            Some(rule) => {
+                state.rules.insert(
+                    to.to_owned(),
+                    RuleView {
+                        rule,
+                        at: seconds(at),
+                    },
+                );
+            }
+            None => {
+                state.rules.remove(to);
+            }
+        }
+        state.seq += 1;
+        let seq = state.seq;
+        state.status_seq = seq;
+        drop(state);
+        self.changed(seq);
+    }
+
+    /// The `react` rules running.
+    pub fn rules(&self) -> Vec<RuleView> {
+        self.lock().rules.values().cloned().collect()
     }
 
     /// The broker connection as the page shows it.
@@ -238,7 +272,7 @@ impl Live {
         boards.sort_by_key(|(seq, _)| *seq);
         Changes {
             boards,
-            broker: is_new(state.broker_seq).then(|| state.broker.clone()),
+            status: is_new(state.status_seq),
             seq: state.seq,
         }
     }

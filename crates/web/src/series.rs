@@ -11,8 +11,9 @@ use crate::view::SeriesView;
 /// Where the charts' readings come from: the store, read back.
 pub trait Archive: Send + Sync {
     /// Hands `each` every reading of `board` received in `[from, to)` and, where the store
-    /// deleted readings, the hourly means standing in for them: `(when, temperature,
-    /// humidity, is_reading)`. A store that does not exist yet has no readings.
+    /// deleted readings, the hourly means standing in for them; for long ranges a store may
+    /// give its per-minute rollups' lowest and highest instead of the readings they hold. A
+    /// store that does not exist yet has no readings.
     ///
     /// # Errors
     ///
@@ -38,8 +39,9 @@ pub struct Point {
     pub temperature: Option<f64>,
     /// %, when known.
     pub humidity: Option<f64>,
-    /// A reading, not an hour's mean.
-    pub reading: bool,
+    /// How many readings it stands for: 1 for a reading, a rollup's count for the first
+    /// point of a rollup (its lowest, say), 0 for its other points.
+    pub readings: u64,
 }
 
 /// What `/api/boards/{board}/readings` answers.
@@ -51,7 +53,7 @@ pub struct Chart {
     pub from: i64,
     /// The range's end.
     pub to: i64,
-    /// Readings in the range (hourly means not counted).
+    /// Readings in the range (those a rollup stands for included).
     pub readings: u64,
     /// Temperatures.
     pub temperature: SeriesView,
@@ -86,7 +88,7 @@ pub fn chart(
         if let Some(v) = p.humidity {
             humidity.push((t, v));
         }
-        readings += u64::from(p.reading);
+        readings += p.readings;
     })?;
     let (start, end) = (seconds(from), seconds(to));
     let buckets = (points.clamp(2, MAX_POINTS) / 2) as f64;
@@ -148,7 +150,7 @@ mod tests {
                     at,
                     temperature: Some(t),
                     humidity: Some(40.0),
-                    reading: true,
+                    readings: 1,
                 });
             }
             Ok(())

@@ -18,7 +18,7 @@ use crate::series::Archive;
 use crate::{access, api, events, metrics};
 
 /// How the page is served.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Needed by every request but the assets' when set.
     pub token: Option<String>,
@@ -28,6 +28,17 @@ pub struct Config {
     pub lang: Lang,
     /// The store `serve --record` writes to, as messages name it; `None` when not recording.
     pub recording: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &self.token.as_ref().map(|_| "(hidden)"))
+            .field("read_only", &self.read_only)
+            .field("lang", &self.lang)
+            .field("recording", &self.recording)
+            .finish()
+    }
 }
 
 /// What the server works with.
@@ -59,13 +70,15 @@ impl App {
             "lang": self.config.lang.code(),
             "read_only": self.config.read_only,
             "broker": self.live.broker(),
+            "rules": self.live.rules(),
             "recording": self.config.recording.as_ref().map(|store| json!({ "store": store })),
             "event_id": self.live.event_id(),
         })
     }
 }
 
-/// Every route of `docs/web.md`, guarded by [`access`].
+/// Every route of `docs/web.md`, each request checked first (a token beyond loopback, commands
+/// only from the page's origin) and every answer with the security headers.
 pub fn router(config: Config, services: Services) -> Router {
     let app = App {
         config: Arc::new(config),

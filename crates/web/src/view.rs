@@ -3,6 +3,7 @@
 
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::Judgement;
+use hexaboard_core::rule::RuleState;
 use hexaboard_core::stats::Trend;
 use hexaboard_core::status::Status;
 use serde::{Serialize, Serializer};
@@ -94,6 +95,16 @@ pub struct ReadingView {
     pub temperature: f64,
     /// %.
     pub humidity: f64,
+}
+
+/// A `react` rule's state and when it was published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleView {
+    /// The state: `from`, `to`, `min_interval`, `judged`, `sent`, `pending`.
+    #[serde(flatten)]
+    pub rule: RuleState,
+    /// When it was received, Unix seconds.
+    pub at: f64,
 }
 
 /// The broker connection.

@@ -153,6 +153,16 @@ const PAGE_WORDS: &[(&str, &str, &str)] = &[
     ("led_off", "끄기", "Off"),
     ("led_sending", "보내는 중…", "sending…"),
     ("led_sent", "보냄 ✓ {topic}", "sent ✓ {topic}"),
+    (
+        "rule",
+        "🤖 react 규칙: 보드 {from} {judged} → LED {sent}",
+        "🤖 react rule: board {from} {judged} → LED {sent}",
+    ),
+    (
+        "rule_waiting",
+        "(대기 중: {pending})",
+        "(waiting: {pending})",
+    ),
     ("led_failed", "보내지 못함: {error}", "not sent: {error}"),
     ("charts", "차트", "Charts"),
     (
@@ -276,6 +286,39 @@ mod tests {
                 "range_30d",
             ] {
                 assert!(words[lang][key].is_string(), "{lang} {key}");
+            }
+        }
+    }
+
+    /// The keys `app.js` and `index.html` name literally: `t('key'` and `data-word="key"`.
+    fn keys_named_by_the_page() -> Vec<String> {
+        let script = crate::assets::asset("app.js")
+            .map(|a| a.body)
+            .unwrap_or_default();
+        let script = String::from_utf8_lossy(script);
+        let html = crate::assets::index_html("ko");
+        let mut keys = Vec::new();
+        for (text, opening, closing) in [(&*script, "t('", '\''), (&*html, "data-word=\"", '"')] {
+            for (at, _) in text.match_indices(opening) {
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' || before == '.' {
+                    continue; // `split('{'`, not `t('`
+                }
+                let rest = &text[at + opening.len()..];
+                keys.extend(rest.split_once(closing).map(|(key, _)| key.to_owned()));
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_word_the_page_names_is_defined() {
+        let words = words();
+        let keys = keys_named_by_the_page();
+        assert!(keys.len() > 30, "{keys:?}");
+        for key in keys {
+            for lang in ["ko", "en"] {
+                assert!(words[lang][&key].is_string(), "{lang} has no word {key:?}");
             }
         }
     }

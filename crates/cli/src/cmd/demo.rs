@@ -1,6 +1,7 @@
 //! `hexaboard demo`: everything at once with no set-up. An embedded broker on a free loopback
 //! port, virtual boards publishing to it, a recorder storing every reading in the CSV of the
-//! working directory, the live table of `watch`, and the page of `serve` (its address printed). Ctrl+C or `--duration` stops it all.
+//! working directory, the live table of `watch`, and the page of `serve` (its address
+//! printed). Ctrl+C or `--duration` stops it all.
 
 #[cfg(feature = "demo")]
 pub(crate) use enabled::run;

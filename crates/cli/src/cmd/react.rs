@@ -7,17 +7,22 @@
 //!
 //! Readings go from paho's callback thread to the main thread through a channel: the main thread
 //! publishes and waits for the broker's acknowledgement, which the callback thread must never do.
+//!
+//! The rule's state (the last judgement, the colour sent, the one waiting) is published
+//! retained on `hexaboard/rules/react/{to}` for the page of `serve`, and cleared when the rule
+//! stops (by its last will if it dies).
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
+use hexaboard_core::rule::RuleState;
 use hexaboard_core::text::{Report, Text};
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{Session, SessionEvent, StopSignal};
-use hexaboard_mqtt::settings::Defaults;
+use hexaboard_mqtt::settings::{Defaults, Qos};
 
 use crate::cli::ReactArgs;
 use crate::cmd::led;
@@ -47,7 +52,9 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
     let topic = format!("hexaboard/{}/sensor/data", args.from);
 
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    let rule_topic = RuleState::topic(&args.to);
     let builder = Session::builder(&settings)
+        .last_will(rule_topic.as_str(), Vec::new(), Qos::AtLeastOnce, true)
         .subscribe(TopicFilter::new(&topic)?, settings.qos())
         .stop_signal(&stop)
         .on_event(|event| match event {
@@ -77,7 +84,9 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         sent: None,
         sent_at: None,
         pending: None,
+        state: RuleState::new(&args.from, &args.to, args.min_interval),
     };
+    control.publish_state(&session);
     let parser = ReadingParser::default();
     while !stop.is_set() {
         let wait = control.time_to_send().map_or(TICK, |left| left.min(TICK));
@@ -93,14 +102,19 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
                         text.humidity_comfort(verdict.humidity)
                     );
                     control.judged(verdict.temperature);
+                    control.publish_state(&session);
                 }
                 Err(e) => eprintln!("{}", text.not_a_reading_skipped(&e)),
             },
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        control.send_due(&session);
+        if control.send_due(&session) {
+            control.publish_state(&session);
+        }
     }
+    // The rule stopped: its state goes from the page.
+    let _ = session.publish(&rule_topic, Vec::new(), Qos::AtLeastOnce, true);
     session.stop_at_exit();
     println!("{}", text.react_stopped());
     Ok(())
@@ -115,6 +129,8 @@ struct Control<'a> {
     sent: Option<TempComfort>,
     sent_at: Option<Instant>,
     pending: Option<TempComfort>,
+    /// What the page is shown.
+    state: RuleState,
 }
 
 impl Control<'_> {
@@ -128,6 +144,7 @@ impl Control<'_> {
 
     /// Takes a new judgement: pending when it differs from what the LED shows.
     fn judged(&mut self, comfort: TempComfort) {
+        self.state.judged = Some(comfort);
         let text = self.text;
         let colour = led_color_for(comfort);
         if self.sent == Some(comfort) {
@@ -144,13 +161,25 @@ impl Control<'_> {
         }
     }
 
-    /// Sends the pending judgement once the interval allows it.
-    fn send_due(&mut self, session: &Session) {
+    /// Publishes the rule's state, retained, for the page (a failure is only said: the rule
+    /// goes on).
+    fn publish_state(&mut self, session: &Session) {
+        self.state.sent = self.sent.map(led_color_for);
+        self.state.pending = self.pending.map(led_color_for);
+        let topic = RuleState::topic(self.to);
+        let json = self.state.to_json();
+        if let Err(e) = session.publish(&topic, json, Qos::AtLeastOnce, true) {
+            eprintln!("⚠️ {}", Report(&e));
+        }
+    }
+
+    /// Sends the pending judgement once the interval allows it; `true` when it tried.
+    fn send_due(&mut self, session: &Session) -> bool {
         let (Some(comfort), Some(left)) = (self.pending, self.time_to_send()) else {
-            return;
+            return false;
         };
         if !left.is_zero() {
-            return;
+            return false;
         }
         let command = LedCommand::LedOn {
             color: led_color_for(comfort),
@@ -168,5 +197,6 @@ impl Control<'_> {
             // Kept pending: tried again when the next interval ends.
             Err(e) => eprintln!("❌ {}", Report(e.as_ref())),
         }
+        true
     }
 }

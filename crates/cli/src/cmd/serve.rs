@@ -28,10 +28,9 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
     if args.keep_days.is_some() {
         retain::refuse_csv(&location)?;
     }
-    let token = args
-        .token
-        .clone()
-        .or_else(|| std::env::var("HEXABOARD_TOKEN").ok())
+    let token = app
+        .page_token()
+        .map(|t| t.expose().to_owned())
         .filter(|t| !t.is_empty());
     let settings = if args.record {
         record::recording_settings(context, &record::session_key(&location), text)?
@@ -105,7 +104,7 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         ))
         .stop_signal(&stop)
         .subscribe_all(&settings.subscriptions(), settings.qos())
-        .subscribe(page::control_filter(), Qos::AtMostOnce);
+        .subscribe_all(&page::page_filters(), Qos::AtMostOnce);
     let builder = match &recorder {
         Some(recorder) => builder
             .persistent(true)

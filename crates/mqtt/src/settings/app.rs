@@ -10,7 +10,7 @@ use super::resolve::{self, Described, Resolver};
 use super::secret::Secret;
 use super::sources::{Source, Values};
 use super::store::StoreLocation;
-use super::table::{CSV_FILE, HEXABOARD_LANG, PGPASSWORD, STORE};
+use super::table::{CSV_FILE, HEXABOARD_LANG, HEXABOARD_TOKEN, PGPASSWORD, STORE};
 use super::variable::{Value, Var};
 
 /// The CSV file, the store and the language, validated.
@@ -23,6 +23,8 @@ pub struct AppSettings {
     /// `PGPASSWORD`, for a PostgreSQL URL named on the command line.
     pg_password: Option<Secret>,
     lang: Lang,
+    /// `HEXABOARD_TOKEN`, the page's token.
+    page_token: Option<Secret>,
     described: Vec<Described>,
 }
 
@@ -41,11 +43,13 @@ impl AppSettings {
             None => StoreLocation::Csv(csv_file.clone()),
         };
         let lang = r.value(&HEXABOARD_LANG)?;
+        let page_token = r.optional(&HEXABOARD_TOKEN)?;
         Ok(AppSettings {
             csv_file,
             store,
             pg_password,
             lang,
+            page_token,
             described: r.finish(),
         })
     }
@@ -83,6 +87,11 @@ impl AppSettings {
     /// The language of printed lines.
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+
+    /// The token the page of `serve` asks for (`HEXABOARD_TOKEN`), if set.
+    pub fn page_token(&self) -> Option<&Secret> {
+        self.page_token.as_ref()
     }
 
     /// Where the value of a variable came from, or `None` for a name that is not one of the

@@ -54,6 +54,7 @@ pub const VARIABLES: &[&dyn Variable] = &[
     &STORE,
     &PGPASSWORD,
     &HEXABOARD_LANG,
+    &HEXABOARD_TOKEN,
 ];
 
 // Connection settings.
@@ -235,6 +236,17 @@ pub(crate) const HEXABOARD_LANG: Var<Lang> = Var::new(
     parse::lang,
 )
 .fallback(Fallback::Value(Lang::default));
+
+pub(crate) const HEXABOARD_TOKEN: Var<Secret> = Var::new(
+    "HEXABOARD_TOKEN",
+    "token",
+    "TOKEN",
+    "Token the page of `serve` asks every visitor for; needed to take commands beyond \
+     loopback. Prefer the variable",
+    parse::secret,
+)
+.secret()
+.fallback(Fallback::Unset("(not set: loopback only, or read-only)"));
 
 /// A default filter, valid by construction (the tests of this module parse each).
 fn default_filter(filter: &'static str) -> TopicFilter {

@@ -12,7 +12,7 @@ use super::cause::Cause;
 use super::location::Location;
 use super::schema;
 use crate::history::{BoardHistory, History, Selection, StoredReading};
-use crate::retention::Rollup;
+use crate::retention::{Period, Rollup};
 use crate::StoreError;
 
 const ACTION: &str = "read the readings";
@@ -258,8 +258,9 @@ impl History for PostgresHistory {
         Ok(boards)
     }
 
-    fn hours(
+    fn rollups(
         &mut self,
+        period: Period,
         selection: &Selection,
         each: &mut dyn FnMut(&str, Rollup) -> bool,
     ) -> Result<(), StoreError> {
@@ -267,7 +268,7 @@ impl History for PostgresHistory {
         let fail = |e: postgres::Error| StoreError::database(shown, ACTION, Cause::new(&e));
         let kept: bool = self
             .client
-            .query_one("SELECT to_regclass('readings_hour') IS NOT NULL", &[])
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&period.table()])
             .map_err(fail)?
             .get(0);
         if !kept {
@@ -276,8 +277,9 @@ impl History for PostgresHistory {
         let filter = Filter::on("start", selection);
         let sql = format!(
             "SELECT board, start, count, temperature_min, temperature_mean, temperature_max, \
-             humidity_min, humidity_mean, humidity_max FROM readings_hour WHERE {} \
+             humidity_min, humidity_mean, humidity_max FROM {} WHERE {} \
              ORDER BY board, start",
+            period.table(),
             filter.clause
         );
         for row in self.client.query(&sql, &filter.params()).map_err(fail)? {

@@ -13,7 +13,7 @@ use super::error::Location;
 use super::schema::{self, Found, SCHEMA_VERSION};
 use super::values;
 use crate::history::{BoardHistory, History, Selection, StoredReading};
-use crate::retention::Rollup;
+use crate::retention::{Period, Rollup};
 use crate::StoreError;
 
 const ACTION: &str = "read the readings";
@@ -268,8 +268,9 @@ impl History for SqliteHistory {
         Ok(boards)
     }
 
-    fn hours(
+    fn rollups(
         &mut self,
+        period: Period,
         selection: &Selection,
         each: &mut dyn FnMut(&str, Rollup) -> bool,
     ) -> Result<(), StoreError> {
@@ -277,8 +278,8 @@ impl History for SqliteHistory {
         let kept: bool = self
             .conn
             .query_row(
-                "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'readings_hour'",
-                [],
+                "SELECT count(*) > 0 FROM sqlite_schema WHERE name = ?1",
+                [period.table()],
                 |row| row.get(0),
             )
             .map_err(fail)?;
@@ -289,8 +290,9 @@ impl History for SqliteHistory {
         let (clause, values) = filter_on("start || '.000000'", selection, 1);
         let sql = format!(
             "SELECT board, start, count, temperature_min, temperature_mean, temperature_max, \
-             humidity_min, humidity_mean, humidity_max FROM readings_hour WHERE {clause} \
-             ORDER BY board, start"
+             humidity_min, humidity_mean, humidity_max FROM {} WHERE {clause} \
+             ORDER BY board, start",
+            period.table()
         );
         let mut query = self.conn.prepare(&sql).map_err(fail)?;
         let mut rows = query.query(params_from_iter(values)).map_err(fail)?;
