@@ -158,6 +158,11 @@ impl Chromedriver {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The PID of the chromedriver process; `None` once it was stopped.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The profile dir Chromium is given (`--user-data-dir`), removed on drop.
     pub fn profile(&self) -> &Path {
         self.profile.path()

@@ -17,7 +17,9 @@
 //! when set, else `/usr/sbin/mosquitto` when it exists, else `mosquitto` from `PATH`. The
 //! PostgreSQL programs (`initdb`, `postgres`, `psql`) are in `$HEXABOARD_PG_BIN` when set, else
 //! in the newest `/usr/lib/postgresql/<version>/bin` (Debian's `postgresql` package), else on
-//! `PATH`; when the tests run as root, the server runs as the `postgres` account.
+//! `PATH`; when the tests run as root, the server runs as the `postgres` account. The browser
+//! tests use Debian's `/usr/bin/chromedriver` and `/usr/bin/chromium` (packages
+//! `chromium-driver`, `chromium`).
 
 mod certs;
 mod chromedriver;
