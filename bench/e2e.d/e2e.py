@@ -1,4 +1,5 @@
-"""End-to-end benchmark of `hexaboard record` against mosquitto_sub and the chapter's program.
+"""End-to-end benchmark of `hexaboard record` against mosquitto_sub and the chapter's program,
+and of `hexaboard serve --record` with its page's event streams open against `record` alone.
 
 Run through bench/e2e, which prepares the virtualenv and the release build. See bench/README.md.
 """
@@ -29,8 +30,11 @@ def parse_args():
     p.add_argument("--qos", default=None, help="comma-separated QoS levels [0,1]")
     p.add_argument("--receivers", default="hexaboard,hexaboard_sqlite,hexaboard_postgres,paho_bare,mosquitto_sub,python",
                    help="any of hexaboard (record into the CSV), hexaboard_sqlite and hexaboard_postgres "
-                   "(record --store into SQLite, into a private PostgreSQL), paho_bare, mosquitto_sub, "
-                   "python [all six]; --vs adds hexaboard_vs")
+                   "(record --store into SQLite, into a private PostgreSQL), hexaboard_serve (serve --record "
+                   "into the CSV with --pages event streams open), paho_bare, mosquitto_sub, "
+                   "python [all but hexaboard_serve]; --vs adds hexaboard_vs")
+    p.add_argument("--pages", type=int, default=50, help="event streams (/api/events) kept open on "
+                   "hexaboard_serve for the whole run [50]")
     p.add_argument("--rounds", type=int, help="throughput runs per receiver and QoS, the median reported "
                    "[11 for all but python, 1 for python; quick 1]")
     p.add_argument("--latency-rate", type=float, default=1000.0, help="messages per second [1,000]")
@@ -99,7 +103,7 @@ def throughput_runs(args, scratch):
                 print(f"  {name:<14} QoS {qos}: {args.boards} x {args.count:,} (round {i + 1} of {wanted}) ...",
                       file=sys.stderr)
                 try:
-                    r = runs.throughput(runs.Receiver(name, args.hexaboard, args.vs), qos, args.boards, args.count, scratch, progress)
+                    r = runs.throughput(runs.Receiver(name, args.hexaboard, args.vs, args.pages), qos, args.boards, args.count, scratch, progress)
                 except runs.ReceiverFailed as e:
                     print(f"\n    skipped: {e}", file=sys.stderr)
                     failed[name] = str(e)
@@ -110,7 +114,8 @@ def throughput_runs(args, scratch):
             if rounds[name]:
                 ordered = sorted(rounds[name], key=lambda r: r["rate"])
                 best = dict(ordered[len(ordered) // 2])
-                best["rounds"] = [{k: r[k] for k in ("rate", "cpu_us_per_msg", "lost")} for r in rounds[name]]
+                best["rounds"] = [{k: r[k] for k in ("rate", "cpu_us_per_msg", "lost", "peak_rss_kib", "page_streams")}
+                                  for r in rounds[name]]
                 results.append(best)
     return results, failed
 
@@ -131,7 +136,7 @@ def latency_runs(args, scratch, failed):
                 continue  # latency is measured to the row in a file
             print(f"  {name:<14} QoS {qos}: {args.latency_rate:,.0f} msg/s for {args.latency_seconds:g} s ...", file=sys.stderr)
             try:
-                results.append(runs.latency(runs.Receiver(name, args.hexaboard, args.vs), qos, args.latency_rate,
+                results.append(runs.latency(runs.Receiver(name, args.hexaboard, args.vs, args.pages), qos, args.latency_rate,
                                             args.latency_seconds, scratch))
             except runs.ReceiverFailed as e:
                 print(f"    skipped: {e}", file=sys.stderr)
@@ -150,13 +155,21 @@ def print_throughput(results, args):
         print(f"{r['receiver']:<15}{r['qos']:>4}{r['received']:>11,}/{r['sent']:<8,}{r['lost']:>8,}"
               f"{r['seconds']:>9.2f}{r['rate']:>10,.0f}{fmt(r['cpu_us_per_msg'], '12.2f'):>12}"
               f"{fmt(r['peak_rss_kib'] and r['peak_rss_kib'] / MIB, '8.1f'):>8} MiB")
+    for r in results:
+        p = r.get("page_streams")
+        if p:
+            low, mid, high = p["events_per_page"]
+            print(f"  {r['receiver']} QoS {r['qos']}: {p['pages']} event streams received {p['events']:,} events "
+                  f"({low:,} / {mid:,} / {high:,} per stream, lowest / median / highest; {p['bytes'] / MIB / MIB:.1f} MiB), "
+                  f"{p['ended_early']} ended early; their process used {p['cpu_seconds']:.1f} s of CPU")
 
 
-# Receiver pairs compared: record into SQLite and into PostgreSQL against record into the CSV,
+# Receiver pairs compared: serve --record (with its event streams), record into SQLite and into
+# PostgreSQL against record into the CSV,
 # hexaboard against each other receiver (hexaboard_vs: the build given with --vs), and
 # paho_bare against mosquitto_sub (what the paho library costs before anything
 # hexaboard does).
-PAIRS = [("hexaboard_sqlite", "hexaboard"), ("hexaboard_postgres", "hexaboard"), ("hexaboard", "hexaboard_vs"), ("hexaboard", "paho_bare"), ("hexaboard", "mosquitto_sub"), ("hexaboard", "python"),
+PAIRS = [("hexaboard_serve", "hexaboard"), ("hexaboard_sqlite", "hexaboard"), ("hexaboard_postgres", "hexaboard"), ("hexaboard", "hexaboard_vs"), ("hexaboard", "paho_bare"), ("hexaboard", "mosquitto_sub"), ("hexaboard", "python"),
          ("paho_bare", "mosquitto_sub")]
 
 
@@ -247,6 +260,13 @@ def goals(results, rat, lat, soak):
         out.append({"goal": "record into PostgreSQL against record into the CSV", "met": "scale",
                     "measured": ", ".join(f"QoS {k[-1]} {v['rate']:.3f}x" for k, v in rat.items()
                                           if k.startswith("hexaboard_postgres/"))})
+    goal("record in serve with the pages open >= 0.95 x record alone",
+         [(qos(k), v["rate"]) for k, v in rat.items() if k.startswith("hexaboard_serve/hexaboard ")],
+         lambda v: v >= 0.95, lambda v: f"{v:.3f}x")
+    goal("peak memory of serve --record with the pages open <= 40 MiB",
+         [(f"QoS {r['qos']}", max(x["peak_rss_kib"] or 0 for x in r["rounds"])) for r in results
+          if r["receiver"] == "hexaboard_serve"],
+         lambda v: v <= 40 * MIB, lambda v: f"{v / MIB:.1f} MiB")
     goal("memory flat over 1,000,000 messages (--soak)", [("", soak["growth_kib"])] if soak else [],
          lambda v: v <= MIB)
     goal("latency p99 < 150 ms", [(f"QoS {r['qos']}", r["p99_ms"]) for r in lat if r["receiver"] == "hexaboard"],

@@ -10,11 +10,12 @@ import tempfile
 import time
 
 import database
-from broker import Broker, cpu_seconds, memory_kib
+from broker import Broker, cpu_seconds, free_port, memory_kib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PUBLISH = os.path.join(HERE, "publish.py")
 CHAPTER = os.path.join(HERE, "chapter_save.py")
+PAGES = os.path.join(HERE, "pages.py")
 TOPIC = "hexaboard/+/sensor/data"
 # Receivers that are `hexaboard record` into a database store.
 DATABASE_RECEIVERS = ("hexaboard_sqlite", "hexaboard_postgres")
@@ -23,12 +24,14 @@ QUIET = 5.0
 
 class Receiver:
     """How to start one receiver and where its rows land. `vs` is the second hexaboard binary
-    that `hexaboard_vs` runs (`bench/e2e --vs`)."""
+    that `hexaboard_vs` runs (`bench/e2e --vs`); `pages` the event streams kept open on
+    `hexaboard_serve` (pages.py)."""
 
-    def __init__(self, name, hexaboard=None, vs=None):
+    def __init__(self, name, hexaboard=None, vs=None, pages=0):
         self.name = name
         self.hexaboard = hexaboard
         self.vs = vs
+        self.pages = pages
 
     def start(self, broker, qos, workdir):
         env = dict(os.environ)
@@ -47,9 +50,16 @@ class Receiver:
         self.stdout = open(os.path.join(workdir, "stdout"), "wb")
         self.stderr = open(os.path.join(workdir, "stderr"), "wb")
         self.database = None
+        self.page_proc = None
+        self.page_result = None
         if self.name in ("hexaboard", "hexaboard_vs"):
             binary = self.hexaboard if self.name == "hexaboard" else self.vs
             command = [binary, "record", "--quiet"]
+            self.output, self.header_lines = env["CSV_FILE"], 1
+        elif self.name == "hexaboard_serve":
+            # The same record into the CSV, with the page served and its event streams open.
+            self.web_port = free_port()
+            command = [self.hexaboard, "serve", "--record", "--listen", f"127.0.0.1:{self.web_port}"]
             self.output, self.header_lines = env["CSV_FILE"], 1
         elif self.name in DATABASE_RECEIVERS:
             # The same record, into a database (see database.py): rows counted by the database.
@@ -83,7 +93,33 @@ class Receiver:
                 self.stop()
                 raise ReceiverFailed(f"{self.name} did not subscribe: {self.tail()}")
             time.sleep(0.005)
+        if self.name == "hexaboard_serve" and self.pages:
+            self.open_pages()
         return self
+
+    def open_pages(self):
+        """Opens `pages` event streams on the page (pages.py) and waits for all to answer."""
+        self.page_proc = subprocess.Popen([sys.executable, PAGES, "127.0.0.1", str(self.web_port), str(self.pages)],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if self.page_proc.stdout.readline().strip() != "ready":
+            self.page_proc.kill()
+            self.page_proc.wait()
+            self.page_proc = None
+            self.stop()
+            raise ReceiverFailed(f"{self.name}: the event streams did not open: {self.tail()}")
+
+    def close_pages(self):
+        """Ends the event streams; what they received, with their process's CPU, goes to
+        `page_result`."""
+        if self.page_proc is None:
+            return
+        cpu = cpu_seconds(self.page_proc.pid)
+        out, _ = self.page_proc.communicate("stop\n", timeout=30)
+        lines = out.strip().splitlines()
+        self.page_result = json.loads(lines[-1]) if lines else None
+        if self.page_result is not None:
+            self.page_result["cpu_seconds"] = cpu
+        self.page_proc = None
 
     def tail(self):
         with open(os.path.join(self.workdir, "stderr"), "rb") as f:
@@ -108,7 +144,9 @@ class Receiver:
             return f.read().count(b"\n")
 
     def stop(self):
-        """SIGINT (Ctrl+C), then SIGTERM, then SIGKILL; returns the exit code."""
+        """SIGINT (Ctrl+C), then SIGTERM, then SIGKILL; returns the exit code. The event
+        streams, if any, are ended first."""
+        self.close_pages()
         for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
             if self.proc.poll() is not None:
                 break
@@ -253,7 +291,7 @@ def _throughput(rec, broker, qos, boards, count, progress):
         "cpu_us_per_msg": cpu / received * 1e6 if cpu is not None and received else None,
         "rss_start_kib": rss0, "rss_end_kib": rss, "peak_rss_kib": hwm,
         "broker_cpu_seconds": round(broker_cpu, 3), "exit_code": exit_code,
-        "finished_alive": alive, "samples": samples,
+        "finished_alive": alive, "samples": samples, "page_streams": rec.page_result,
     }
 
 

@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
+use serde::Serialize;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
@@ -64,17 +65,25 @@ pub(crate) async fn events(
             s.changed.borrow_and_update();
             let changes = s.app.live.changes(s.after, OffsetDateTime::now_utc());
             if changes.status {
-                if let Ok(event) = Event::default().event("status").json_data(s.app.status()) {
+                if let Some(event) = json_event("status", &s.app.status()) {
                     s.queue.push_back(event);
                 }
             }
-            for (seq, board) in changes.boards {
-                if let Ok(event) = Event::default().event("board").json_data(board) {
-                    s.queue.push_back(event.id(s.app.live.id(seq)));
-                }
+            for (seq, json) in changes.boards {
+                let event = Event::default().event("board").data(&*json);
+                s.queue.push_back(event.id(s.app.live.id(seq)));
             }
             s.after = Some(changes.seq);
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// An event `name` whose data is `value` as JSON. The JSON is made whole, then given to the
+/// event in one piece: `Event::json_data` looks for line breaks in every small piece
+/// serde_json writes, which was most of a stream's work (compact JSON has none to find:
+/// serde_json escapes them in strings).
+fn json_event(name: &str, value: &impl Serialize) -> Option<Event> {
+    let json = serde_json::to_string(value).ok()?;
+    Some(Event::default().event(name).data(json))
 }

@@ -8,7 +8,7 @@
 //! backlog. The callback's work is a lock, the core statistics of one reading and a counter:
 //! microseconds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -46,6 +46,8 @@ struct Boards {
     broker: BrokerView,
     /// The `react` rules running, by the board whose LED they drive.
     rules: BTreeMap<String, RuleView>,
+    /// Each board's JSON as last sent, with the sequence number it was made at.
+    sent: HashMap<String, (u64, Arc<str>)>,
     /// The sequence number of the last change of what `/api/status` shows.
     status_seq: u64,
 }
@@ -66,8 +68,9 @@ struct Card {
 /// What changed since an event stream's last event.
 #[derive(Debug, Default)]
 pub struct Changes {
-    /// The boards changed, by sequence number, with their number.
-    pub boards: Vec<(u64, BoardView)>,
+    /// The boards changed, by sequence number, with their number: each as the JSON of its
+    /// [`BoardView`].
+    pub boards: Vec<(u64, Arc<str>)>,
     /// Whether what `/api/status` shows changed (the broker connection, a rule).
     pub status: bool,
     /// The number to ask from next time.
@@ -98,6 +101,7 @@ impl Live {
                         reconnects: 0,
                     },
                     rules: BTreeMap::new(),
+                    sent: HashMap::new(),
                     status_seq: 0,
                 }),
                 changed: watch::Sender::new(0),
@@ -136,6 +140,7 @@ impl Live {
             .record(board, temperature.value(), humidity.value(), at);
         if let Some(evicted) = recorded.eviction {
             state.cards.remove(&*evicted.board);
+            state.sent.remove(&*evicted.board);
         }
         let card = state.cards.entry(board.to_owned()).or_default();
         if let Some(last) = card.last_reading_at {
@@ -236,7 +241,7 @@ impl Live {
         state
             .cards
             .iter()
-            .map(|(board, card)| state.view(board, card, now))
+            .map(|(board, card)| Boards::view(&state.registry, board, card, now))
             .collect()
     }
 
@@ -258,17 +263,28 @@ impl Live {
         (run == self.inner.run).then(|| seq.parse().ok()).flatten()
     }
 
-    /// What changed after sequence number `after` (everything for `None`), at `now`.
+    /// What changed after sequence number `after` (everything for `None`), at `now`. A board's
+    /// JSON is made once per change and shared by every stream that sends it.
     pub fn changes(&self, after: Option<u64>, now: OffsetDateTime) -> Changes {
-        let state = self.lock();
+        let mut guard = self.lock();
+        let state = &mut *guard;
         let after = after.filter(|&a| a <= state.seq);
         let is_new = |seq: u64| after.is_none_or(|a| seq > a);
-        let mut boards: Vec<(u64, BoardView)> = state
-            .cards
-            .iter()
-            .filter(|(_, card)| is_new(card.seq))
-            .map(|(board, card)| (card.seq, state.view(board, card, now)))
-            .collect();
+        let mut boards = Vec::new();
+        for (board, card) in state.cards.iter().filter(|(_, card)| is_new(card.seq)) {
+            let json = match state.sent.get(board) {
+                Some((seq, json)) if *seq == card.seq => Arc::clone(json),
+                _ => {
+                    let view = Boards::view(&state.registry, board, card, now);
+                    let json: Arc<str> = serde_json::to_string(&view).unwrap_or_default().into();
+                    state
+                        .sent
+                        .insert(board.clone(), (card.seq, Arc::clone(&json)));
+                    json
+                }
+            };
+            boards.push((card.seq, json));
+        }
         boards.sort_by_key(|(seq, _)| *seq);
         Changes {
             boards,
@@ -284,8 +300,8 @@ impl Live {
 }
 
 impl Boards {
-    fn view(&self, board: &str, card: &Card, now: OffsetDateTime) -> BoardView {
-        let stats = self.registry.get(board);
+    fn view(registry: &Registry, board: &str, card: &Card, now: OffsetDateTime) -> BoardView {
+        let stats = registry.get(board);
         let stale = card
             .last_reading_at
             .is_some_and(|at| card.cadence.is_stale(duration(now - at)));
@@ -420,9 +436,14 @@ mod tests {
         live.reading("B", n("21"), n("40"), None, T0);
         live.reading("B", n("22"), n("40"), None, T0);
         let next = live.changes(Some(first.seq), T0);
-        let boards: Vec<_> = next.boards.iter().map(|(_, b)| b.board.as_str()).collect();
-        assert_eq!(boards, ["B"]);
-        assert_eq!(next.boards[0].1.temperature_text.as_deref(), Some("22"));
+        let boards: Vec<serde_json::Value> = next
+            .boards
+            .iter()
+            .map(|(_, json)| serde_json::from_str(json).unwrap())
+            .collect();
+        assert_eq!(boards.len(), 1);
+        assert_eq!(boards[0]["board"], "B");
+        assert_eq!(boards[0]["temperature_text"], "22");
         assert!(live.changes(Some(next.seq), T0).boards.is_empty());
         // An id from another run, or from the future, gets everything.
         assert_eq!(live.changes(Some(next.seq + 100), T0).boards.len(), 2);
