@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::RwLock;
 
 use anyhow::Context as _;
-use hexaboard_core::control::LedCommand;
+use hexaboard_core::control::{LedCommand, CONTROL_TOPICS};
 use hexaboard_core::pipeline::{Outcome, ReadingOutcome};
 use hexaboard_core::rule::{RuleState, RULE_TOPICS};
 use hexaboard_core::text::Text;
@@ -24,11 +24,8 @@ use crate::failure::UsageError;
 use crate::history_points;
 use crate::history_source::{self, Source};
 
-/// The LED control topics of every board, which the page watches to show each board's last
-/// command (from the page, `send`, `react` or anything else).
-pub(crate) const CONTROL_TOPICS: &str = "hexaboard/+/control/led";
-
-/// What the page subscribes to besides the readings and statuses: [`CONTROL_TOPICS`] and the
+/// What the page subscribes to besides the readings and statuses: every board's LED control
+/// topic, to show its last command (from the page, `send`, `react` or anything else), and the
 /// `react` rules' states.
 pub(crate) fn page_filters() -> [TopicFilter; 2] {
     [CONTROL_TOPICS, RULE_TOPICS].map(|f| TopicFilter::new(f).expect("a valid filter"))
@@ -90,11 +87,7 @@ pub(crate) fn on_other(live: &Live, topic: &str, payload: &[u8], at: OffsetDateT
         live.rule(to, RuleState::parse(payload), at);
         return;
     }
-    let board = topic
-        .strip_prefix("hexaboard/")
-        .and_then(|rest| rest.strip_suffix("/control/led"))
-        .filter(|board| !board.contains('/'));
-    if let (Some(board), Ok(command)) = (board, LedCommand::parse(payload)) {
+    if let (Some(board), Ok(command)) = (LedCommand::board_of(topic), LedCommand::parse(payload)) {
         live.led(board, command, at);
     }
 }

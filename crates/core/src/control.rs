@@ -18,6 +18,9 @@ use thiserror::Error;
 
 use crate::json_error::JsonError;
 
+/// The control topics of every board: a filter matching each [`LedCommand::topic`].
+pub const CONTROL_TOPICS: &str = "hexaboard/+/control/led";
+
 /// A command for a board's LED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -73,6 +76,15 @@ impl LedCommand {
     /// The control topic of `board`.
     pub fn topic(board: &str) -> String {
         format!("hexaboard/{board}/control/led")
+    }
+
+    /// The board a control topic names ([`LedCommand::topic`] read back); `None` for any other
+    /// topic.
+    pub fn board_of(topic: &str) -> Option<&str> {
+        topic
+            .strip_prefix("hexaboard/")
+            .and_then(|rest| rest.strip_suffix("/control/led"))
+            .filter(|board| !board.is_empty() && !board.contains('/'))
     }
 
     /// Parses a command payload.
@@ -144,5 +156,13 @@ mod tests {
     #[test]
     fn the_topic_names_the_board() {
         assert_eq!(LedCommand::topic("B"), "hexaboard/B/control/led");
+        assert_eq!(LedCommand::board_of(&LedCommand::topic("B")), Some("B"));
+        for other in [
+            "hexaboard/B/status",
+            "hexaboard//control/led",
+            "hexaboard/a/b/control/led",
+        ] {
+            assert_eq!(LedCommand::board_of(other), None, "{other}");
+        }
     }
 }

@@ -17,6 +17,7 @@
 //! ```
 
 use crate::board_time::MICROPYTHON_EPOCH_OFFSET;
+use crate::control::LedCommand;
 
 /// A simulated board: deterministic for a given id and seed.
 #[derive(Debug, Clone)]
@@ -68,7 +69,7 @@ impl VirtualBoard {
 
     /// The LED control topic, `hexaboard/{board}/control/led`.
     pub fn control_topic(&self) -> String {
-        format!("hexaboard/{}/control/led", self.board)
+        LedCommand::topic(&self.board)
     }
 
     /// The next reading as the firmware's JSON, stamped with MicroPython's clock at Unix
