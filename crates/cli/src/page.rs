@@ -92,17 +92,20 @@ pub(crate) fn on_other(live: &Live, topic: &str, payload: &[u8], at: OffsetDateT
     }
 }
 
-/// Feeds what the pipeline made of a message to the page; `true` for a message on a sensor
-/// topic that is not a reading.
-pub(crate) fn on_outcome(live: &Live, outcome: &Outcome<'_>, topic: &str, payload: &[u8]) -> bool {
-    let at = OffsetDateTime::now_utc();
+/// Feeds what the pipeline made of a message received at `at` to the page.
+pub(crate) fn on_outcome(
+    live: &Live,
+    outcome: &Outcome<'_>,
+    topic: &str,
+    payload: &[u8],
+    at: OffsetDateTime,
+) {
     match outcome {
         Outcome::Reading(reading) => on_reading(live, reading, at),
         Outcome::Status { board, status } => live.status(board, *status, at),
-        Outcome::Rejected(_) => return true,
+        Outcome::Rejected(_) => {}
         Outcome::Other => on_other(live, topic, payload, at),
     }
-    false
 }
 
 /// Shows the broker connection on the page, then hands the event on.

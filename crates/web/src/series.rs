@@ -91,11 +91,11 @@ pub fn chart(
         readings += p.readings;
     })?;
     let (start, end) = (seconds(from), seconds(to));
-    let buckets = (points.clamp(2, MAX_POINTS) / 2) as f64;
-    let width = ((end - start) / buckets).max(f64::MIN_POSITIVE);
+    let points = points.clamp(2, MAX_POINTS);
+    let width = ((end - start) / (points / 2) as f64).max(f64::MIN_POSITIVE);
     let thin = |mut series: Vec<(f64, f64)>| {
         series.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let thinned = if series.len() <= points.clamp(2, MAX_POINTS) {
+        let thinned = if series.len() <= points {
             series
         } else {
             thin_by(&series, |t| ((t - start) / width).floor() as i64)

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use hexaboard_core::pipeline::Pipeline;
+use hexaboard_core::pipeline::{Outcome, Pipeline};
 use hexaboard_core::text::{Escaped, Text};
 use hexaboard_mqtt::session::{Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
@@ -112,18 +112,19 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         None => {
             let mut pipeline = Pipeline::new(pipeline);
             builder.on_message(move |message| {
-                let outcome =
-                    pipeline.process(message.topic, message.payload, OffsetDateTime::now_utc());
-                let sensor = matches!(
-                    outcome,
-                    hexaboard_core::Outcome::Reading(_) | hexaboard_core::Outcome::Rejected(_)
-                );
-                if sensor {
-                    received.fetch_add(1, Ordering::Relaxed);
+                let at = OffsetDateTime::now_utc();
+                let outcome = pipeline.process(message.topic, message.payload, at);
+                match outcome {
+                    Outcome::Reading(_) => {
+                        received.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Outcome::Rejected(_) => {
+                        received.fetch_add(1, Ordering::Relaxed);
+                        rejected.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Outcome::Status { .. } | Outcome::Other => {}
                 }
-                if page::on_outcome(&live, &outcome, message.topic, message.payload) {
-                    rejected.fetch_add(1, Ordering::Relaxed);
-                }
+                page::on_outcome(&live, &outcome, message.topic, message.payload, at);
             })
         }
     };
