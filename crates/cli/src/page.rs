@@ -3,11 +3,11 @@
 //! its LED commands, and every message fed to its live cards from the message callback.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use anyhow::Context as _;
 use hexaboard_core::control::{LedCommand, CONTROL_TOPICS};
-use hexaboard_core::pipeline::{Outcome, ReadingOutcome};
+use hexaboard_core::pipeline::{Outcome, PipelineConfig, ReadingOutcome};
 use hexaboard_core::rule::{RuleState, RULE_TOPICS};
 use hexaboard_core::text::Text;
 use hexaboard_core::topic::TopicFilter;
@@ -17,9 +17,13 @@ use hexaboard_recorder::Recorder;
 use hexaboard_store::history::{History, Selection};
 use hexaboard_store::retention::Period;
 use hexaboard_store::StoreError;
-use hexaboard_web::{Archive, ArchiveError, CommandError, Commands, Counts, Live, Point};
+use hexaboard_web::{
+    router, Archive, ArchiveError, CommandError, Commands, Config, Counts, Live, Point, Server,
+    Services,
+};
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::common::Context;
 use crate::failure::UsageError;
 use crate::history_points;
 use crate::history_source::{self, Source};
@@ -50,7 +54,7 @@ pub(crate) fn bind(listen: &str) -> anyhow::Result<TcpListener> {
 }
 
 /// The page's address as a browser opens it.
-pub(crate) fn url(address: SocketAddr) -> String {
+fn url(address: SocketAddr) -> String {
     if address.ip().is_unspecified() {
         format!("http://127.0.0.1:{}/", address.port())
     } else {
@@ -60,12 +64,69 @@ pub(crate) fn url(address: SocketAddr) -> String {
 
 /// Whether the page on `address` is read-only: beyond loopback without a token, said loudly
 /// on stderr.
-pub(crate) fn read_only(address: SocketAddr, token: Option<&str>, text: Text) -> bool {
+fn read_only(address: SocketAddr, token: Option<&str>, text: Text) -> bool {
     let exposed = !address.ip().is_loopback() && token.is_none();
     if exposed {
         eprintln!("{}", text.page_read_only(&address.to_string()));
     }
     exposed
+}
+
+/// The page's live cards, judged and capped as `pipeline` judges and caps, showing `broker`.
+pub(crate) fn live(pipeline: &PipelineConfig, broker: String) -> Live {
+    Live::new(
+        pipeline.max_boards,
+        pipeline.board,
+        pipeline.thresholds,
+        broker,
+    )
+}
+
+/// What the page shows of the store.
+pub(crate) struct Store {
+    /// Where the readings are.
+    pub(crate) location: StoreLocation,
+    /// Whether this process records into it.
+    pub(crate) recording: bool,
+}
+
+/// Serves the page on `listener` (read-only beyond loopback without `token`), its charts from
+/// `store`, its commands through `commands`, its `/metrics` counts from `counts`; says its
+/// address on stdout.
+///
+/// # Errors
+///
+/// The server's thread or runtime cannot be started.
+pub(crate) fn start(
+    listener: TcpListener,
+    token: Option<String>,
+    live: Live,
+    commands: Arc<SessionCommands>,
+    counts: CountsFn,
+    store: Store,
+    context: &Context,
+) -> anyhow::Result<Server> {
+    let text = context.text();
+    let address = listener.local_addr()?;
+    let config = Config {
+        read_only: read_only(address, token.as_deref(), text),
+        token,
+        lang: text.lang(),
+        recording: store.recording.then(|| store.location.to_string()),
+    };
+    let services = Services {
+        live,
+        archive: Arc::new(StoreArchive {
+            location: store.location,
+            offset: context.offset,
+            text,
+        }),
+        commands,
+        counts,
+    };
+    let server = Server::start(listener, router(config, services))?;
+    println!("{}", text.page_at(&url(address)));
+    Ok(server)
 }
 
 /// Feeds a reading the pipeline accepted to the page.
@@ -144,10 +205,10 @@ pub(crate) fn recorder_counts(recorder: &Recorder) -> CountsFn {
 
 /// The store, read back for the page's charts: opened for each chart, so a file made after
 /// the start (or moved in) is read.
-pub(crate) struct StoreArchive {
-    pub(crate) location: StoreLocation,
-    pub(crate) offset: UtcOffset,
-    pub(crate) text: Text,
+struct StoreArchive {
+    location: StoreLocation,
+    offset: UtcOffset,
+    text: Text,
 }
 
 impl Archive for StoreArchive {

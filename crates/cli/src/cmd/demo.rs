@@ -32,7 +32,7 @@ mod enabled {
 
     use hexaboard_mqtt::settings::{ConnectionSettings, Qos, StoreLocation};
     use hexaboard_recorder::{Record, Recorder, RecorderOptions};
-    use hexaboard_web::{router, Config, Live, Server, Services};
+    use hexaboard_web::Server;
 
     use crate::boards::{board_ids, interval, publish_readings, Schedule};
     use crate::cli::DemoArgs;
@@ -41,7 +41,7 @@ mod enabled {
     use crate::failure::{Failure, UsageError};
     use crate::live;
     use crate::live_table::LiveTable;
-    use crate::page::{self, SessionCommands, StoreArchive};
+    use crate::page::{self, SessionCommands};
     use crate::recording;
 
     /// Time given to the last readings to arrive after the boards stop.
@@ -79,12 +79,7 @@ mod enabled {
         }
         let pipeline = options.pipeline.clone();
         let recorder = Recorder::new(Box::new(files), options.pipeline)?;
-        let live = Live::new(
-            pipeline.max_boards,
-            pipeline.board,
-            pipeline.thresholds,
-            format!("127.0.0.1:{port}"),
-        );
+        let live = page::live(&pipeline, format!("127.0.0.1:{port}"));
         let table = Arc::new(Mutex::new(LiveTable::default()));
         let observed = Arc::clone(&table);
         let shown = live.clone();
@@ -187,37 +182,21 @@ mod enabled {
     /// second demo, or a `serve` already running), its address said on stdout.
     fn start_page(
         listen: &str,
-        live: Live,
+        live: hexaboard_web::Live,
         commands: Arc<SessionCommands>,
         counts: page::CountsFn,
         csv_file: &Path,
         context: &Context,
     ) -> anyhow::Result<Server> {
-        let text = context.text();
         let listener = match page::bind(listen) {
             Ok(listener) => listener,
             Err(error) if error.downcast_ref::<UsageError>().is_some() => return Err(error),
             Err(_) => page::bind("127.0.0.1:0")?,
         };
-        let address = listener.local_addr()?;
-        let config = Config {
-            read_only: page::read_only(address, None, text),
-            lang: text.lang(),
-            recording: Some(csv_file.display().to_string()),
-            ..Config::default()
+        let store = page::Store {
+            location: StoreLocation::Csv(csv_file.to_owned()),
+            recording: true,
         };
-        let services = Services {
-            live,
-            archive: Arc::new(StoreArchive {
-                location: StoreLocation::Csv(csv_file.to_owned()),
-                offset: context.offset,
-                text,
-            }),
-            commands,
-            counts,
-        };
-        let server = Server::start(listener, router(config, services))?;
-        println!("{}", text.page_at(&page::url(address)));
-        Ok(server)
+        page::start(listener, None, live, commands, counts, store, context)
     }
 }

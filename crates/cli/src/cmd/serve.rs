@@ -11,14 +11,14 @@ use hexaboard_mqtt::session::{Session, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 use hexaboard_recorder::{Record, Recorder, RecorderOptions};
 use hexaboard_store::retention::KeepDays;
-use hexaboard_web::{router, Config, Counts, Live, Server, Services};
+use hexaboard_web::{Counts, Live};
 use time::OffsetDateTime;
 
 use crate::cli::ServeArgs;
 use crate::cmd::{record, retain};
 use crate::common::Context;
 use crate::live;
-use crate::page::{self, SessionCommands, StoreArchive};
+use crate::page::{self, SessionCommands};
 use crate::recording;
 
 pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
@@ -38,13 +38,9 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         context.connection(&Defaults::examples())?
     };
     let listener = page::bind(&args.listen)?;
-    let address = listener.local_addr()?;
-    let read_only = page::read_only(address, token.as_deref(), text);
     let pipeline = settings.pipeline_config();
-    let live = Live::new(
-        pipeline.max_boards,
-        pipeline.board,
-        pipeline.thresholds,
+    let live = page::live(
+        &pipeline,
         format!("{}:{}", settings.broker(), settings.port()),
     );
     let stop = StopSignal::install()?;
@@ -77,24 +73,19 @@ pub(crate) fn run(args: &ServeArgs, context: &Context) -> anyhow::Result<()> {
         }
     };
     let commands = Arc::new(SessionCommands::default());
-    let config = Config {
+    let store = page::Store {
+        location: location.clone(),
+        recording: args.record,
+    };
+    let server = page::start(
+        listener,
         token,
-        read_only,
-        lang: text.lang(),
-        recording: args.record.then(|| location.to_string()),
-    };
-    let services = Services {
-        live: live.clone(),
-        archive: Arc::new(StoreArchive {
-            location: location.clone(),
-            offset: context.offset,
-            text,
-        }),
-        commands: Arc::clone(&commands) as _,
+        live.clone(),
+        Arc::clone(&commands),
         counts,
-    };
-    let server = Server::start(listener, router(config, services))?;
-    println!("{}", text.page_at(&page::url(address)));
+        store,
+        context,
+    )?;
 
     eprintln!("{}", text.connecting(settings.broker(), settings.port()));
     let builder = Session::builder(&settings)
