@@ -1,15 +1,17 @@
 //! `hexaboard react` judges board A's readings and sets board B's LED when the judgement
 //! changes.
 
+mod live_support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
+use hexaboard_mqtt::settings::Qos;
 use hexaboard_testkit::Mosquitto;
+use live_support::mqtt_client;
 
 const WAIT: Duration = Duration::from_secs(15);
 const BLUE: &str = r#"{"action":"led_on","color":[0,0,255],"brightness":80}"#;
@@ -82,24 +84,8 @@ impl Drop for React {
 }
 
 /// A session that publishes board A's readings and hears board B's control topic.
-fn boards(port: u16) -> (Session, mpsc::Receiver<String>) {
-    let settings = ConnectionSettings::builder("127.0.0.1")
-        .port(port)
-        .tls(false)
-        .build()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let session = Session::builder(&settings)
-        .subscribe(
-            TopicFilter::new("hexaboard/B/control/led").unwrap(),
-            Qos::AtLeastOnce,
-        )
-        .on_message(move |m| {
-            let _ = tx.send(m.payload_str().into_owned());
-        })
-        .connect()
-        .unwrap();
-    (session, rx)
+fn boards(port: u16) -> (Session, mpsc::Receiver<(String, String)>) {
+    mqtt_client(port, Some("hexaboard/B/control/led"))
 }
 
 fn reading(session: &Session, temperature: u32) {
@@ -119,14 +105,14 @@ fn a_changed_judgement_sets_the_led_and_a_repeated_one_sends_nothing() {
     );
 
     reading(&session, 30); // above 28: too hot → blue
-    assert_eq!(control.recv_timeout(WAIT).unwrap(), BLUE);
+    assert_eq!(control.recv_timeout(WAIT).unwrap().1, BLUE);
     react.wait_line("💡 board B → blue");
 
     reading(&session, 31); // still too hot
     react.wait_line("board B's LED is already blue: nothing sent");
 
     reading(&session, 24); // comfortable → green, the very next command
-    assert_eq!(control.recv_timeout(WAIT).unwrap(), GREEN);
+    assert_eq!(control.recv_timeout(WAIT).unwrap().1, GREEN);
     let seen = react.wait_line("💡 board B → green");
     assert!(
         seen.iter()
@@ -145,7 +131,7 @@ fn a_change_inside_the_interval_is_sent_when_it_ends_if_still_current() {
     );
 
     reading(&session, 30);
-    assert_eq!(control.recv_timeout(WAIT).unwrap(), BLUE);
+    assert_eq!(control.recv_timeout(WAIT).unwrap().1, BLUE);
     react.wait_line("💡 board B → blue");
 
     // Too cold, then comfortable, both within the 4 s after the blue command: only the
@@ -154,6 +140,6 @@ fn a_change_inside_the_interval_is_sent_when_it_ends_if_still_current() {
     react.wait_line("⏳ red: sent in");
     reading(&session, 22);
     react.wait_line("⏳ green: sent in");
-    assert_eq!(control.recv_timeout(WAIT).unwrap(), GREEN);
+    assert_eq!(control.recv_timeout(WAIT).unwrap().1, GREEN);
     react.wait_line("💡 board B → green");
 }

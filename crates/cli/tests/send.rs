@@ -1,14 +1,15 @@
 //! `hexaboard send` publishes the firmware's LED JSON, acknowledged by the broker.
 
+mod live_support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 use hexaboard_testkit::Mosquitto;
+use live_support::mqtt_client;
 
 /// `hexaboard` in an empty directory (no stray `.env`), with no hexaboard variable from
 /// outside, the broker given by `MQTT_*` variables.
@@ -36,23 +37,7 @@ fn text(bytes: &[u8]) -> String {
 
 /// A subscriber to every control topic; returns the session and what it receives.
 fn listen(port: u16) -> (Session, mpsc::Receiver<(String, String)>) {
-    let settings = ConnectionSettings::builder("127.0.0.1")
-        .port(port)
-        .tls(false)
-        .build()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let session = Session::builder(&settings)
-        .subscribe(
-            TopicFilter::new("hexaboard/+/control/led").unwrap(),
-            Qos::AtLeastOnce,
-        )
-        .on_message(move |m| {
-            let _ = tx.send((m.topic.to_owned(), m.payload_str().into_owned()));
-        })
-        .connect()
-        .unwrap();
-    (session, rx)
+    mqtt_client(port, Some("hexaboard/+/control/led"))
 }
 
 #[test]

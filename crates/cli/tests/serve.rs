@@ -4,32 +4,12 @@
 mod live_support;
 
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use hexaboard_core::topic::TopicFilter;
-use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
+use hexaboard_mqtt::settings::Qos;
 use hexaboard_testkit::Mosquitto;
-use live_support::{broker_flags, hexaboard, Running, PATIENCE};
+use live_support::{broker_flags, hexaboard, mqtt_client, Running, PATIENCE};
 use serde_json::Value;
-
-/// A client session on the test's broker, receiving `filter` into the returned channel.
-fn client(port: u16, filter: Option<&str>) -> (Session, mpsc::Receiver<(String, String)>) {
-    let settings = ConnectionSettings::builder("127.0.0.1")
-        .port(port)
-        .tls(false)
-        .build()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let mut builder = Session::builder(&settings).on_message(move |m| {
-        let _ = tx.send((m.topic.to_owned(), m.payload_str().into_owned()));
-    });
-    if let Some(filter) = filter {
-        builder = builder.subscribe(TopicFilter::new(filter).unwrap(), Qos::AtLeastOnce);
-    }
-    (builder.connect().unwrap(), rx)
-}
 
 /// `hexaboard serve ARGS` on a free loopback port, English, waited for until it is
 /// subscribed; returns it with the page's address.
@@ -124,7 +104,7 @@ fn a_published_reading_shows_on_its_card_and_an_led_command_reaches_the_board() 
     let broker = Mosquitto::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (mut serve, url) = serve(dir.path(), broker.port(), &[], &[]);
-    let (board, commands) = client(broker.port(), Some("hexaboard/+/control/led"));
+    let (board, commands) = mqtt_client(broker.port(), Some("hexaboard/+/control/led"));
 
     board
         .publish("hexaboard/A/sensor/data", READING, Qos::AtLeastOnce, false)
@@ -185,7 +165,7 @@ fn with_record_each_reading_is_stored_and_charted_from_the_database() {
         &["--record"],
         &[("STORE", "readings.db")],
     );
-    let (board, _) = client(broker.port(), None);
+    let (board, _) = mqtt_client(broker.port(), None);
     for t in ["21", "22.5", "23"] {
         let payload = READING.replace("25.5", t);
         board
@@ -400,7 +380,7 @@ fn a_react_rule_running_elsewhere_shows_its_judgement_and_led_until_it_stops() {
         }
     };
     rules(&|r| r.as_array().is_some_and(|r| r.len() == 1));
-    let (board, _) = client(broker.port(), None);
+    let (board, _) = mqtt_client(broker.port(), None);
     let hot = READING.replace("25.5", "31");
     board
         .publish("hexaboard/A/sensor/data", hot, Qos::AtLeastOnce, false)

@@ -221,3 +221,31 @@ fn is_pattern(text: &str, pattern: &str) -> bool {
             }
         })
 }
+
+/// A client session on the broker at `127.0.0.1:port`, subscribed at QoS 1 to `filter` when
+/// given; what it receives comes as `(topic, payload)` on the returned channel.
+pub fn mqtt_client(
+    port: u16,
+    filter: Option<&str>,
+) -> (
+    hexaboard_mqtt::session::Session,
+    std::sync::mpsc::Receiver<(String, String)>,
+) {
+    use hexaboard_core::topic::TopicFilter;
+    use hexaboard_mqtt::session::Session;
+    use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
+
+    let settings = ConnectionSettings::builder("127.0.0.1")
+        .port(port)
+        .tls(false)
+        .build()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut builder = Session::builder(&settings).on_message(move |m| {
+        let _ = tx.send((m.topic.to_owned(), m.payload_str().into_owned()));
+    });
+    if let Some(filter) = filter {
+        builder = builder.subscribe(TopicFilter::new(filter).unwrap(), Qos::AtLeastOnce);
+    }
+    (builder.connect().unwrap(), rx)
+}
