@@ -25,7 +25,9 @@
 //! | [`control`] | LED commands sent back to a board |
 //! | [`rule`] | what the `react` rule is doing, published for the page |
 //! | [`sim`] | a virtual board publishing readings like the course firmware |
+//! | [`advice`] | the advisor's prompt, its answer's schema, and the check of a proposed command |
 
+pub mod advice;
 pub mod board_time;
 pub mod cadence;
 pub mod control;
