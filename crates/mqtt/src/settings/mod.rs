@@ -39,12 +39,14 @@
 //! | `connection.rs` | [`ConnectionSettings`], [`Defaults`] |
 //! | `builder.rs` | [`ConnectionBuilder`] |
 //! | `app.rs` | [`AppSettings`], [`AppBuilder`] |
+//! | `advisor.rs` | [`AdvisorSettings`]: the advisor's chat-completions endpoint |
 //! | `client_id.rs` | generated and stable client ids |
 //! | `protocol.rs` | [`Qos`], [`MqttVersion`] |
 //! | `store.rs` | [`StoreLocation`]: `STORE`, a CSV, SQLite or PostgreSQL, the password apart |
 //! | `secret.rs` | [`Secret`] |
 //! | `error.rs` | [`SettingsError`] |
 
+mod advisor;
 mod app;
 mod builder;
 mod client_id;
@@ -63,6 +65,7 @@ mod variable;
 use std::fmt;
 use std::path::Path;
 
+pub use advisor::AdvisorSettings;
 pub use app::{AppBuilder, AppSettings};
 pub use builder::ConnectionBuilder;
 pub use connection::{ConnectionSettings, Defaults};
@@ -75,7 +78,8 @@ pub use secret::Secret;
 pub use sources::{Source, Sources};
 pub use store::{shown as shown_store, PostgresUrl, StoreLocation};
 pub use table::{
-    DEFAULT_CSV_FILE, DEFAULT_PORT, DEFAULT_TOPIC_SENSOR, DEFAULT_TOPIC_STATUS, VARIABLES,
+    DEFAULT_CSV_FILE, DEFAULT_OPENAI_BASE_URL, DEFAULT_OPENAI_TIMEOUT, DEFAULT_PORT,
+    DEFAULT_TOPIC_SENSOR, DEFAULT_TOPIC_STATUS, VARIABLES,
 };
 pub use variable::Variable;
 

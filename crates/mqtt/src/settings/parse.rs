@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::net::Ipv6Addr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use hexaboard_core::text::{sanitize_for_terminal, Lang};
 use hexaboard_core::topic::{TopicError, TopicFilter};
@@ -66,6 +67,32 @@ pub(crate) fn plain(raw: &OsStr) -> Result<String, Problem> {
 /// A secret text, spaces and all.
 pub(crate) fn secret(raw: &OsStr) -> Result<Secret, Problem> {
     text(raw).map(Secret::new)
+}
+
+/// An `http://` or `https://` URL, kept without a trailing `/`.
+pub(crate) fn base_url(raw: &OsStr) -> Result<String, Problem> {
+    let url = text(raw)?.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) => Ok(url.to_owned()),
+        _ => Err(Problem::expected(
+            "expected an http:// or https:// URL, such as https://api.openai.com/v1 or \
+             http://127.0.0.1:11434/v1",
+        )),
+    }
+}
+
+/// A positive number of seconds, fractions allowed.
+pub(crate) fn seconds(raw: &OsStr) -> Result<Duration, Problem> {
+    text(raw)?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Problem::expected("expected a number of seconds above 0, such as 30"))
 }
 
 /// A path, in the operating system's own encoding (not necessarily UTF-8).

@@ -9,6 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::advisor::AdvisorSettings;
 use super::app::AppSettings;
 use super::connection::{ConnectionSettings, Defaults};
 use super::dotenv::DotEnv;
@@ -209,6 +210,16 @@ impl Sources {
     /// A [`SettingsError`] naming the variable that is malformed.
     pub fn app(&self) -> Result<AppSettings, SettingsError> {
         AppSettings::resolve(&self.values)
+    }
+
+    /// The advisor's endpoint (`OPENAI_*`): only the commands that ask a model read it.
+    ///
+    /// # Errors
+    ///
+    /// A [`SettingsError`] naming the variable: `OPENAI_MODEL` not set, a base URL that is
+    /// not http(s), a timeout that is not a positive number of seconds.
+    pub fn advisor(&self) -> Result<AdvisorSettings, SettingsError> {
+        AdvisorSettings::resolve(&self.values)
     }
 
     /// Both, for a program that connects and stores.

@@ -8,6 +8,7 @@
 //! (one line of their `resolve`).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use hexaboard_core::text::Lang;
 use hexaboard_core::topic::TopicFilter;
@@ -55,6 +56,10 @@ pub const VARIABLES: &[&dyn Variable] = &[
     &PGPASSWORD,
     &HEXABOARD_LANG,
     &HEXABOARD_TOKEN,
+    &OPENAI_API_KEY,
+    &OPENAI_BASE_URL,
+    &OPENAI_MODEL,
+    &OPENAI_TIMEOUT,
 ];
 
 // Connection settings.
@@ -247,6 +252,51 @@ pub(crate) const HEXABOARD_TOKEN: Var<Secret> = Var::new(
 )
 .secret()
 .fallback(Fallback::Unset("(not set: loopback only, or read-only)"));
+
+// The advisor's settings.
+
+/// The chat-completions endpoint when `OPENAI_BASE_URL` is not set: OpenAI's own API.
+pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+pub(crate) const OPENAI_API_KEY: Var<Secret> = Var::new(
+    "OPENAI_API_KEY",
+    "openai-api-key",
+    "KEY",
+    "API key of the advisor's chat-completions server (a local server may need none); \
+     prefer the variable",
+    parse::secret,
+)
+.secret()
+.fallback(Fallback::Unset(NOT_SET));
+
+pub(crate) const OPENAI_BASE_URL: Var<String> = Var::new(
+    "OPENAI_BASE_URL",
+    "openai-base-url",
+    "URL",
+    "The advisor's OpenAI-compatible API, such as http://127.0.0.1:11434/v1 for Ollama",
+    parse::base_url,
+)
+.fallback(Fallback::Value(|| DEFAULT_OPENAI_BASE_URL.to_owned()));
+
+pub(crate) const OPENAI_MODEL: Var<String> = Var::new(
+    "OPENAI_MODEL",
+    "openai-model",
+    "MODEL",
+    "The model the advisor asks, such as gpt-4o-mini or llama3.2",
+    parse::plain,
+);
+
+pub(crate) const OPENAI_TIMEOUT: Var<Duration> = Var::new(
+    "OPENAI_TIMEOUT",
+    "openai-timeout",
+    "SECONDS",
+    "Seconds the advisor waits for the model's answer",
+    parse::seconds,
+)
+.fallback(Fallback::Value(|| DEFAULT_OPENAI_TIMEOUT));
+
+/// How long the advisor waits for an answer when `OPENAI_TIMEOUT` is not set.
+pub const DEFAULT_OPENAI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A default filter, valid by construction (the tests of this module parse each).
 fn default_filter(filter: &'static str) -> TopicFilter {

@@ -190,6 +190,12 @@ impl Value for u16 {
     }
 }
 
+impl Value for std::time::Duration {
+    fn shown(&self) -> String {
+        format!("{}", self.as_secs_f64())
+    }
+}
+
 impl Value for bool {
     fn shown(&self) -> String {
         if *self { "on" } else { "off" }.to_owned()
