@@ -173,11 +173,12 @@ fn describe_names_every_variable_with_its_source() {
     let (_dir, path) = dotenv("MQTT_BROKER=localhost\nMQTT_PORT=1883\n");
     let s = Settings::from_sources(env(&[("HEXABOARD_LANG", "en")]), Some(&path)).unwrap();
     let lines = s.describe();
-    assert_eq!(lines.len(), hexaboard_mqtt::settings::VARIABLES.len());
     let names: Vec<&str> = lines.iter().map(|l| l.name).collect();
+    // The advisor's variables are described by its own settings.
     let table: Vec<&str> = hexaboard_mqtt::settings::VARIABLES
         .iter()
         .map(|v| v.name())
+        .filter(|name| !name.starts_with("OPENAI_"))
         .collect();
     assert_eq!(names, table);
     assert_eq!(

@@ -125,8 +125,10 @@ impl Settings {
         Sources::new(env, dotenv_path)?.settings(defaults)
     }
 
-    /// Every variable with the value as it may be shown and where it came from, in the order
-    /// of [`VARIABLES`]: the password is `********` (or `(not set)`), never its text.
+    /// Every variable of the connection and the application with the value as it may be
+    /// shown and where it came from, in the order of [`VARIABLES`]: the password is
+    /// `********` (or `(not set)`), never its text. (The advisor's variables are
+    /// [`AdvisorSettings::describe`]'s.)
     pub fn describe(&self) -> Vec<Described> {
         let mut lines: Vec<Described> = self
             .connection
