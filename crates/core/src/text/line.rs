@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Display};
 
-use super::{analysis, boards, chapter, check, control, receiver, Lang};
+use super::{advice, analysis, boards, chapter, check, control, receiver, Lang};
 
 /// The console text in one language: one method per line hexaboard prints.
 ///
@@ -59,6 +59,7 @@ pub(super) enum Msg<'a> {
     Control(control::Msg<'a>),
     Check(check::Msg<'a>),
     Analysis(analysis::Msg<'a>),
+    Advice(advice::Msg<'a>),
 }
 
 impl Display for Line<'_> {
@@ -70,6 +71,7 @@ impl Display for Line<'_> {
             Msg::Control(msg) => msg.write(self.lang, f),
             Msg::Check(msg) => msg.write(self.lang, f),
             Msg::Analysis(msg) => msg.write(self.lang, f),
+            Msg::Advice(msg) => msg.write(self.lang, f),
         }
     }
 }

@@ -59,6 +59,7 @@
 //! | `boards.rs` | the virtual boards (`simulate`, the `08_board` example) and what an LED board does with a command |
 //! | `control.rs` | `send` and `react` |
 //! | `check.rs` | `check`'s steps |
+//! | `advice.rs` | `advise` and `react --advisor`: the question, the advice, what became of it |
 //! | `analysis.rs` | `summary`, `plot`, `import`, `export`, and lines of a CSV they skip |
 //! | `words.rs` | a word for each trend, comfort band and LED colour, shared by every command |
 //!
@@ -125,6 +126,7 @@ mod lang;
 mod line;
 mod report;
 
+mod advice;
 mod analysis;
 mod boards;
 mod chapter;
