@@ -135,6 +135,9 @@ pub(crate) enum Command {
     Simulate(SimulateArgs),
     /// Judge one board's room and set another board's LED when the judgement changes
     React(ReactArgs),
+    /// Ask a language model about a board's readings; its LED command is checked, and sent
+    /// only with --apply
+    Advise(AdviseArgs),
     /// Zero set-up: an embedded broker, two virtual boards, recording, a live view and the page
     Demo(DemoArgs),
 }
@@ -325,6 +328,30 @@ pub(crate) struct ReactArgs {
     /// LED brightness in percent
     #[arg(long, default_value_t = 80, value_name = "PERCENT")]
     pub(crate) brightness: u32,
+    /// Ask the advisor (OPENAI_*) what to send when the judgement changes, instead of the
+    /// fixed colours; its commands are checked as `advise` checks them, for board --to only
+    #[arg(long)]
+    pub(crate) advisor: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdviseArgs {
+    /// The board whose readings are summarised and sent to the model
+    #[arg(long, value_name = "BOARD", required_unless_present = "log")]
+    pub(crate) board: Option<String>,
+    /// Boards a proposed command may go to, comma-separated [default: --board]
+    #[arg(long, value_name = "BOARD", value_delimiter = ',')]
+    pub(crate) to: Vec<String>,
+    /// Send a command that passed every check, and wait for the broker's acknowledgement
+    #[arg(long)]
+    pub(crate) apply: bool,
+    /// Fewest seconds between two commands to one board (applied ones, as kept in the store)
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub(crate) min_interval: f64,
+    /// Show the last N calls kept in the store (with --board, those about or for it), and
+    /// ask nothing
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "10")]
+    pub(crate) log: Option<usize>,
 }
 
 #[derive(Debug, Args)]

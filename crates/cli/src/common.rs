@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hexaboard_core::text::Text;
-use hexaboard_mqtt::settings::{AppSettings, ConnectionSettings, Defaults, Sources, StoreLocation};
+use hexaboard_mqtt::settings::{
+    AdvisorSettings, AppSettings, ConnectionSettings, Defaults, Sources, StoreLocation,
+};
 use time::UtcOffset;
 
 use crate::cli::SettingsFlags;
@@ -70,6 +72,15 @@ impl Context {
     /// As [`Context::connection`].
     pub(crate) fn app(&self) -> anyhow::Result<AppSettings> {
         Ok(self.sources()?.app()?)
+    }
+
+    /// The advisor's endpoint (`OPENAI_*`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Context::app`].
+    pub(crate) fn advisor(&self) -> anyhow::Result<AdvisorSettings> {
+        Ok(self.sources()?.advisor()?)
     }
 
     /// The chapter's text in the language of `HEXABOARD_LANG` / `--lang`; Korean when the

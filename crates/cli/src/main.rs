@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 
+mod advisor;
 mod boards;
 mod cli;
 mod cmd;

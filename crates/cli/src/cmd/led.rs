@@ -1,5 +1,8 @@
-//! What `send` and `react` share: board ids checked as a topic level, and an LED command
-//! published at QoS 1 with the broker's acknowledgement awaited.
+//! What `send`, `react` and `advise` share: board ids checked as a topic level, the interval
+//! between commands, and an LED command published at QoS 1 with the broker's
+//! acknowledgement awaited.
+
+use std::time::Duration;
 
 use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
@@ -19,6 +22,19 @@ pub(crate) fn check_board(board: &str) -> Result<(), UsageError> {
         UsageError(format!(
             "board id `{board}` cannot be a topic level ({why}): use the id the board \
              publishes under, like A or B"
+        ))
+    })
+}
+
+/// The fewest time between two commands, from `--min-interval`'s seconds.
+///
+/// # Errors
+///
+/// A [`UsageError`] for a negative or not finite number.
+pub(crate) fn min_interval(seconds: f64) -> Result<Duration, UsageError> {
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        UsageError(format!(
+            "--min-interval {seconds}: expected a number of seconds, 0 or more"
         ))
     })
 }

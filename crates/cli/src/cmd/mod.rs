@@ -1,5 +1,6 @@
 //! One module per subcommand, each a `run` function.
 
+mod advise;
 #[cfg(feature = "demo")]
 mod broker;
 mod check;
@@ -39,6 +40,7 @@ pub(crate) fn run(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Send(args) => send::run(&args, context),
         Command::Simulate(args) => simulate::run(&args, context),
         Command::React(args) => react::run(&args, context),
+        Command::Advise(args) => advise::run(&args, context),
         Command::Demo(args) => demo::run(&args, context),
     }
 }

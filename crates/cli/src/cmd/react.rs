@@ -8,6 +8,11 @@
 //! Readings go from paho's callback thread to the main thread through a channel: the main thread
 //! publishes and waits for the broker's acknowledgement, which the callback thread must never do.
 //!
+//! With `--advisor`, the judgement still decides when to act, but what to send is asked of the
+//! advisor (as `advise` asks, with board `--to` the only one allowed): its command is checked,
+//! sent, and the call kept in the store's audit trail. A refused or failed answer sends
+//! nothing; the next change of judgement asks again.
+//!
 //! The rule's state (the last judgement, the colour sent, the one waiting) is published
 //! retained on `hexaboard/rules/react/{to}` for the page of `serve`, and cleared when the rule
 //! stops (by its last will if it dies).
@@ -15,8 +20,10 @@
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use hexaboard_core::advice::{Allowed, Verdict};
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
+use hexaboard_core::summary::CsvSummary;
 use hexaboard_core::rule::RuleState;
 use hexaboard_core::text::{Report, Text};
 use hexaboard_core::topic::TopicFilter;
@@ -24,11 +31,12 @@ use hexaboard_core::ReadingParser;
 use hexaboard_mqtt::session::{Session, SessionEvent, StopSignal};
 use hexaboard_mqtt::settings::{Defaults, Qos};
 
+use crate::advisor::{Advisor, Asked};
 use crate::cli::ReactArgs;
 use crate::cmd::led;
 use crate::common::Context;
 use crate::failure::UsageError;
-use crate::live;
+use crate::{history_source, live};
 
 /// How often the loop looks at the stop flag while no reading comes.
 const TICK: Duration = Duration::from_millis(200);
@@ -39,14 +47,13 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
     // Checks the brightness once, before anything connects.
     LedCommand::on([0, 0, 0], args.brightness)
         .map_err(|e| UsageError(format!("--brightness: {e}")))?;
-    if !(args.min_interval.is_finite() && args.min_interval >= 0.0) {
-        return Err(UsageError(format!(
-            "--min-interval {}: expected a number of seconds, 0 or more",
-            args.min_interval
-        ))
-        .into());
-    }
+    let interval = led::min_interval(args.min_interval)?;
     let settings = context.connection(&Defaults::examples())?;
+    let advisor = if args.advisor {
+        Some(Advisor::open(context, Allowed::new([args.to.as_str()], interval))?)
+    } else {
+        None
+    };
     let text = context.text();
     let stop = StopSignal::install()?;
     let topic = format!("hexaboard/{}/sensor/data", args.from);
@@ -80,11 +87,14 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
         text,
         to: &args.to,
         brightness: args.brightness,
-        interval: Duration::from_secs_f64(args.min_interval),
-        sent: None,
+        interval,
+        handled: None,
+        colour: None,
         sent_at: None,
         pending: None,
         state: RuleState::new(&args.from, &args.to, args.min_interval),
+        advisor,
+        summary: CsvSummary::new(),
     };
     control.publish_state(&session);
     let parser = ReadingParser::default();
@@ -101,6 +111,9 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
                         text.temperature_comfort(verdict.temperature),
                         text.humidity_comfort(verdict.humidity)
                     );
+                    let at = history_source::local(time::OffsetDateTime::now_utc(), context.offset);
+                    let readings = [(at, t.value(), h.value())];
+                    control.summary.add_known(&args.from, 1, (at, at), readings);
                     control.judged(verdict.temperature);
                     control.publish_state(&session);
                 }
@@ -126,11 +139,18 @@ struct Control<'a> {
     to: &'a str,
     brightness: u32,
     interval: Duration,
-    sent: Option<TempComfort>,
+    /// The judgement last acted on (sent, or answered by the advisor).
+    handled: Option<TempComfort>,
+    /// The colour last sent and acknowledged (black for off).
+    colour: Option<[u8; 3]>,
     sent_at: Option<Instant>,
     pending: Option<TempComfort>,
     /// What the page is shown.
     state: RuleState,
+    /// With `--advisor`: who says what to send.
+    advisor: Option<Advisor>,
+    /// The judged board's figures, for the advisor.
+    summary: CsvSummary,
 }
 
 impl Control<'_> {
@@ -147,9 +167,10 @@ impl Control<'_> {
         self.state.judged = Some(comfort);
         let text = self.text;
         let colour = led_color_for(comfort);
-        if self.sent == Some(comfort) {
+        if self.handled == Some(comfort) {
             self.pending = None;
-            println!("{}", text.led_unchanged(self.to, colour));
+            let shown = self.colour.unwrap_or(colour);
+            println!("{}", text.led_unchanged(self.to, shown));
             return;
         }
         let changed = self.pending != Some(comfort);
@@ -164,8 +185,9 @@ impl Control<'_> {
     /// Publishes the rule's state, retained, for the page (a failure is only said: the rule
     /// goes on).
     fn publish_state(&mut self, session: &Session) {
-        self.state.sent = self.sent.map(led_color_for);
-        self.state.pending = self.pending.map(led_color_for);
+        self.state.sent = self.colour;
+        // The advisor's colour is not known before it is asked.
+        self.state.pending = self.pending.filter(|_| self.advisor.is_none()).map(led_color_for);
         let topic = RuleState::topic(self.to);
         let json = self.state.to_json();
         if let Err(e) = session.publish(&topic, json, Qos::AtLeastOnce, true) {
@@ -173,7 +195,8 @@ impl Control<'_> {
         }
     }
 
-    /// Sends the pending judgement once the interval allows it; `true` when it tried.
+    /// Sends the pending judgement once the interval allows it (with the advisor, what it
+    /// advises); `true` when it tried.
     fn send_due(&mut self, session: &Session) -> bool {
         let (Some(comfort), Some(left)) = (self.pending, self.time_to_send()) else {
             return false;
@@ -181,22 +204,69 @@ impl Control<'_> {
         if !left.is_zero() {
             return false;
         }
-        let command = LedCommand::LedOn {
-            color: led_color_for(comfort),
-            brightness: u8::try_from(self.brightness).unwrap_or(100),
-        };
         self.sent_at = Some(Instant::now());
-        match led::publish(session, self.to, &command) {
-            Ok(()) => {
-                self.sent = Some(comfort);
-                self.pending = None;
-                let json = command.to_json();
-                let colour = led_color_for(comfort);
-                println!("{}", self.text.led_command_sent(self.to, colour, &json));
+        let (command, asked) = match self.advisor.as_mut() {
+            None => {
+                let command = LedCommand::LedOn {
+                    color: led_color_for(comfort),
+                    brightness: u8::try_from(self.brightness).unwrap_or(100),
+                };
+                (Some(command), None)
             }
-            // Kept pending: tried again when the next interval ends.
-            Err(e) => eprintln!("❌ {}", Report(e.as_ref())),
+            Some(advisor) => {
+                let Some(summary) = self.summary.boards().into_iter().next() else {
+                    return false;
+                };
+                match advisor.ask(&summary) {
+                    Ok(asked) => match &asked.verdict {
+                        Verdict::Command { command, .. } => (Some(*command), Some(asked)),
+                        _ => (None, Some(asked)),
+                    },
+                    Err(e) => {
+                        // Said, and asked again at the next change of judgement.
+                        eprintln!("❌ {}", Report(e.as_ref()));
+                        self.handled = Some(comfort);
+                        self.pending = None;
+                        return true;
+                    }
+                }
+            }
+        };
+        let applied = match command {
+            Some(command) => match led::publish(session, self.to, &command) {
+                Ok(()) => {
+                    let colour = match command {
+                        LedCommand::LedOn { color, .. } => color,
+                        LedCommand::LedOff => [0, 0, 0],
+                    };
+                    self.colour = Some(colour);
+                    let json = command.to_json();
+                    println!("{}", self.text.led_command_sent(self.to, colour, &json));
+                    true
+                }
+                Err(e) => {
+                    eprintln!("❌ {}", Report(e.as_ref()));
+                    if asked.is_none() {
+                        // Kept pending: tried again when the next interval ends.
+                        return true;
+                    }
+                    false
+                }
+            },
+            None => false,
+        };
+        self.handled = Some(comfort);
+        self.pending = None;
+        if let (Some(asked), Some(advisor)) = (asked, self.advisor.as_mut()) {
+            keep(advisor, asked, applied);
         }
         true
+    }
+}
+
+/// Keeps the advisor's call; a failure is said and the rule goes on.
+fn keep(advisor: &mut Advisor, asked: Asked, applied: bool) {
+    if let Err(e) = advisor.keep(asked, applied) {
+        eprintln!("⚠️ {}", Report(e.as_ref()));
     }
 }

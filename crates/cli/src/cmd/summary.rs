@@ -28,21 +28,19 @@ const NEWEST: usize = 100;
 
 /// What reading the file gave, besides the rows.
 #[derive(Debug, Serialize)]
-struct Report {
-    file: String,
+pub(crate) struct Report {
+    pub(crate) file: String,
     rows: u64,
     bad_lines: Vec<u64>,
     partial_last_line: Option<u64>,
-    boards: Vec<BoardSummary>,
+    pub(crate) boards: Vec<BoardSummary>,
 }
 
 pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
     let text = context.text();
     let selection = args.history.selection(context.offset);
-    let report = match history_source::open(args.file.as_deref(), context)? {
-        Source::Csv(path) => read(&path, text, &selection, context.offset)?,
-        Source::Database(mut history) => ask(&mut *history, &selection, context.offset)?,
-    };
+    let source = history_source::open(args.file.as_deref(), context)?;
+    let report = report(source, &selection, text, context.offset)?;
     let out = match args.format {
         Format::Table => table_text(&report, text),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -50,6 +48,23 @@ pub(crate) fn run(args: &SummaryArgs, context: &Context) -> anyhow::Result<()> {
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
+}
+
+/// The figures of the readings `selection` selects in `source`.
+///
+/// # Errors
+///
+/// The file or the database cannot be read.
+pub(crate) fn report(
+    source: Source,
+    selection: &Selection,
+    text: Text,
+    offset: UtcOffset,
+) -> anyhow::Result<Report> {
+    match source {
+        Source::Csv(path) => read(&path, text, selection, offset),
+        Source::Database(mut history) => ask(&mut *history, selection, offset),
+    }
 }
 
 /// Reads every row of `path` into a [`Report`], telling stderr about lines skipped.

@@ -69,6 +69,49 @@ catalogue! {
             ko: "🗒️ {place}의 조언 {count}건 (최근 것부터)",
             en: "🗒️ {count} advice calls in {place} (newest first)";
 
+        /// `{at}  보드 {board}  {model}  📤 보드 {target}에 보냄 {json}`: a kept call whose
+        /// command was sent.
+        pub fn advice_log_applied(at: &'a str, board: &'a str, model: &'a str, target: &'a str, json: &'a str) {
+            at = EscStr(at),
+            board = EscStr(board),
+            model = EscStr(model),
+            target = EscStr(target),
+            json = EscStr(json),
+        }
+            ko: "{at}  보드 {board}  {model}  📤 보드 {target}에 보냄 {json}",
+            en: "{at}  board {board}  {model}  📤 sent to board {target} {json}";
+
+        /// `{at}  보드 {board}  {model}  제안만: 보드 {target} {json}`: a kept call whose
+        /// command passed the checks but was not sent.
+        pub fn advice_log_proposed(at: &'a str, board: &'a str, model: &'a str, target: &'a str, json: &'a str) {
+            at = EscStr(at),
+            board = EscStr(board),
+            model = EscStr(model),
+            target = EscStr(target),
+            json = EscStr(json),
+        }
+            ko: "{at}  보드 {board}  {model}  제안만 (보내지 않음): 보드 {target} {json}",
+            en: "{at}  board {board}  {model}  proposed, not sent: board {target} {json}";
+
+        /// `{at}  보드 {board}  {model}  ⛔ {why}`: a kept call that was refused or failed.
+        pub fn advice_log_refused(at: &'a str, board: &'a str, model: &'a str, why: &'a str) {
+            at = EscStr(at),
+            board = EscStr(board),
+            model = EscStr(model),
+            why = EscStr(why),
+        }
+            ko: "{at}  보드 {board}  {model}  ⛔ {why}",
+            en: "{at}  board {board}  {model}  ⛔ {why}";
+
+        /// `{at}  보드 {board}  {model}  제안 없음`: a kept call without a proposal.
+        pub fn advice_log_no_action(at: &'a str, board: &'a str, model: &'a str) {
+            at = EscStr(at),
+            board = EscStr(board),
+            model = EscStr(model),
+        }
+            ko: "{at}  보드 {board}  {model}  제안 없음",
+            en: "{at}  board {board}  {model}  no action";
+
         /// `(기록된 조언이 없습니다)`: `advise --log` found none.
         pub fn advice_log_empty() {}
             ko: "(기록된 조언이 없습니다)",
