@@ -159,11 +159,8 @@ pub trait AdviceLog: Send {
     /// # Errors
     ///
     /// A [`StoreError`] naming the file or database, the cause and the fix.
-    fn recent(
-        &mut self,
-        board: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<AdviceEntry>, StoreError>;
+    fn recent(&mut self, board: Option<&str>, limit: usize)
+        -> Result<Vec<AdviceEntry>, StoreError>;
 
     /// Where the advice is kept, for messages: a path, `sqlite:PATH`, or a URL without
     /// password.
@@ -186,7 +183,11 @@ mod tests {
         let text = "가".repeat(40_000); // 3 bytes each
         let kept = cap(&text);
         assert!(kept.len() <= FIELD_CAP, "{}", kept.len());
-        assert!(kept.ends_with("…[cut: 120000 bytes]"), "{}", &kept[kept.len() - 40..]);
+        assert!(
+            kept.ends_with("…[cut: 120000 bytes]"),
+            "{}",
+            &kept[kept.len() - 40..]
+        );
         let start = kept.strip_suffix("…[cut: 120000 bytes]").unwrap();
         assert!(start.chars().all(|c| c == '가'));
         assert!(start.len() > FIELD_CAP - 32);
