@@ -50,10 +50,12 @@
 //! | [`retention`] | rollups that never expire, raw readings kept for some days |
 //! | [`sync_work`] | [`SyncWork`]: making what a store wrote durable, on the recorder's own thread |
 //! | [`rejects`] | [`RejectsFile`]: payloads that are not readings, one JSON line each, under a size cap |
+//! | [`advice`] | [`AdviceLog`]: the advisor's audit trail, each call kept beside the readings ([`AdviceFile`], [`SqliteAdviceLog`], [`PostgresAdviceLog`]) |
 //! | [`note`] | [`StoreNote`]: what the user should know while recording goes on |
 //! | [`error`] | [`StoreError`]: what could not be stored, naming the file and the fix |
 //! | `append` | files written by appending: whole writes, a cut last line ended |
 
+pub mod advice;
 mod append;
 pub mod csv;
 pub mod error;
@@ -69,12 +71,13 @@ pub mod sqlite;
 pub mod store;
 pub mod sync_work;
 
+pub use advice::{AdviceEntry, AdviceFile, AdviceLog};
 pub use csv::CsvFiles;
 pub use error::StoreError;
 pub use message_id::MessageId;
 pub use note::{ReopenReason, StoreNote};
-pub use postgres::PostgresStore;
+pub use postgres::{PostgresAdviceLog, PostgresStore};
 pub use rejects::{Rejected, RejectsFile};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteAdviceLog, SqliteStore};
 pub use store::{Appended, Store};
 pub use sync_work::SyncWork;

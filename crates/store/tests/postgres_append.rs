@@ -350,7 +350,7 @@ fn a_version_1_database_keeps_recognising_redeliveries_once_migrated() {
             &[],
         )
         .unwrap();
-    assert_eq!(row.get::<_, i32>(0), 3);
+    assert_eq!(row.get::<_, i32>(0), 4);
     assert!(row.get::<_, bool>(1), "recent_messages is dropped");
     assert_eq!(row.get::<_, Vec<bool>>(2), [true, true, false]);
     for payload in [&first, &second] {

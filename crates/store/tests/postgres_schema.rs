@@ -55,6 +55,19 @@ fn the_tables_are_those_of_the_schema_document() {
     drop(store(&server));
     let mut client = client(&server);
     let expected = [
+        "advice.id bigint not null",
+        "advice.at timestamp with time zone not null",
+        "advice.board text not null",
+        "advice.model bytea not null",
+        "advice.summary bytea not null",
+        "advice.answer bytea null",
+        "advice.target text null",
+        "advice.command bytea null",
+        "advice.refusal bytea null",
+        "advice.applied boolean not null",
+        "CREATE UNIQUE INDEX advice_pkey ON public.advice USING btree (id)",
+        "CREATE INDEX advice_at ON public.advice USING btree (at)",
+        "CREATE INDEX advice_applied_target_at ON public.advice USING btree (target, at) WHERE applied",
         "hexaboard_schema.version integer not null",
         "readings.id bigint not null",
         "readings.received_at timestamp with time zone not null",
@@ -109,7 +122,7 @@ fn the_tables_are_those_of_the_schema_document() {
         .query_one("SELECT version FROM hexaboard_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert_eq!(count(&mut client, "hexaboard_schema"), 1);
 }
 
@@ -158,7 +171,7 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
     let mut client = client(&server);
     client
         .batch_execute(
-            "UPDATE hexaboard_schema SET version = 4; \
+            "UPDATE hexaboard_schema SET version = 5; \
              ALTER TABLE readings ADD COLUMN battery numeric; \
              INSERT INTO readings (received_at, board, temperature, humidity, topic, battery) \
              VALUES ('2026-12-03 12:00:00+00', 'A', 25, 60, 't', 3.7)",
@@ -198,7 +211,7 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{} has schema version 4, newer than this hexaboard's 3: record with the newer \
+            "{} has schema version 5, newer than this hexaboard's 4: record with the newer \
              hexaboard or choose another STORE (the database was not changed)",
             url(&server)
         )

@@ -189,7 +189,7 @@ fn a_version_1_database_keeps_recognising_redeliveries_once_migrated() {
         }
     }
     let mut store = open(&path);
-    assert_eq!(count(&path, "SELECT version FROM hexaboard_schema"), 3);
+    assert_eq!(count(&path, "SELECT version FROM hexaboard_schema"), 4);
     assert_eq!(
         count(
             &path,

@@ -60,7 +60,7 @@ fn a_database_of_a_newer_hexaboard_is_refused_and_left_untouched() {
     user(&path)
         .execute_batch(
             "CREATE TABLE hexaboard_schema (version INTEGER NOT NULL) STRICT;
-             INSERT INTO hexaboard_schema VALUES (4);
+             INSERT INTO hexaboard_schema VALUES (5);
              CREATE TABLE readings (id INTEGER PRIMARY KEY, measured TEXT);",
         )
         .unwrap();
@@ -70,8 +70,8 @@ fn a_database_of_a_newer_hexaboard_is_refused_and_left_untouched() {
         matches!(
             error,
             StoreError::NewerSchema {
-                found: 4,
-                known: 3,
+                found: 5,
+                known: 4,
                 ..
             }
         ),
@@ -80,7 +80,7 @@ fn a_database_of_a_newer_hexaboard_is_refused_and_left_untouched() {
     assert_eq!(
         error.to_string(),
         format!(
-            "sqlite:{} has schema version 4, newer than this hexaboard's 3: record with the \
+            "sqlite:{} has schema version 5, newer than this hexaboard's 4: record with the \
              newer hexaboard or choose another STORE (the database was not changed)",
             path.display()
         )

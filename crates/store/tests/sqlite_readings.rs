@@ -86,6 +86,7 @@ fn a_new_database_has_the_documented_schema() {
     assert_eq!(
         tables,
         [
+            "advice",
             "hexaboard_schema",
             "readings",
             "readings_hour",
@@ -111,7 +112,7 @@ fn a_new_database_has_the_documented_schema() {
     let version: i64 = conn
         .query_row("SELECT version FROM hexaboard_schema", [], |row| row.get(0))
         .unwrap();
-    assert_eq!((version, SCHEMA_VERSION), (3, 3));
+    assert_eq!((version, SCHEMA_VERSION), (4, 4));
     let indexes: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
@@ -123,7 +124,12 @@ fn a_new_database_has_the_documented_schema() {
         .collect();
     assert_eq!(
         indexes,
-        ["readings_board_received_at", "statuses_board_received_at"]
+        [
+            "advice_applied_target_at",
+            "advice_at",
+            "readings_board_received_at",
+            "statuses_board_received_at"
+        ]
     );
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))

@@ -9,6 +9,7 @@
 //! | [`Chromedriver`] | a chromedriver child process on a free loopback port and the capabilities of a headless Chromium with a fresh profile, stopped with its browsers on drop |
 //! | [`Postgres`] | a PostgreSQL server in its own temp dir on a free loopback port, with a database and a role with a password, stopped on drop |
 //! | [`Resender`] | a scripted MQTT 3.1.1 broker that replays a QoS 1 message with DUP set after newer ones, and resends on reconnect ([`ResendScript`], [`ResendEvent`]) |
+//! | [`ChatServer`] | a scripted OpenAI-compatible chat-completions server on a free loopback port that records every request ([`Reply`], [`ChatRequest`]) |
 //! | [`TestCerts`] | a CA, server, client, expired and wrong-CA certificates made at test time |
 //! | [`Silent`] | a TCP listener that accepts connections and never answers (connect-timeout tests) |
 //! | [`free_port`], [`wait_for_port`] | loopback port helpers |
@@ -22,6 +23,7 @@
 //! `chromium-driver`, `chromium`).
 
 mod certs;
+mod chat;
 mod chromedriver;
 mod logfile;
 mod mosquitto;
@@ -31,6 +33,7 @@ mod process;
 mod resender;
 
 pub use certs::TestCerts;
+pub use chat::{ChatRequest, ChatServer, Reply};
 pub use chromedriver::Chromedriver;
 pub use mosquitto::{Mosquitto, MosquittoBuilder};
 pub use net::{free_port, wait_for_port, Silent};

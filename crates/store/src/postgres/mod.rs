@@ -74,8 +74,10 @@
 //! | `write.rs` | the transactions, safe to run again |
 //! | `history.rs` | [`PostgresHistory`]: the readings read back |
 //! | `import.rs` | [`PostgresImport`]: readings of the chapter's CSV put in, none twice |
+//! | `advice.rs` | [`PostgresAdviceLog`]: the advisor's audit trail in the `advice` table |
 //! | `cause.rs` | [`Cause`]: the database's error on one line, with the fix |
 
+mod advice;
 mod cause;
 mod history;
 mod import;
@@ -97,6 +99,7 @@ use postgres::types::ToSql;
 use postgres::NoTls;
 use time::OffsetDateTime;
 
+pub use advice::PostgresAdviceLog;
 pub use cause::Cause;
 pub use history::PostgresHistory;
 pub use import::PostgresImport;

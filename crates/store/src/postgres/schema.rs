@@ -74,8 +74,30 @@ CREATE TABLE rollup_progress (last_reading bigint NOT NULL);
 INSERT INTO rollup_progress (last_reading) VALUES (0);
 ";
 
+/// Version 4: the advisor's audit trail (`crate::advice`), one row per call of the advisor.
+/// The texts a model or a board sent are `bytea` holding their UTF-8, since `text` cannot
+/// hold U+0000 (`encode(answer, 'escape')` shows one); the boards are `text`, as elsewhere.
+/// The partial index answers "when was a command last applied to this board" without reading
+/// the refused and failed calls.
+const V4: &str = "
+CREATE TABLE advice (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at timestamptz NOT NULL,
+    board text NOT NULL,
+    model bytea NOT NULL,
+    summary bytea NOT NULL,
+    answer bytea,
+    target text,
+    command bytea,
+    refusal bytea,
+    applied boolean NOT NULL
+);
+CREATE INDEX advice_at ON advice (at);
+CREATE INDEX advice_applied_target_at ON advice (target, at) WHERE applied;
+";
+
 /// The migrations of this build, oldest first: its schema version is their number.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The advisory lock key that serialises the schema check of receivers starting together
 /// (`hexa` in ASCII).

@@ -60,10 +60,12 @@
 //! | `history.rs` | [`SqliteHistory`]: the readings read back, read-only |
 //! | `import.rs` | [`SqliteImport`]: readings of the chapter's CSV put in, none twice |
 //! | `retention.rs` | [`retain`]: rollups, and raw readings kept for some days |
+//! | `advice.rs` | [`SqliteAdviceLog`]: the advisor's audit trail in the `advice` table |
 //! | `checkpoint.rs` | durability against power loss, on a connection of its own |
 //! | `options.rs` | [`SqliteOptions`] |
 //! | `error.rs` | [`SqliteError`]: SQLite's error with its fix |
 
+mod advice;
 mod checkpoint;
 mod error;
 mod history;
@@ -75,6 +77,7 @@ mod schema;
 mod store;
 mod values;
 
+pub use advice::SqliteAdviceLog;
 pub use error::SqliteError;
 pub use history::SqliteHistory;
 pub use import::SqliteImport;

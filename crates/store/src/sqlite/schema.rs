@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Entry `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Version 1: the tables, with the digests of recent messages in a table of their own.
 const V1: &str = "
@@ -87,6 +87,26 @@ CREATE TABLE readings_hour (
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE rollup_progress (last_reading INTEGER NOT NULL) STRICT;
 INSERT INTO rollup_progress (last_reading) VALUES (0);
+";
+
+/// Version 4: the advisor's audit trail (`crate::advice`), one row per call of the advisor;
+/// `at` is UTC text as `readings.received_at`. The partial index answers "when was a command
+/// last applied to this board" without reading the refused and failed calls.
+const V4: &str = "
+CREATE TABLE advice (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    board TEXT NOT NULL,
+    model TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    answer TEXT,
+    target TEXT,
+    command TEXT,
+    refusal TEXT,
+    applied INTEGER NOT NULL CHECK (applied IN (0, 1))
+) STRICT;
+CREATE INDEX advice_at ON advice (at);
+CREATE INDEX advice_applied_target_at ON advice (target, at) WHERE applied = 1;
 ";
 
 /// What a database holds, as far as the schema goes.
