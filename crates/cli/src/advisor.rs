@@ -9,12 +9,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use hexaboard_advisor::{Client, Endpoint, Format};
 use hexaboard_core::advice::{Allowed, Prompt, PromptData, Proposal, Verdict};
+use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::Thresholds;
 use hexaboard_core::summary::BoardSummary;
 use hexaboard_core::text::{DateTime, Report, Text};
-use hexaboard_core::control::LedCommand;
 use hexaboard_mqtt::settings::{AdvisorSettings, Secret, StoreLocation};
-use hexaboard_store::advice::{AdviceEntry, AdviceFile, AdviceLog, PostgresAdviceLog, SqliteAdviceLog};
+use hexaboard_store::advice::{
+    AdviceEntry, AdviceFile, AdviceLog, PostgresAdviceLog, SqliteAdviceLog,
+};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::common::Context;
@@ -99,7 +101,7 @@ impl Advisor {
             Ok(answer) => answer,
             Err(error) => {
                 entry.refusal = Some(Report(error.as_ref()).to_string());
-                self.keep_failed(entry);
+                self.keep_failed(&entry);
                 return Err(error);
             }
         };
@@ -117,7 +119,7 @@ impl Advisor {
                     entry.model
                 ));
                 entry.refusal = Some(Report(error.as_ref()).to_string());
-                self.keep_failed(entry);
+                self.keep_failed(&entry);
                 return Err(error);
             }
         };
@@ -164,9 +166,13 @@ impl Advisor {
     }
 
     /// Keeps a failed call; a failure to keep it is only said, as the call's own error follows.
-    fn keep_failed(&mut self, entry: AdviceEntry) {
-        if let Err(e) = self.log.keep(&entry) {
-            eprintln!("⚠️ cannot keep the advice in {}: {}", self.log.name(), Report(&e));
+    fn keep_failed(&mut self, entry: &AdviceEntry) {
+        if let Err(e) = self.log.keep(entry) {
+            eprintln!(
+                "⚠️ cannot keep the advice in {}: {}",
+                self.log.name(),
+                Report(&e)
+            );
         }
     }
 
@@ -202,7 +208,10 @@ impl Advisor {
             }
             Verdict::Refused(refusal) => {
                 let board = proposal.board.as_deref().unwrap_or("-");
-                println!("{}", text.advice_proposed(board, "", &proposal.action, reason));
+                println!(
+                    "{}",
+                    text.advice_proposed(board, "", &proposal.action, reason)
+                );
                 println!("{}", text.advice_refused(refusal));
             }
         }

@@ -7,7 +7,6 @@ mod live_support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
 
 use hexaboard_mqtt::settings::Qos;
 use hexaboard_testkit::{ChatServer, Mosquitto, Reply};
@@ -94,16 +93,31 @@ fn text(output: &Output) -> (String, String) {
 /// Asserts the run ended with `code`, showing its output otherwise.
 fn ended(output: &Output, code: i32) -> (String, String) {
     let (out, err) = text(output);
-    assert_eq!(output.status.code(), Some(code), "stdout:\n{out}\nstderr:\n{err}");
-    assert!(!out.contains(KEY) && !err.contains(KEY), "the key was printed");
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{out}\nstderr:\n{err}"
+    );
+    assert!(
+        !out.contains(KEY) && !err.contains(KEY),
+        "the key was printed"
+    );
     (out, err)
 }
 
 /// What `rx` received on the control topics before a marker the test publishes last: the
 /// broker delivers one publisher's messages in order, so anything sent earlier comes first.
-fn received_before_marker(session: &hexaboard_mqtt::session::Session, rx: &Receiver<(String, String)>) -> Vec<(String, String)> {
+fn received_before_marker(
+    session: &hexaboard_mqtt::session::Session,
+    rx: &Receiver<(String, String)>,
+) -> Vec<(String, String)> {
     session
-        .publish("hexaboard/marker/control/led", "marker", Qos::AtLeastOnce, false)
+        .publish(
+            "hexaboard/marker/control/led",
+            "marker",
+            Qos::AtLeastOnce,
+            false,
+        )
         .unwrap();
     let mut got = Vec::new();
     loop {
@@ -122,7 +136,12 @@ fn good_advice_is_shown_and_kept_and_sent_only_with_apply() {
     let (out, _) = ended(&room.advise(&server, None, &["--board", "A"]), 0);
     assert!(out.contains("🤖 Asking test-model about board A"), "{out}");
     assert!(out.contains("💬 It is warm in the room."), "{out}");
-    assert!(out.contains(r#"Proposed: board A → blue {"action":"led_on","color":[0,0,255],"brightness":80}"#), "{out}");
+    assert!(
+        out.contains(
+            r#"Proposed: board A → blue {"action":"led_on","color":[0,0,255],"brightness":80}"#
+        ),
+        "{out}"
+    );
     assert!(out.contains("Not sent: add --apply"), "{out}");
 
     // The request: the model, strict structured outputs, the summary as data.
@@ -130,7 +149,10 @@ fn good_advice_is_shown_and_kept_and_sent_only_with_apply() {
     assert_eq!(requests.len(), 1);
     let body = &requests[0].body;
     assert_eq!(requests[0].path, "/v1/chat/completions");
-    assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert_eq!(body["model"], MODEL);
     assert_eq!(body["response_format"]["type"], "json_schema");
     assert_eq!(body["response_format"]["json_schema"]["strict"], true);
@@ -140,7 +162,10 @@ fn good_advice_is_shown_and_kept_and_sent_only_with_apply() {
     );
     let user = body["messages"][1]["content"].as_str().unwrap();
     let data: Value = serde_json::from_str(
-        user.strip_prefix("<data>\n").unwrap().strip_suffix("\n</data>").unwrap(),
+        user.strip_prefix("<data>\n")
+            .unwrap()
+            .strip_suffix("\n</data>")
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(data["summary"]["board"], "A");
@@ -153,7 +178,10 @@ fn good_advice_is_shown_and_kept_and_sent_only_with_apply() {
     assert_eq!(kept[0]["board"], "A");
     assert_eq!(kept[0]["model"], MODEL);
     assert_eq!(kept[0]["target"], "A");
-    assert_eq!(kept[0]["command"], r#"{"action":"led_on","color":[0,0,255],"brightness":80}"#);
+    assert_eq!(
+        kept[0]["command"],
+        r#"{"action":"led_on","color":[0,0,255],"brightness":80}"#
+    );
     assert_eq!(kept[0]["applied"], false);
     assert_eq!(kept[0]["answer"], blue_for("A"));
     assert!(kept[0]["summary"].as_str().unwrap().contains("too_hot"));
@@ -164,13 +192,28 @@ fn with_apply_the_broker_receives_exactly_the_validated_command_once_per_interva
     let broker = Mosquitto::start().unwrap();
     let (session, rx) = mqtt_client(broker.port(), Some("hexaboard/+/control/led"));
     let room = Room::new("A");
-    let server = ChatServer::start([Reply::content(blue_for("B")), Reply::content(blue_for("B"))]).unwrap();
-    let args = ["--board", "A", "--to", "A,B", "--apply", "--min-interval", "3600"];
+    let server =
+        ChatServer::start([Reply::content(blue_for("B")), Reply::content(blue_for("B"))]).unwrap();
+    let args = [
+        "--board",
+        "A",
+        "--to",
+        "A,B",
+        "--apply",
+        "--min-interval",
+        "3600",
+    ];
     let (out, _) = ended(&room.advise(&server, Some(broker.port()), &args), 0);
-    assert!(out.contains("📤 Sent to board B (hexaboard/B/control/led"), "{out}");
+    assert!(
+        out.contains("📤 Sent to board B (hexaboard/B/control/led"),
+        "{out}"
+    );
     // Again at once: the interval is counted from the command kept in the store.
     let (out, _) = ended(&room.advise(&server, Some(broker.port()), &args), 0);
-    assert!(out.contains("⛔ Refused: board `B` was sent a command 0 s ago"), "{out}");
+    assert!(
+        out.contains("⛔ Refused: board `B` was sent a command 0 s ago"),
+        "{out}"
+    );
 
     let got = received_before_marker(&session, &rx);
     assert_eq!(
@@ -184,7 +227,10 @@ fn with_apply_the_broker_receives_exactly_the_validated_command_once_per_interva
     assert_eq!(kept.len(), 2);
     assert_eq!(kept[0]["applied"], true);
     assert_eq!(kept[1]["applied"], false);
-    assert!(kept[1]["refusal"].as_str().unwrap().contains("--min-interval"));
+    assert!(kept[1]["refusal"]
+        .as_str()
+        .unwrap()
+        .contains("--min-interval"));
 
     // The log shows why the light changed, newest first.
     let log = hexaboard(room.path(), &["advise", "--log"])
@@ -194,8 +240,14 @@ fn with_apply_the_broker_receives_exactly_the_validated_command_once_per_interva
     let (out, _) = ended(&log, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].contains("2 advice calls"), "{out}");
-    assert!(lines[1].contains("⛔ board `B` was sent a command"), "{out}");
-    assert!(lines[2].contains(r#"📤 sent to board B {"action":"led_on""#), "{out}");
+    assert!(
+        lines[1].contains("⛔ board `B` was sent a command"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains(r#"📤 sent to board B {"action":"led_on""#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -205,20 +257,34 @@ fn proposals_outside_the_rules_are_refused_with_why_and_nothing_is_sent() {
     let room = Room::new("A");
     let cases = [
         (blue_for("C"), "board `C` is not allowed (allowed: A"),
-        (answer("led_on", Some("A"), json!([0, 0, 255]), json!(999)), "brightness 999 is not 0-100"),
-        (answer("led_on", Some("A"), json!([0, 300, 0]), json!(50)), "colour [0, 300, 0] is not [R, G, B]"),
-        (answer("blink", Some("A"), Value::Null, Value::Null), "action `blink` is not one of led_on, led_off, none"),
+        (
+            answer("led_on", Some("A"), json!([0, 0, 255]), json!(999)),
+            "brightness 999 is not 0-100",
+        ),
+        (
+            answer("led_on", Some("A"), json!([0, 300, 0]), json!(50)),
+            "colour [0, 300, 0] is not [R, G, B]",
+        ),
+        (
+            answer("blink", Some("A"), Value::Null, Value::Null),
+            "action `blink` is not one of led_on, led_off, none",
+        ),
     ];
     for (content, why) in cases {
         let server = ChatServer::start([Reply::content(content)]).unwrap();
-        let (out, _) = ended(&room.advise(&server, Some(broker.port()), &["--board", "A", "--apply"]), 0);
+        let (out, _) = ended(
+            &room.advise(&server, Some(broker.port()), &["--board", "A", "--apply"]),
+            0,
+        );
         assert!(out.contains(&format!("⛔ Refused: {why}")), "{why}: {out}");
         assert!(!out.contains("Sent to board"), "{out}");
     }
     assert_eq!(received_before_marker(&session, &rx), []);
     let kept = room.kept();
     assert_eq!(kept.len(), 4);
-    assert!(kept.iter().all(|k| k["applied"] == false && k["command"].is_null()));
+    assert!(kept
+        .iter()
+        .all(|k| k["applied"] == false && k["command"].is_null()));
 }
 
 #[test]
@@ -227,12 +293,15 @@ fn an_answer_outside_the_schema_is_an_error_and_nothing_is_sent() {
     let extra = blue_for("A").replace('}', r#","mood":"sunny"}"#);
     let cases = [
         (extra, "breaks the advice schema: unknown field `mood`"),
-        ("Sure! Make it blue.".to_owned(), "is not JSON"),
+        (
+            "Sure! Make it blue.".to_owned(),
+            "answered without a JSON object (Sure! Make it blue.)",
+        ),
         (r#"{"action":"led_off"}"#.to_owned(), "missing field"),
     ];
     for (content, why) in cases {
         let server = ChatServer::start([Reply::content(content)]).unwrap();
-        let (out, err) = ended(&room.advise(&server, None, &["--board", "A", "--apply"]), 1);
+        let (out, err) = ended(&room.advise(&server, None, &["--board", "A"]), 1);
         assert!(err.contains(why), "{why}: {err}");
         assert!(err.contains("OPENAI_MODEL"), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -240,21 +309,31 @@ fn an_answer_outside_the_schema_is_an_error_and_nothing_is_sent() {
     }
     let kept = room.kept();
     assert_eq!(kept.len(), 3, "failed calls are kept too");
-    assert!(kept.iter().all(|k| k["applied"] == false && k["answer"].is_string()));
+    assert!(kept
+        .iter()
+        .all(|k| k["applied"] == false && k["refusal"].is_string() && k["command"].is_null()));
+    assert!(kept[0]["answer"].as_str().unwrap().contains("mood"));
 }
 
 #[test]
 fn a_server_without_structured_outputs_is_asked_with_json_object() {
     let room = Room::new("A");
-    let server = ChatServer::start([Reply::rejects_json_schema(), Reply::content(blue_for("A"))]).unwrap();
+    let server =
+        ChatServer::start([Reply::rejects_json_schema(), Reply::content(blue_for("A"))]).unwrap();
     let (out, _) = ended(&room.advise(&server, None, &["--board", "A"]), 0);
-    assert!(out.contains("does not take json_schema: asked with json_object"), "{out}");
+    assert!(
+        out.contains("does not take json_schema: asked with json_object"),
+        "{out}"
+    );
     assert!(out.contains("Proposed: board A → blue"), "{out}");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].body["response_format"]["type"], "json_object");
     let system = requests[1].body["messages"][0]["content"].as_str().unwrap();
-    assert!(system.contains("\"additionalProperties\":false"), "the schema is in the prompt");
+    assert!(
+        system.contains("\"additionalProperties\":false"),
+        "the schema is in the prompt"
+    );
 }
 
 #[test]
@@ -268,11 +347,14 @@ fn server_failures_are_one_line_naming_the_setting_and_the_key_never_shows() {
         (vec![Reply::status(401, unauthorized)], "OPENAI_API_KEY"),
         (vec![Reply::status(404, no_model)], "OPENAI_MODEL"),
         (vec![Reply::silent()], "OPENAI_TIMEOUT"),
-        (vec![Reply::raw(200, "text/html", "<html>hello</html>")], "OPENAI_BASE_URL"),
+        (
+            vec![Reply::raw(200, "text/html", "<html>hello</html>")],
+            "OPENAI_BASE_URL",
+        ),
     ];
     for (script, setting) in cases {
         let server = ChatServer::start(script).unwrap();
-        let (_, err) = ended(&room.advise(&server, None, &["--board", "A", "--apply"]), 1);
+        let (_, err) = ended(&room.advise(&server, None, &["--board", "A"]), 1);
         assert!(err.contains(setting), "{setting}: {err}");
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     }
@@ -315,8 +397,18 @@ fn a_board_id_that_speaks_to_the_model_is_data_and_cannot_command_another_board(
     // The model obeys the id: every LED red, starting with board A.
     let obeying = answer("led_on", Some("A"), json!([255, 0, 0]), json!(100));
     let server = ChatServer::start([Reply::content(obeying)]).unwrap();
-    let (out, _) = ended(&room.advise(&server, Some(broker.port()), &["--board", HOSTILE, "--apply"]), 0);
-    assert!(out.contains("⛔ Refused: board `A` is not allowed"), "{out}");
+    let (out, _) = ended(
+        &room.advise(
+            &server,
+            Some(broker.port()),
+            &["--board", HOSTILE, "--apply"],
+        ),
+        0,
+    );
+    assert!(
+        out.contains("⛔ Refused: board `A` is not allowed"),
+        "{out}"
+    );
 
     let body = &server.requests()[0].body;
     let system = body["messages"][0]["content"].as_str().unwrap();
@@ -327,6 +419,10 @@ fn a_board_id_that_speaks_to_the_model_is_data_and_cannot_command_another_board(
     assert!(user.starts_with("<data>\n") && user.ends_with("\n</data>"));
     assert_eq!(user.matches("</data>").count(), 1);
     assert!(user.contains(&format!("\"board\":\"{HOSTILE}\"")), "{user}");
+    assert!(
+        user.contains(&format!("\"allowed_boards\":[\"{HOSTILE}\"]")),
+        "{user}"
+    );
     assert_eq!(received_before_marker(&session, &rx), []);
 }
 
@@ -339,7 +435,13 @@ fn the_trail_of_a_database_store_is_a_table_in_it() {
         .output()
         .unwrap();
     ended(&import, 0);
-    let server = ChatServer::start([Reply::content(answer("none", None, Value::Null, Value::Null))]).unwrap();
+    let server = ChatServer::start([Reply::content(answer(
+        "none",
+        None,
+        Value::Null,
+        Value::Null,
+    ))])
+    .unwrap();
     let output = {
         let mut command = hexaboard(room.path(), &["advise", "--board", "A"]);
         command
@@ -361,7 +463,10 @@ fn the_trail_of_a_database_store_is_a_table_in_it() {
         .output()
         .unwrap();
     let (out, _) = ended(&log, 0);
-    assert!(out.contains("1 advice calls") && out.contains("no action"), "{out}");
+    assert!(
+        out.contains("1 advice calls") && out.contains("no action"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -372,7 +477,19 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
     let dim_blue = answer("led_on", Some("B"), json!([0, 0, 255]), json!(20));
     let server = ChatServer::start([Reply::content(dim_blue)]).unwrap();
     let mut args = broker_flags(broker.port());
-    args.extend(["react", "--from", "A", "--to", "B", "--advisor", "--min-interval", "0"].map(str::to_owned));
+    args.extend(
+        [
+            "react",
+            "--from",
+            "A",
+            "--to",
+            "B",
+            "--advisor",
+            "--min-interval",
+            "0",
+        ]
+        .map(str::to_owned),
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut command = hexaboard(room.path(), &args);
     command
@@ -380,13 +497,23 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
         .env("OPENAI_MODEL", MODEL)
         .env("HEXABOARD_LANG", "en");
     let mut react = Running::start(command);
-    react.wait_for("react subscribed", |out, _| out.contains("🔁 Judging board A"));
+    react.wait_for("react subscribed", |out, _| {
+        out.contains("🔁 Judging board A")
+    });
     session
-        .publish("hexaboard/A/sensor/data", r#"{"temperature":31,"humidity":50}"#, Qos::AtLeastOnce, false)
+        .publish(
+            "hexaboard/A/sensor/data",
+            r#"{"temperature":31,"humidity":50}"#,
+            Qos::AtLeastOnce,
+            false,
+        )
         .unwrap();
     let (topic, payload) = rx.recv_timeout(PATIENCE).expect("the advisor's command");
     assert_eq!(topic, "hexaboard/B/control/led");
-    assert_eq!(payload, r#"{"action":"led_on","color":[0,0,255],"brightness":20}"#);
+    assert_eq!(
+        payload,
+        r#"{"action":"led_on","color":[0,0,255],"brightness":20}"#
+    );
     react.wait_for("the call kept", |out, _| out.contains("Kept in"));
     react.terminate();
     react.wait();
@@ -396,6 +523,6 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
     assert_eq!(kept[0]["target"], "B");
     assert_eq!(kept[0]["applied"], true);
     let body = &server.requests()[0].body;
-    assert!(body["messages"][0]["content"].as_str().unwrap().contains(r#"Boards a command may go to: ["B"]"#));
-    let _ = Duration::ZERO;
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(user.contains(r#""allowed_boards":["B"]"#), "{user}");
 }

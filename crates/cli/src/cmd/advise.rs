@@ -9,8 +9,8 @@
 
 use hexaboard_core::advice::{Allowed, Verdict};
 use hexaboard_core::control::LedCommand;
-use hexaboard_core::text::DateTime;
 use hexaboard_core::summary::BoardSummary;
+use hexaboard_core::text::DateTime;
 use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::Defaults;
 use hexaboard_store::advice::AdviceEntry;
@@ -50,7 +50,11 @@ pub(crate) fn run(args: &AdviseArgs, context: &Context) -> anyhow::Result<()> {
     let mut advisor = Advisor::open(context, Allowed::new(to, interval))?;
     let summary = board_summary(board, context)?;
     let asked = advisor.ask(&summary)?;
-    let Verdict::Command { board: target, command } = asked.verdict.clone() else {
+    let Verdict::Command {
+        board: target,
+        command,
+    } = asked.verdict.clone()
+    else {
         return advisor.keep(asked, false);
     };
     let Some(connection) = connection else {
@@ -129,12 +133,12 @@ fn log_line(entry: &AdviceEntry, context: &Context) -> String {
     let at = DateTime(history_source::local(entry.at, context.offset)).to_string();
     let (board, model) = (entry.board.as_str(), entry.model.as_str());
     match (&entry.target, &entry.command, &entry.refusal) {
-        (Some(target), Some(json), _) if entry.applied => {
-            text.advice_log_applied(&at, board, model, target, json).to_string()
-        }
-        (Some(target), Some(json), _) => {
-            text.advice_log_proposed(&at, board, model, target, json).to_string()
-        }
+        (Some(target), Some(json), _) if entry.applied => text
+            .advice_log_applied(&at, board, model, target, json)
+            .to_string(),
+        (Some(target), Some(json), _) => text
+            .advice_log_proposed(&at, board, model, target, json)
+            .to_string(),
         (_, _, Some(why)) => text.advice_log_refused(&at, board, model, why).to_string(),
         _ => text.advice_log_no_action(&at, board, model).to_string(),
     }

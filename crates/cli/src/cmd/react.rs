@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use hexaboard_core::advice::{Allowed, Verdict};
 use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::{judge, led_color_for, TempComfort, Thresholds};
-use hexaboard_core::summary::CsvSummary;
 use hexaboard_core::rule::RuleState;
+use hexaboard_core::summary::CsvSummary;
 use hexaboard_core::text::{Report, Text};
 use hexaboard_core::topic::TopicFilter;
 use hexaboard_core::ReadingParser;
@@ -50,7 +50,10 @@ pub(crate) fn run(args: &ReactArgs, context: &Context) -> anyhow::Result<()> {
     let interval = led::min_interval(args.min_interval)?;
     let settings = context.connection(&Defaults::examples())?;
     let advisor = if args.advisor {
-        Some(Advisor::open(context, Allowed::new([args.to.as_str()], interval))?)
+        Some(Advisor::open(
+            context,
+            Allowed::new([args.to.as_str()], interval),
+        )?)
     } else {
         None
     };
@@ -187,7 +190,10 @@ impl Control<'_> {
     fn publish_state(&mut self, session: &Session) {
         self.state.sent = self.colour;
         // The advisor's colour is not known before it is asked.
-        self.state.pending = self.pending.filter(|_| self.advisor.is_none()).map(led_color_for);
+        self.state.pending = self
+            .pending
+            .filter(|_| self.advisor.is_none())
+            .map(led_color_for);
         let topic = RuleState::topic(self.to);
         let json = self.state.to_json();
         if let Err(e) = session.publish(&topic, json, Qos::AtLeastOnce, true) {
