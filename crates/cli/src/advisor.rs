@@ -56,6 +56,8 @@ impl Advisor {
             key: settings.key().cloned(),
             timeout: settings.timeout(),
         });
+        // No key for the official API: said before anything is read or asked.
+        client.endpoint().check_key()?;
         Ok(Advisor {
             client,
             settings,
@@ -208,10 +210,13 @@ impl Advisor {
             }
             Verdict::Refused(refusal) => {
                 let board = proposal.board.as_deref().unwrap_or("-");
-                println!(
-                    "{}",
-                    text.advice_proposed(board, "", &proposal.action, reason)
-                );
+                let written = serde_json::json!({
+                    "action": proposal.action,
+                    "color": proposal.color,
+                    "brightness": proposal.brightness,
+                })
+                .to_string();
+                println!("{}", text.advice_proposed(board, "?", &written, reason));
                 println!("{}", text.advice_refused(refusal));
             }
         }
