@@ -135,8 +135,7 @@ pub(crate) enum Command {
     Simulate(SimulateArgs),
     /// Judge one board's room and set another board's LED when the judgement changes
     React(ReactArgs),
-    /// Ask a language model about a board's readings; its LED command is checked, and sent
-    /// only with --apply
+    /// Ask a language model about a board's readings; its checked command is sent with --apply
     Advise(AdviseArgs),
     /// Zero set-up: an embedded broker, two virtual boards, recording, a live view and the page
     Demo(DemoArgs),
