@@ -398,3 +398,10 @@ fn no_key_for_the_official_api_fails_before_any_request() {
     );
     assert_eq!(error.setting(), Some("OPENAI_API_KEY"));
 }
+
+#[test]
+fn the_key_is_not_in_the_debug_of_the_endpoint_or_the_client() {
+    let client = Client::new(endpoint("http://127.0.0.1:1/v1", Some(KEY)));
+    let shown = format!("{client:?} {:?}", client.endpoint());
+    assert!(!shown.contains(KEY), "{shown}");
+}
