@@ -102,11 +102,7 @@ impl Client {
             match judge(answer.status, &answer.content_type, &answer.body, &asked) {
                 Verdict::Answer(answer) => return Ok(answer),
                 Verdict::Failed(error) => return Err(error),
-                Verdict::StepDown => match self.format.next() {
-                    Some(next) => self.format = next,
-                    // judge never steps down from the last rung.
-                    None => unreachable!("no rung below {}", self.format),
-                },
+                Verdict::StepDown(next) => self.format = next,
             }
         }
     }

@@ -13,8 +13,9 @@ use crate::{AdvisorError, Answer, Format};
 pub(crate) enum Verdict {
     /// A chat completion holding a JSON object.
     Answer(Answer),
-    /// The server does not take this rung's `response_format`: ask again one rung down.
-    StepDown,
+    /// The server does not take this rung's `response_format`: ask again in this rung, the
+    /// next one down.
+    StepDown(Format),
     /// No answer.
     Failed(AdvisorError),
 }
@@ -65,9 +66,14 @@ pub(crate) fn judge(status: u16, content_type: &str, body: &str, asked: &Asked<'
             tries: asked.tries,
             message,
         },
-        400 | 404 | 422 | 501 if names_format && asked.format != Format::Plain => {
-            return Verdict::StepDown;
-        }
+        400 | 404 | 422 | 501 if names_format => match asked.format.next() {
+            Some(next) => return Verdict::StepDown(next),
+            None => AdvisorError::Rejected {
+                url,
+                status,
+                message,
+            },
+        },
         400 | 404 if model_missing(&error, asked.model) => AdvisorError::ModelNotFound {
             model: asked.model.to_owned(),
             base_url: asked.base_url.to_owned(),
@@ -211,7 +217,10 @@ mod tests {
         let body = r#"{"error":{"message":"Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.","param":"response_format"}}"#;
         for status in [400, 404, 422, 501] {
             assert!(
-                matches!(judge(status, "", body, &ASKED), Verdict::StepDown),
+                matches!(
+                    judge(status, "", body, &ASKED),
+                    Verdict::StepDown(Format::JsonObject)
+                ),
                 "{status}"
             );
         }

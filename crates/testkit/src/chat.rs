@@ -81,7 +81,7 @@ impl Reply {
     }
 
     /// `code` with a JSON body (`application/json`).
-    pub fn status(code: u16, body: Value) -> Self {
+    pub fn status(code: u16, body: &Value) -> Self {
         Reply::raw(code, "application/json", body.to_string())
     }
 
@@ -105,7 +105,7 @@ impl Reply {
     pub fn rejects_json_schema() -> Self {
         Reply::status(
             400,
-            json!({"error": {
+            &json!({"error": {
                 "message": "Invalid parameter: 'response_format' of type 'json_schema' is not \
                             supported with this model. Learn more about supported models at the \
                             Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs",
@@ -121,7 +121,7 @@ impl Reply {
     pub fn rejects_json_object() -> Self {
         Reply::status(
             400,
-            json!({"error": "'response_format.type' must be 'json_schema' or 'text'"}),
+            &json!({"error": "'response_format.type' must be 'json_schema' or 'text'"}),
         )
     }
 
@@ -277,14 +277,14 @@ impl Serving {
             self.script.pop_front().unwrap_or_else(|| {
                 Reply::status(
                     500,
-                    json!({"error": {"message": "the scripted chat server has no reply left",
+                    &json!({"error": {"message": "the scripted chat server has no reply left",
                                      "type": "server_error"}}),
                 )
             })
         } else {
             Reply::status(
                 404,
-                json!({"error": {"message": format!("Invalid URL ({described})"),
+                &json!({"error": {"message": format!("Invalid URL ({described})"),
                                  "type": "invalid_request_error", "param": null, "code": null}}),
             )
         };
@@ -296,12 +296,12 @@ impl Serving {
             ReplyKind::Content(text) => (
                 200,
                 "application/json".to_owned(),
-                completion(&model, json!(text), Value::Null),
+                completion(&model, &json!(text), &Value::Null),
             ),
             ReplyKind::Refusal(text) => (
                 200,
                 "application/json".to_owned(),
-                completion(&model, Value::Null, json!(text)),
+                completion(&model, &Value::Null, &json!(text)),
             ),
             ReplyKind::Raw {
                 status,
@@ -323,7 +323,7 @@ impl Serving {
 }
 
 /// A chat-completion body (one choice) with this message content and refusal.
-fn completion(model: &str, content: Value, refusal: Value) -> String {
+fn completion(model: &str, content: &Value, refusal: &Value) -> String {
     json!({
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
