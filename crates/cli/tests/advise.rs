@@ -67,7 +67,12 @@ impl Room {
     }
 }
 
-fn answer(action: &str, board: Option<&str>, color: Value, brightness: Value) -> String {
+fn answer(
+    action: &str,
+    board: Option<&str>,
+    color: Option<[i64; 3]>,
+    brightness: Option<i64>,
+) -> String {
     json!({
         "explanation": "It is warm in the room.",
         "action": action,
@@ -80,7 +85,7 @@ fn answer(action: &str, board: Option<&str>, color: Value, brightness: Value) ->
 }
 
 fn blue_for(board: &str) -> String {
-    answer("led_on", Some(board), json!([0, 0, 255]), json!(80))
+    answer("led_on", Some(board), Some([0, 0, 255]), Some(80))
 }
 
 fn text(output: &Output) -> (String, String) {
@@ -258,15 +263,15 @@ fn proposals_outside_the_rules_are_refused_with_why_and_nothing_is_sent() {
     let cases = [
         (blue_for("C"), "board `C` is not allowed (allowed: A"),
         (
-            answer("led_on", Some("A"), json!([0, 0, 255]), json!(999)),
+            answer("led_on", Some("A"), Some([0, 0, 255]), Some(999)),
             "brightness 999 is not 0-100",
         ),
         (
-            answer("led_on", Some("A"), json!([0, 300, 0]), json!(50)),
+            answer("led_on", Some("A"), Some([0, 300, 0]), Some(50)),
             "colour [0, 300, 0] is not [R, G, B]",
         ),
         (
-            answer("blink", Some("A"), Value::Null, Value::Null),
+            answer("blink", Some("A"), None, None),
             "action `blink` is not one of led_on, led_off, none",
         ),
     ];
@@ -344,8 +349,8 @@ fn server_failures_are_one_line_naming_the_setting_and_the_key_never_shows() {
     let no_model = json!({"error": {"message": "The model `test-model` does not exist or you do not have access to it.",
         "type": "invalid_request_error", "code": "model_not_found"}});
     let cases: Vec<(Vec<Reply>, &str)> = vec![
-        (vec![Reply::status(401, unauthorized)], "OPENAI_API_KEY"),
-        (vec![Reply::status(404, no_model)], "OPENAI_MODEL"),
+        (vec![Reply::status(401, &unauthorized)], "OPENAI_API_KEY"),
+        (vec![Reply::status(404, &no_model)], "OPENAI_MODEL"),
         (vec![Reply::silent()], "OPENAI_TIMEOUT"),
         (
             vec![Reply::raw(200, "text/html", "<html>hello</html>")],
@@ -361,7 +366,7 @@ fn server_failures_are_one_line_naming_the_setting_and_the_key_never_shows() {
     // Rate limited: waits as the server says, then asks again.
     let limited = json!({"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}});
     let server = ChatServer::start([
-        Reply::status(429, limited).with_header("Retry-After", "1"),
+        Reply::status(429, &limited).with_header("Retry-After", "1"),
         Reply::content(blue_for("A")),
     ])
     .unwrap();
@@ -395,7 +400,7 @@ fn a_board_id_that_speaks_to_the_model_is_data_and_cannot_command_another_board(
     let (session, rx) = mqtt_client(broker.port(), Some("hexaboard/+/control/led"));
     let room = Room::new(HOSTILE);
     // The model obeys the id: every LED red, starting with board A.
-    let obeying = answer("led_on", Some("A"), json!([255, 0, 0]), json!(100));
+    let obeying = answer("led_on", Some("A"), Some([255, 0, 0]), Some(100));
     let server = ChatServer::start([Reply::content(obeying)]).unwrap();
     let (out, _) = ended(
         &room.advise(
@@ -435,13 +440,7 @@ fn the_trail_of_a_database_store_is_a_table_in_it() {
         .output()
         .unwrap();
     ended(&import, 0);
-    let server = ChatServer::start([Reply::content(answer(
-        "none",
-        None,
-        Value::Null,
-        Value::Null,
-    ))])
-    .unwrap();
+    let server = ChatServer::start([Reply::content(answer("none", None, None, None))]).unwrap();
     let output = {
         let mut command = hexaboard(room.path(), &["advise", "--board", "A"]);
         command
@@ -474,7 +473,7 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
     let broker = Mosquitto::start().unwrap();
     let (session, rx) = mqtt_client(broker.port(), Some("hexaboard/B/control/led"));
     let room = Room::new("A");
-    let dim_blue = answer("led_on", Some("B"), json!([0, 0, 255]), json!(20));
+    let dim_blue = answer("led_on", Some("B"), Some([0, 0, 255]), Some(20));
     let server = ChatServer::start([Reply::content(dim_blue)]).unwrap();
     let mut args = broker_flags(broker.port());
     args.extend(
