@@ -7,7 +7,7 @@
 //! use time::OffsetDateTime;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let mut log: Box<dyn AdviceLog> = Box::new(AdviceFile::beside("sensor_data.csv"));
+//! let mut log: Box<dyn AdviceLog> = Box::new(AdviceFile::beside("sensor_data.csv")?);
 //! log.keep(&AdviceEntry {
 //!     at: OffsetDateTime::now_utc(),
 //!     board: "A".into(),

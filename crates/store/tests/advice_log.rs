@@ -432,6 +432,18 @@ fn advice_is_kept_in_postgres_while_a_recorder_writes_the_same_database() {
 }
 
 #[test]
+fn the_postgres_trail_carries_on_after_the_server_restarted() {
+    let mut server = postgres_common::server();
+    let mut log =
+        PostgresAdviceLog::connect(&postgres_common::url(&server), Some(server.password()))
+            .unwrap();
+    log.keep(&entry(0, "A", Some("A"), true)).unwrap();
+    server.restart().unwrap();
+    log.keep(&entry(1, "A", Some("A"), true)).unwrap();
+    assert_eq!(minutes(&log.recent(None, 10).unwrap()), [1, 0]);
+}
+
+#[test]
 fn the_postgres_trail_is_named_without_its_password() {
     let server = postgres_common::server();
     let url = format!(

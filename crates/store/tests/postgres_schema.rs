@@ -205,7 +205,7 @@ fn a_newer_schema_is_refused_and_the_database_left_as_it_was() {
     let e = PostgresStore::connect(&url(&server), Some(server.password()), Default::default())
         .unwrap_err();
     match &e {
-        StoreError::NewerSchema { found, known, .. } => assert_eq!((*found, *known), (4, 3)),
+        StoreError::NewerSchema { found, known, .. } => assert_eq!((*found, *known), (5, 4)),
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     assert_eq!(

@@ -2,7 +2,7 @@
 //! store.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use postgres::{Client, NoTls, Row};
 use time::OffsetDateTime;
@@ -21,11 +21,16 @@ const RECENT: &str = "SELECT at, board, model, summary, answer, target, command,
      applied FROM advice WHERE $1::text IS NULL OR board = $1 OR target = $1 \
      ORDER BY at DESC, id DESC LIMIT $2";
 
+/// How long the check of the connection before each call waits for the server's answer.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The advisor's audit trail in a PostgreSQL database: see [`crate::advice`].
 ///
-/// Each call is one statement, committed by the server before it returns. A lost connection
-/// (the server restarted) fails the call that finds it lost and is made again by the next
-/// call: an entry whose commit may or may not have happened is not written twice.
+/// Each call is one statement, committed by the server before it returns. Calls are rare (one
+/// per call of the advisor), so each first checks the connection with a round trip and
+/// connects again when the server restarted meanwhile. A connection lost during a call fails
+/// that call and is made again by the next: an entry whose commit may or may not have
+/// happened is not written twice.
 pub struct PostgresAdviceLog {
     location: Location,
     client: Client,
@@ -68,7 +73,7 @@ impl PostgresAdviceLog {
         action: &'static str,
         work: impl FnOnce(&mut Client) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
-        if self.client.is_closed() {
+        if self.client.is_closed() || self.client.is_valid(CHECK_TIMEOUT).is_err() {
             self.client = connect(&self.location)?;
         }
         work(&mut self.client)
