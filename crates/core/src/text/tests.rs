@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::catalogue::Template;
-use super::{analysis, boards, chapter, check, control, receiver, words, Text};
+use super::{advice, analysis, boards, chapter, check, control, receiver, words, Text};
 
 fn all() -> Vec<Template> {
     [
@@ -11,6 +11,7 @@ fn all() -> Vec<Template> {
         receiver::templates(),
         boards::templates(),
         control::templates(),
+        advice::templates(),
         check::templates(),
         analysis::templates(),
         words::templates(),
