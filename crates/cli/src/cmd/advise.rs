@@ -8,10 +8,8 @@
 //! store). Every call is kept in the store's audit trail; `--log` shows the newest.
 
 use hexaboard_core::advice::{Allowed, Verdict};
-use hexaboard_core::control::LedCommand;
 use hexaboard_core::summary::BoardSummary;
 use hexaboard_core::text::DateTime;
-use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::Defaults;
 use hexaboard_store::advice::AdviceEntry;
 use hexaboard_store::history::Selection;
@@ -21,7 +19,7 @@ use crate::cli::AdviseArgs;
 use crate::cmd::{led, summary};
 use crate::common::Context;
 use crate::failure::UsageError;
-use crate::{history_source, live};
+use crate::history_source;
 
 pub(crate) fn run(args: &AdviseArgs, context: &Context) -> anyhow::Result<()> {
     if let Some(limit) = args.log {
@@ -61,35 +59,9 @@ pub(crate) fn run(args: &AdviseArgs, context: &Context) -> anyhow::Result<()> {
         println!("{}", context.text().advice_not_applied());
         return advisor.keep(asked, false);
     };
-    let sent = send(&connection, &target, &command, context);
+    let sent = led::send_once(&connection, &target, &command, context.text());
     advisor.keep(asked, sent.is_ok())?;
     sent
-}
-
-/// Sends `command` to `target` through `send`'s path and waits for the acknowledgement.
-fn send(
-    connection: &hexaboard_mqtt::settings::ConnectionSettings,
-    target: &str,
-    command: &LedCommand,
-    context: &Context,
-) -> anyhow::Result<()> {
-    let builder = Session::builder(connection)
-        .retry(RetryPolicy::none())
-        .on_event(|event| {
-            if let SessionEvent::Warning(warning) = event {
-                eprintln!("⚠️ {warning}");
-            }
-        });
-    let Some(session) = live::connect(builder)? else {
-        anyhow::bail!("stopped before the command was sent");
-    };
-    let sent = led::publish(&session, target, command);
-    session.stop_at_exit();
-    sent?;
-    let topic = LedCommand::topic(target);
-    let json = command.to_json();
-    println!("{}", context.text().command_sent(target, &topic, &json));
-    Ok(())
 }
 
 /// `summary`'s figures of `board`, from the store.

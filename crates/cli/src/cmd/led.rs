@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use hexaboard_core::control::LedCommand;
+use hexaboard_core::text::Text;
 use hexaboard_core::topic::check_board_id;
-use hexaboard_mqtt::session::Session;
-use hexaboard_mqtt::settings::Qos;
+use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
+use hexaboard_mqtt::settings::{ConnectionSettings, Qos};
 
 use crate::failure::UsageError;
+use crate::live;
 
 /// Checks that `board` can stand as one level of `hexaboard/{board}/control/led`.
 ///
@@ -49,4 +51,34 @@ pub(crate) fn publish(session: &Session, board: &str, command: &LedCommand) -> a
     session
         .publish(&topic, command.to_json(), Qos::AtLeastOnce, false)
         .with_context(|| format!("cannot send the LED command to board {board}"))
+}
+
+/// Connects once (no retries), sends `command` to `board` as [`publish`] does, disconnects,
+/// and says it was delivered: `send`'s path, also `advise --apply`'s.
+///
+/// # Errors
+///
+/// The broker cannot be reached, or does not acknowledge the command.
+pub(crate) fn send_once(
+    settings: &ConnectionSettings,
+    board: &str,
+    command: &LedCommand,
+    text: Text,
+) -> anyhow::Result<()> {
+    let builder = Session::builder(settings)
+        .retry(RetryPolicy::none())
+        .on_event(|event| {
+            if let SessionEvent::Warning(warning) = event {
+                eprintln!("⚠️ {warning}");
+            }
+        });
+    let Some(session) = live::connect(builder)? else {
+        anyhow::bail!("stopped before the LED command was sent");
+    };
+    let sent = publish(&session, board, command);
+    session.stop_at_exit();
+    sent?;
+    let topic = LedCommand::topic(board);
+    println!("{}", text.command_sent(board, &topic, &command.to_json()));
+    Ok(())
 }

@@ -1,14 +1,12 @@
 //! `hexaboard send`: one LED command to a board, acknowledged by the broker.
 
 use hexaboard_core::control::{parse_color, LedCommand};
-use hexaboard_mqtt::session::{RetryPolicy, Session, SessionEvent};
 use hexaboard_mqtt::settings::Defaults;
 
 use crate::cli::{LedAction, SendArgs};
 use crate::cmd::led;
 use crate::common::Context;
 use crate::failure::UsageError;
-use crate::live;
 
 pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
     led::check_board(&args.board)?;
@@ -22,22 +20,5 @@ pub(crate) fn run(args: &SendArgs, context: &Context) -> anyhow::Result<()> {
         }
     };
     let settings = context.connection(&Defaults::examples())?;
-    let text = context.text();
-    let builder = Session::builder(&settings)
-        .retry(RetryPolicy::none())
-        .on_event(|event| {
-            if let SessionEvent::Warning(warning) = event {
-                eprintln!("⚠️ {warning}");
-            }
-        });
-    let Some(session) = live::connect(builder)? else {
-        return Ok(());
-    };
-    let sent = led::publish(&session, &args.board, &command);
-    session.stop_at_exit();
-    sent?;
-    let topic = LedCommand::topic(&args.board);
-    let json = command.to_json();
-    println!("{}", text.command_sent(&args.board, &topic, &json));
-    Ok(())
+    led::send_once(&settings, &args.board, &command, context.text())
 }
