@@ -32,7 +32,7 @@ pub fn default_path(csv: &Path) -> PathBuf {
     with_suffix(csv, ".advice.jsonl")
 }
 
-/// The advisor's audit trail in a JSON-lines file: see [the module](self).
+/// The advisor's audit trail in a JSON-lines file beside the CSV (see [`crate::advice`]).
 #[derive(Debug)]
 pub struct AdviceFile {
     path: PathBuf,
