@@ -380,7 +380,7 @@ fn server_failures_are_one_line_naming_the_setting_and_the_key_never_shows() {
 }
 
 #[test]
-fn no_model_setting_or_no_readings_ask_nothing() {
+fn no_model_no_key_or_no_readings_ask_nothing() {
     let room = Room::new("A");
     let server = ChatServer::start([]).unwrap();
     let output = hexaboard(room.path(), &["advise", "--board", "A"])
@@ -389,6 +389,18 @@ fn no_model_setting_or_no_readings_ask_nothing() {
         .unwrap();
     let (_, err) = ended(&output, 2);
     assert!(err.contains("OPENAI_MODEL is not set"), "{err}");
+    // The official API (the default URL) without a key: said before the store is read or
+    // anything is asked (the key is checked before any request is made).
+    let output = hexaboard(room.path(), &["advise", "--board", "A"])
+        .env("OPENAI_MODEL", MODEL)
+        .output()
+        .unwrap();
+    let (_, err) = ended(&output, 1);
+    assert!(
+        err.starts_with("error: OPENAI_API_KEY is not set: https://api.openai.com/v1 needs"),
+        "{err}"
+    );
+    assert!(!room.advice_file().exists(), "nothing asked, nothing kept");
     let (_, err) = ended(&room.advise(&server, None, &["--board", "Z"]), 1);
     assert!(err.contains("no readings of board Z"), "{err}");
     assert!(server.requests().is_empty());
