@@ -49,7 +49,7 @@ mod filter;
 mod hint;
 mod name;
 
-pub use board::{check_board_id, BoardIdError};
+pub use board::{check_board_id, BoardIdError, InvalidBoardId};
 pub use captures::Captures;
 pub use error::{TopicError, TopicKind};
 pub use filter::TopicFilter;

@@ -150,11 +150,8 @@ pub(crate) async fn led(
     Path(board): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(why) = check_board_id(&board) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("board id `{board}` cannot be a topic level ({why})"),
-        );
+    if let Err(invalid) = check_board_id(&board) {
+        return error(StatusCode::BAD_REQUEST, invalid.to_string());
     }
     let command = match LedCommand::parse(&body) {
         Ok(command) => command,

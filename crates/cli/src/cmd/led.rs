@@ -20,12 +20,7 @@ use crate::live;
 ///
 /// A [`UsageError`] naming the board and what is wrong with it.
 pub(crate) fn check_board(board: &str) -> Result<(), UsageError> {
-    check_board_id(board).map_err(|why| {
-        UsageError(format!(
-            "board id `{board}` cannot be a topic level ({why}): use the id the board \
-             publishes under, like A or B"
-        ))
-    })
+    check_board_id(board).map_err(|invalid| UsageError(invalid.to_string()))
 }
 
 /// The fewest time between two commands, from `--min-interval`'s seconds.

@@ -15,6 +15,20 @@ pub enum BoardIdError {
     Nul,
 }
 
+/// A board id that cannot stand as a topic level, with the id: the one message of `send`,
+/// `react`, `advise` and the page for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "board id `{board}` cannot be a topic level ({problem}): use the id the board publishes \
+     under, like A or B"
+)]
+pub struct InvalidBoardId {
+    /// The id, as given.
+    pub board: String,
+    /// What is wrong with it.
+    pub problem: BoardIdError,
+}
+
 /// Checks that `board` can stand as one level of the course's topics.
 ///
 /// ```
@@ -22,21 +36,29 @@ pub enum BoardIdError {
 ///
 /// assert_eq!(check_board_id("A"), Ok(()));
 /// assert_eq!(check_board_id("kitchen-2"), Ok(()));
-/// assert_eq!(check_board_id("A/B"), Err(BoardIdError::Reserved));
-/// assert_eq!(check_board_id(""), Err(BoardIdError::Empty));
+/// assert_eq!(check_board_id("A/B").unwrap_err().problem, BoardIdError::Reserved);
+/// assert_eq!(
+///     check_board_id("").unwrap_err().to_string(),
+///     "board id `` cannot be a topic level (it is empty): use the id the board publishes \
+///      under, like A or B"
+/// );
 /// ```
 ///
 /// # Errors
 ///
-/// A [`BoardIdError`] saying what is wrong with it.
-pub fn check_board_id(board: &str) -> Result<(), BoardIdError> {
-    if board.is_empty() {
-        Err(BoardIdError::Empty)
+/// An [`InvalidBoardId`] saying what is wrong with it.
+pub fn check_board_id(board: &str) -> Result<(), InvalidBoardId> {
+    let problem = if board.is_empty() {
+        BoardIdError::Empty
     } else if board.contains(['/', '+', '#']) {
-        Err(BoardIdError::Reserved)
+        BoardIdError::Reserved
     } else if board.contains('\0') {
-        Err(BoardIdError::Nul)
+        BoardIdError::Nul
     } else {
-        Ok(())
-    }
+        return Ok(());
+    };
+    Err(InvalidBoardId {
+        board: board.to_owned(),
+        problem,
+    })
 }
