@@ -1,13 +1,15 @@
 //! Each board's temperature and humidity over a selection, from the chapter's CSV or a
 //! database, as `plot` draws them and the page charts them: the readings, then, where a
-//! retention pass deleted the readings, the means of their hours.
+//! retention pass deleted the readings, the means of their hours; or, for the page's long
+//! ranges, the per-minute rollups then the readings after them.
 
 use std::collections::HashMap;
 
 use hexaboard_core::number::Number;
 use hexaboard_core::text::Text;
-use hexaboard_store::history::Selection;
+use hexaboard_store::history::{History, Selection, StoredReading};
 use hexaboard_store::retention::Period;
+use hexaboard_store::StoreError;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use crate::cmd::csv_file;
@@ -26,6 +28,19 @@ pub(crate) struct Point<'a> {
     pub(crate) humidity: Option<f64>,
     /// How many readings it stands for: 1, or an hour's count for its mean.
     pub(crate) readings: u64,
+}
+
+impl<'a> Point<'a> {
+    /// A reading of a database as a point.
+    fn of(reading: &'a StoredReading) -> Point<'a> {
+        Point {
+            board: &reading.board,
+            at: reading.received_at,
+            temperature: Some(reading.temperature.value()),
+            humidity: Some(reading.humidity.value()),
+            readings: 1,
+        }
+    }
 }
 
 /// Hands `each` every reading of `source` that `selection` selects (a CSV's bad lines told on
@@ -72,13 +87,7 @@ pub(crate) fn for_each(
                     .entry(reading.board.clone())
                     .and_modify(|first| *first = (*first).min(at))
                     .or_insert(at);
-                each(Point {
-                    board: &reading.board,
-                    at,
-                    temperature: Some(reading.temperature.value()),
-                    humidity: Some(reading.humidity.value()),
-                    readings: 1,
-                });
+                each(Point::of(&reading));
                 true
             })?;
             let mut hourly = selection.clone();
@@ -99,4 +108,51 @@ pub(crate) fn for_each(
             Ok(history.name().to_owned())
         }
     }
+}
+
+/// One board's selected readings of a database as per-minute rollups where a retention pass made them
+/// (each minute its lowest and highest, at :20 and :40), then the readings after them. The
+/// newest rollup may have been made while its minute was still going, so that minute's
+/// readings are read instead. Without rollups (no retention pass yet), the readings.
+///
+/// # Errors
+///
+/// The database cannot be read.
+pub(crate) fn minutes_then_readings(
+    history: &mut dyn History,
+    selection: &Selection,
+    each: &mut dyn FnMut(Point<'_>),
+) -> Result<(), StoreError> {
+    let mut minutes = Vec::new();
+    history.rollups(Period::Minute, selection, &mut |board, minute| {
+        minutes.push((board.to_owned(), minute));
+        true
+    })?;
+    let newest = minutes.pop();
+    for (board, minute) in &minutes {
+        let [t_low, _, t_high] = minute.temperature;
+        let [h_low, _, h_high] = minute.humidity;
+        each(Point {
+            board,
+            at: minute.start + Duration::seconds(20),
+            temperature: Some(t_low),
+            humidity: Some(h_low),
+            readings: minute.count,
+        });
+        each(Point {
+            board,
+            at: minute.start + Duration::seconds(40),
+            temperature: Some(t_high),
+            humidity: Some(h_high),
+            readings: 0,
+        });
+    }
+    let mut rest = selection.clone();
+    if let Some((_, newest)) = newest {
+        rest.from = Some(newest.start);
+    }
+    history.readings(&rest, &mut |reading| {
+        each(Point::of(&reading));
+        true
+    })
 }

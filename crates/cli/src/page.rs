@@ -14,9 +14,7 @@ use hexaboard_core::topic::TopicFilter;
 use hexaboard_mqtt::session::{PublishError, Session, SessionEvent};
 use hexaboard_mqtt::settings::{Qos, StoreLocation};
 use hexaboard_recorder::Recorder;
-use hexaboard_store::history::{History, Selection};
-use hexaboard_store::retention::Period;
-use hexaboard_store::StoreError;
+use hexaboard_store::history::Selection;
 use hexaboard_web::{
     router, Archive, ArchiveError, CommandError, Commands, Config, Counts, Live, Point, Server,
     Services,
@@ -224,74 +222,30 @@ impl Archive for StoreArchive {
         }
         let source = history_source::at(self.location.clone()).map_err(|e| into_boxed(&e))?;
         let selection = Selection::all().from(from).to(to).board(board);
+        let mut point = |p: history_points::Point<'_>| {
+            each(Point {
+                at: p.at,
+                temperature: p.temperature,
+                humidity: p.humidity,
+                readings: p.readings,
+            });
+        };
         match source {
-            Source::Database(history) if to - from > ROLLUPS_AFTER => {
-                minutes_then_readings(history, &selection, each).map_err(|e| e.into())
+            Source::Database(mut history) if to - from > ROLLUPS_AFTER => {
+                history_points::minutes_then_readings(&mut *history, &selection, &mut point)?;
             }
             source => {
-                history_points::for_each(source, &selection, self.offset, self.text, &mut |p| {
-                    each(Point {
-                        at: p.at,
-                        temperature: p.temperature,
-                        humidity: p.humidity,
-                        readings: p.readings,
-                    });
-                })
-                .map_err(|e| into_boxed(&e))?;
-                Ok(())
+                history_points::for_each(source, &selection, self.offset, self.text, &mut point)
+                    .map_err(|e| into_boxed(&e))?;
             }
         }
+        Ok(())
     }
 }
 
 /// Ranges longer than this are charted from the per-minute rollups where a retention pass made
 /// them: a week is 10,080 rollups a board instead of 120,960 readings.
 const ROLLUPS_AFTER: time::Duration = time::Duration::DAY;
-
-/// The selected board's per-minute rollups (each its lowest and highest), then the readings
-/// after them. The newest rollup may have been made while its minute was still going, so that
-/// minute's readings are read instead. Without rollups (no retention pass yet), the readings.
-fn minutes_then_readings(
-    mut history: Box<dyn History>,
-    selection: &Selection,
-    each: &mut dyn FnMut(Point),
-) -> Result<(), StoreError> {
-    let mut minutes = Vec::new();
-    history.rollups(Period::Minute, selection, &mut |_, minute| {
-        minutes.push(minute);
-        true
-    })?;
-    let newest = minutes.pop();
-    for minute in &minutes {
-        let [t_low, _, t_high] = minute.temperature;
-        let [h_low, _, h_high] = minute.humidity;
-        each(Point {
-            at: minute.start + time::Duration::seconds(20),
-            temperature: Some(t_low),
-            humidity: Some(h_low),
-            readings: minute.count,
-        });
-        each(Point {
-            at: minute.start + time::Duration::seconds(40),
-            temperature: Some(t_high),
-            humidity: Some(h_high),
-            readings: 0,
-        });
-    }
-    let mut rest = selection.clone();
-    if let Some(newest) = newest {
-        rest.from = Some(newest.start);
-    }
-    history.readings(&rest, &mut |reading| {
-        each(Point {
-            at: reading.received_at,
-            temperature: Some(reading.temperature.value()),
-            humidity: Some(reading.humidity.value()),
-            readings: 1,
-        });
-        true
-    })
-}
 
 /// The error with its causes, in one line.
 fn into_boxed(error: &anyhow::Error) -> ArchiveError {
