@@ -110,10 +110,10 @@ pub(crate) fn for_each(
     }
 }
 
-/// One board's selected readings of a database as per-minute rollups where a retention pass made them
-/// (each minute its lowest and highest, at :20 and :40), then the readings after them. The
-/// newest rollup may have been made while its minute was still going, so that minute's
-/// readings are read instead. Without rollups (no retention pass yet), the readings.
+/// One board's selected readings of a database as per-minute rollups where a retention pass
+/// made them (each minute its lowest and highest, at :20 and :40), then the readings after
+/// them. The newest rollup may have been made while its minute was still going, so that
+/// minute's readings are read instead. Without rollups (no retention pass yet), the readings.
 ///
 /// # Errors
 ///
