@@ -458,6 +458,49 @@ fetch(arguments[0]).then((r) => r.json()).then(
             "{api} vs {drawn}"
         );
         assert_eq!(api["humidity"].as_u64(), Some(points), "{api} vs {drawn}");
+
+        // Narrowed, the week asked again comes thinned to fewer points; widened back, the page
+        // asks for it again by itself, for the wider charts.
+        const WEEK: &str = r#"
+const asked = performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/readings?range=7d')).length;
+const box = document.querySelector('#chart-temperature');
+return { asked, points: Number(box.dataset.points), width: box.clientWidth, window: window.innerWidth };
+"#;
+        let before = b.js(WEEK, vec![]).await["asked"].as_u64().expect("a count");
+        b.client.set_window_size(560, 900).await.expect("narrowed");
+        for range in ["24h", "7d"] {
+            b.client
+                .find(Locator::Css(&format!(r#"[data-range="{range}"]"#)))
+                .await
+                .expect("the range button")
+                .click()
+                .await
+                .expect("the range is chosen");
+        }
+        let narrow = b
+            .until(
+                "the narrow week",
+                PATIENCE,
+                |v| {
+                    v["asked"] == before + 1
+                        && v["points"].as_u64().is_some_and(|p| p > 0 && p < points)
+                },
+                WEEK,
+                vec![],
+            )
+            .await;
+        b.client.set_window_size(1280, 900).await.expect("widened");
+        let wide = b
+            .until(
+                "the week asked again for the wider charts",
+                PATIENCE,
+                |v| v["asked"] == before + 2 && v["points"].as_u64() > narrow["points"].as_u64(),
+                WEEK,
+                vec![],
+            )
+            .await;
+        eprintln!("narrow {narrow}, widened {wide}");
         b.close().await;
     })
 }

@@ -29,6 +29,7 @@
     ready: false, // the first boards are shown
     answers: new Map(), // board id -> the answer to its last LED command: { result, key, values }
     chartReadings: null, // the raw readings in the charts' range, as the server counted them
+    loadedWidth: null, // the charts' width in pixels when their points were asked for
   };
 
   // ---- words ----
@@ -483,7 +484,9 @@
     const range = app.range;
     const load = ++app.load;
     const started = performance.now();
-    const points = Math.min(MAX_POINTS, Math.round(2 * chartWidth(app.charts.temperature.box)));
+    const width = chartWidth(app.charts.temperature.box);
+    const points = Math.min(MAX_POINTS, Math.round(2 * width));
+    app.loadedWidth = width;
     $('#chart-info').textContent = t('loading');
     try {
       const body = await getJson(
@@ -544,6 +547,11 @@
         const chart = app.charts[series];
         if (chart) chart.plot.setSize({ width: chartWidth(chart.box), height: chartHeight() });
       }
+      // A tenth wider than when loaded (a phone turned, a window widened): the points the server
+      // thinned for the old width would look coarse, so the range is asked again.
+      const chart = app.charts.temperature;
+      const wider = chart && app.loadedWidth && chartWidth(chart.box) > 1.1 * app.loadedWidth;
+      if (wider && app.selected !== null) loadCharts();
     }, 100);
   }
 
