@@ -571,10 +571,7 @@ fn the_led_on_button_sends_the_firmwares_json_and_the_card_shows_the_answer() {
             )
             .await;
         assert!(
-            led["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("(255,0,0) 80%"),
+            led["text"].as_str().unwrap_or_default().contains("red 80%"),
             "{led}"
         );
         s.browser.close().await;

@@ -47,6 +47,14 @@
     return word;
   }
 
+  /** An LED colour in words where the console has a name for it (`blue`), else its values. */
+  function colourName(rgb) {
+    if (!Array.isArray(rgb)) return '—';
+    const key = 'colour_' + rgb.join('_');
+    const words = app.words && (app.words[app.lang] || app.words.ko);
+    return words && typeof words[key] === 'string' ? words[key] : '(' + rgb.join(',') + ')';
+  }
+
   /** Fills every `data-word` element under `root` with its word. */
   function applyWords(root) {
     for (const el of root.querySelectorAll('[data-word]')) {
@@ -136,13 +144,12 @@
     const line = setField(card, 'rule', '');
     line.hidden = !rule;
     if (!rule) return;
-    const colour = (rgb) => (rgb ? '(' + rgb.join(',') + ')' : '—');
     let text = t('rule', {
       from: rule.from,
       judged: rule.judged ? t(rule.judged) : '—',
-      sent: colour(rule.sent),
+      sent: colourName(rule.sent),
     });
-    if (rule.pending) text += ' ' + t('rule_waiting', { pending: colour(rule.pending) });
+    if (rule.pending) text += ' ' + t('rule_waiting', { pending: colourName(rule.pending) });
     line.textContent = text;
   }
 
@@ -283,7 +290,7 @@
       swatch.style.backgroundColor = on ? 'rgb(' + board.led.color.join(',') + ')' : '';
       swatch.style.opacity = on ? String(0.35 + 0.65 * (board.led.brightness / 100)) : '';
       $('.led-text', led).textContent = on
-        ? '(' + board.led.color.join(',') + ') ' + board.led.brightness + '%'
+        ? colourName(board.led.color) + ' ' + board.led.brightness + '%'
         : t('led_is_off');
     }
     renderAnswer(id);

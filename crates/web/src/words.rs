@@ -82,6 +82,19 @@ fn words_in(lang: Lang) -> Map<String, Value> {
     ] {
         put(key.into(), word.to_owned());
     }
+    // The LED colours the console names (each made of 0s and 255s): `colour_0_0_255` is blue.
+    let unnamed = text.colour([1, 2, 3]);
+    for bits in 0..8u8 {
+        let rgb = [bits >> 2 & 1, bits >> 1 & 1, bits & 1].map(|on| on * 255);
+        let name = text.colour(rgb);
+        if name != unnamed {
+            put(
+                format!("colour_{}_{}_{}", rgb[0], rgb[1], rgb[2]),
+                name.to_owned(),
+            );
+        }
+    }
+
     let [_, chart_temperature, chart_humidity, _] = text.plot_labels();
     put("chart_temperature".into(), chart_temperature.to_owned());
     put("chart_humidity".into(), chart_humidity.to_owned());
@@ -253,6 +266,16 @@ mod tests {
         }
         assert_eq!(words["ko"]["too_hot"], "너무 더움");
         assert_eq!(words["en"]["falling"], "falling");
+    }
+
+    #[test]
+    fn the_led_colours_are_named_as_the_console_names_them() {
+        let words = words();
+        assert_eq!(words["ko"]["colour_0_0_255"], "파랑");
+        assert_eq!(words["en"]["colour_255_0_0"], "red");
+        assert_eq!(words["en"]["colour_0_0_0"], "black");
+        // A colour the console has no name for has no word: the page shows its values.
+        assert!(words["en"].get("colour_255_0_255").is_none());
     }
 
     #[test]
