@@ -65,7 +65,7 @@ impl Client {
     /// `schema_name`), with temperature 0.
     ///
     /// The answer's JSON is asked for as a strict JSON schema; when the server refuses that
-    /// (400/422, or 404/501 naming `response_format`), as `json_object` with the schema in
+    /// (400, 404, 422, 500 or 501 naming `response_format`), as `json_object` with the schema in
     /// the system message; when refused again, with no `response_format` at all, the JSON
     /// object then found in the answer's text. The rung that worked is kept for the next
     /// question. A 429 is waited out as the server says (each wait at most 30 s), three

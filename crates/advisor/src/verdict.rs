@@ -66,7 +66,7 @@ pub(crate) fn judge(status: u16, content_type: &str, body: &str, asked: &Asked<'
             tries: asked.tries,
             message,
         },
-        400 | 404 | 422 | 501 if names_format => match asked.format.next() {
+        400 | 404 | 422 | 500 | 501 if names_format => match asked.format.next() {
             Some(next) => return Verdict::StepDown(next),
             None => AdvisorError::Rejected {
                 url,
@@ -231,6 +231,25 @@ mod tests {
         assert!(matches!(
             failed(judge(400, "", body, &plain)),
             AdvisorError::Rejected { status: 400, .. }
+        ));
+    }
+
+    #[test]
+    fn a_server_error_naming_the_format_steps_down() {
+        // llama-cpp-python 0.3.36's server: its request validation failure is answered 500.
+        let body = r#"{"error":{"message":"1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}","type":"internal_server_error","param":null,"code":null}}"#;
+        assert!(matches!(
+            judge(500, "application/json", body, &ASKED),
+            Verdict::StepDown(Format::JsonObject)
+        ));
+        assert!(matches!(
+            failed(judge(
+                500,
+                "",
+                r#"{"error":{"message":"out of memory"}}"#,
+                &ASKED
+            )),
+            AdvisorError::Server { status: 500, .. }
         ));
     }
 
