@@ -1,8 +1,11 @@
 //! [`Format`]: how the answer's JSON is asked for, the rungs of the fallback ladder.
 //!
-//! Servers differ: the official API takes a JSON schema (structured outputs) for most models,
-//! some models and local servers only take `json_object`, some take no `response_format` at
-//! all. The client starts at the top and steps down when a server refuses a rung.
+//! Servers differ: the official API takes a JSON schema (structured outputs) for most models;
+//! llama-cpp-python's server takes only `json_object`, and holds the answer to a schema given
+//! beside it (`{"type":"json_object","schema":…}`, which llama.cpp's server takes too); older
+//! models of the official API take `json_object` alone; some servers take no
+//! `response_format` at all. The client starts at the top and steps down when a server
+//! refuses a rung.
 
 use std::fmt;
 
@@ -13,6 +16,9 @@ use serde_json::{json, Value};
 pub enum Format {
     /// `response_format` of type `json_schema`, strict, with the schema.
     JsonSchema,
+    /// `response_format` of type `json_object` with the schema beside it (local servers hold
+    /// the answer to it), and the schema in the system message.
+    JsonObjectSchema,
     /// `response_format` of type `json_object`, the schema in the system message.
     JsonObject,
     /// No `response_format`; the schema in the system message and the JSON object found in
@@ -24,7 +30,8 @@ impl Format {
     /// The next rung down, or `None` after [`Format::Plain`].
     pub(crate) fn next(self) -> Option<Format> {
         match self {
-            Format::JsonSchema => Some(Format::JsonObject),
+            Format::JsonSchema => Some(Format::JsonObjectSchema),
+            Format::JsonObjectSchema => Some(Format::JsonObject),
             Format::JsonObject => Some(Format::Plain),
             Format::Plain => None,
         }
@@ -41,7 +48,7 @@ impl Format {
     ) -> Value {
         let system = match self {
             Format::JsonSchema => system.to_owned(),
-            Format::JsonObject | Format::Plain => format!(
+            Format::JsonObjectSchema | Format::JsonObject | Format::Plain => format!(
                 "{system}\n\nAnswer with one JSON object that follows this JSON schema: {schema}"
             ),
         };
@@ -58,6 +65,7 @@ impl Format {
                 "type": "json_schema",
                 "json_schema": {"name": schema_name, "strict": true, "schema": schema},
             })),
+            Format::JsonObjectSchema => Some(json!({"type": "json_object", "schema": schema})),
             Format::JsonObject => Some(json!({"type": "json_object"})),
             Format::Plain => None,
         };
@@ -72,6 +80,7 @@ impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Format::JsonSchema => "json_schema",
+            Format::JsonObjectSchema => "json_object+schema",
             Format::JsonObject => "json_object",
             Format::Plain => "plain",
         })
@@ -97,16 +106,25 @@ mod tests {
 
     #[test]
     fn display_names_the_rung() {
-        let names: Vec<String> = [Format::JsonSchema, Format::JsonObject, Format::Plain]
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(names, ["json_schema", "json_object", "plain"]);
+        let names: Vec<String> = [
+            Format::JsonSchema,
+            Format::JsonObjectSchema,
+            Format::JsonObject,
+            Format::Plain,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            names,
+            ["json_schema", "json_object+schema", "json_object", "plain"]
+        );
     }
 
     #[test]
     fn the_ladder_goes_down_and_ends() {
-        assert_eq!(Format::JsonSchema.next(), Some(Format::JsonObject));
+        assert_eq!(Format::JsonSchema.next(), Some(Format::JsonObjectSchema));
+        assert_eq!(Format::JsonObjectSchema.next(), Some(Format::JsonObject));
         assert_eq!(Format::JsonObject.next(), Some(Format::Plain));
         assert_eq!(Format::Plain.next(), None);
     }
@@ -123,11 +141,16 @@ mod tests {
     #[test]
     fn lower_rungs_put_the_schema_in_the_system_message() {
         let schema = json!({"type": "object"});
+        let held = Format::JsonObjectSchema.request("m", "sys", "usr", "advice", &schema);
+        assert_eq!(
+            held["response_format"],
+            json!({"type": "json_object", "schema": {"type": "object"}})
+        );
         let object = Format::JsonObject.request("m", "sys", "usr", "advice", &schema);
         assert_eq!(object["response_format"], json!({"type": "json_object"}));
         let plain = Format::Plain.request("m", "sys", "usr", "advice", &schema);
         assert!(plain.get("response_format").is_none());
-        for body in [object, plain] {
+        for body in [held, object, plain] {
             let system = body["messages"][0]["content"].as_str().unwrap();
             assert!(
                 system.starts_with("sys\n\nAnswer with one JSON object"),

@@ -219,7 +219,7 @@ mod tests {
             assert!(
                 matches!(
                     judge(status, "", body, &ASKED),
-                    Verdict::StepDown(Format::JsonObject)
+                    Verdict::StepDown(Format::JsonObjectSchema)
                 ),
                 "{status}"
             );
@@ -240,7 +240,7 @@ mod tests {
         let body = r#"{"error":{"message":"1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}","type":"internal_server_error","param":null,"code":null}}"#;
         assert!(matches!(
             judge(500, "application/json", body, &ASKED),
-            Verdict::StepDown(Format::JsonObject)
+            Verdict::StepDown(Format::JsonObjectSchema)
         ));
         assert!(matches!(
             failed(judge(

@@ -103,20 +103,31 @@ fn a_trailing_slash_on_the_base_url_is_tolerated() {
     assert_eq!(server.requests()[0].path, "/v1/chat/completions");
 }
 
+/// The 400 of a server that takes `json_object` but no schema beside it.
+fn rejects_schema_beside_json_object() -> Reply {
+    Reply::status(
+        400,
+        &json!({"error": {
+            "message": "Unrecognized request argument supplied: response_format.schema",
+            "type": "invalid_request_error", "param": null, "code": null
+        }}),
+    )
+}
+
 #[test]
-fn a_server_without_json_schema_is_asked_for_a_json_object() {
+fn a_server_without_json_schema_is_asked_for_a_json_object_held_to_the_schema() {
     let server = ChatServer::start([Reply::rejects_json_schema(), Reply::content(ANSWER)]).unwrap();
     let mut client = client(&server);
     let answer = ask(&mut client).unwrap();
 
-    assert_eq!(answer.format, Format::JsonObject);
+    assert_eq!(answer.format, Format::JsonObjectSchema);
     assert_eq!(answer.content, ANSWER);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let second = &requests[1];
     assert_eq!(
         second.body["response_format"],
-        json!({"type": "json_object"})
+        json!({"type": "json_object", "schema": schema()})
     );
     let system = system_message(second);
     assert!(
@@ -132,10 +143,31 @@ fn a_server_without_json_schema_is_asked_for_a_json_object() {
 }
 
 #[test]
+fn a_server_without_a_schema_beside_json_object_is_asked_for_a_json_object_alone() {
+    let server = ChatServer::start([
+        Reply::rejects_json_schema(),
+        rejects_schema_beside_json_object(),
+        Reply::content(ANSWER),
+    ])
+    .unwrap();
+    let answer = ask(&mut client(&server)).unwrap();
+
+    assert_eq!(answer.format, Format::JsonObject);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(
+        requests[2].body["response_format"],
+        json!({"type": "json_object"})
+    );
+    assert!(system_message(&requests[2]).contains(r#""additionalProperties":false"#));
+}
+
+#[test]
 fn a_server_without_json_object_either_is_asked_plainly_and_fenced_json_is_extracted() {
     let fenced = format!("Here is my advice:\n```json\n{ANSWER}\n```\nStay cool.");
     let server = ChatServer::start([
         Reply::rejects_json_schema(),
+        Reply::rejects_json_object(),
         Reply::rejects_json_object(),
         Reply::content(fenced),
     ])
@@ -145,9 +177,9 @@ fn a_server_without_json_object_either_is_asked_plainly_and_fenced_json_is_extra
     assert_eq!(answer.format, Format::Plain);
     assert_eq!(answer.content, ANSWER);
     let requests = server.requests();
-    assert_eq!(requests.len(), 3);
-    assert!(requests[2].body.get("response_format").is_none());
-    assert!(system_message(&requests[2]).contains("follows this JSON schema"));
+    assert_eq!(requests.len(), 4);
+    assert!(requests[3].body.get("response_format").is_none());
+    assert!(system_message(&requests[3]).contains("follows this JSON schema"));
 }
 
 #[test]
@@ -160,16 +192,14 @@ fn the_rung_that_worked_is_used_for_the_next_question() {
     .unwrap();
     let mut client = client(&server);
     ask(&mut client).unwrap();
-    assert_eq!(client.format(), Format::JsonObject);
+    assert_eq!(client.format(), Format::JsonObjectSchema);
 
     let answer = ask(&mut client).unwrap();
-    assert_eq!(answer.format, Format::JsonObject);
+    assert_eq!(answer.format, Format::JsonObjectSchema);
     let requests = server.requests();
     assert_eq!(requests.len(), 3, "the second question took one request");
-    assert_eq!(
-        requests[2].body["response_format"],
-        json!({"type": "json_object"})
-    );
+    assert_eq!(requests[2].body["response_format"]["type"], "json_object");
+    assert_eq!(requests[2].body["response_format"]["schema"], schema());
 }
 
 #[test]
