@@ -526,6 +526,18 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
         r#"{"action":"led_on","color":[0,0,255],"brightness":20}"#
     );
     react.wait_for("the call kept", |out, _| out.contains("Kept in"));
+    // The same judgement again: not asked twice, and not said to be on the LED.
+    session
+        .publish(
+            "hexaboard/A/sensor/data",
+            r#"{"temperature":32,"humidity":50}"#,
+            Qos::AtLeastOnce,
+            false,
+        )
+        .unwrap();
+    react.wait_for("the judgement already asked about", |out, _| {
+        out.contains("= already asked about this judgement")
+    });
     react.terminate();
     react.wait();
     let kept = room.kept();
@@ -533,7 +545,8 @@ fn react_with_the_advisor_sends_what_the_advisor_says_when_the_judgement_changes
     assert_eq!(kept[0]["board"], "A");
     assert_eq!(kept[0]["target"], "B");
     assert_eq!(kept[0]["applied"], true);
-    let body = &server.requests()[0].body;
-    let user = body["messages"][1]["content"].as_str().unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "one judgement, one question");
+    let user = requests[0].body["messages"][1]["content"].as_str().unwrap();
     assert!(user.contains(r#""allowed_boards":["B"]"#), "{user}");
 }

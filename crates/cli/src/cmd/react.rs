@@ -172,8 +172,11 @@ impl Control<'_> {
         let colour = led_color_for(comfort);
         if self.handled == Some(comfort) {
             self.pending = None;
-            let shown = self.colour.unwrap_or(colour);
-            println!("{}", text.led_unchanged(self.to, shown));
+            if self.advisor.is_some() {
+                println!("{}", text.advice_already_asked());
+            } else {
+                println!("{}", text.led_unchanged(self.to, colour));
+            }
             return;
         }
         let changed = self.pending != Some(comfort);

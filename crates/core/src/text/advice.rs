@@ -56,6 +56,12 @@ catalogue! {
             ko: "   ℹ️ 서버가 json_schema를 받지 않아 {format} 방식으로 물었습니다",
             en: "   ℹ️ The server does not take json_schema: asked with {format}";
 
+        /// `   = 이 판정은 이미 물었습니다 …`: `react --advisor` does not ask twice about one
+        /// judgement.
+        pub fn advice_already_asked() {}
+            ko: "   = 이 판정은 이미 물었습니다: 판정이 바뀌면 다시 묻습니다",
+            en: "   = already asked about this judgement: asking again when it changes";
+
         /// `   🗒️ 기록: {place}`: where the call was kept.
         pub fn advice_kept(place: &'a str) { place = EscStr(place) }
             ko: "   🗒️ 기록: {place}",
