@@ -12,6 +12,9 @@ use crate::retry::{self, MAX_TRIES};
 use crate::verdict::{judge, Asked, Verdict};
 use crate::{AdvisorError, Answer, Endpoint, Format};
 
+/// The most tokens a local server may answer with: the advice is a few short fields.
+const MAX_TOKENS: u32 = 512;
+
 /// A chat-completions client for one [`Endpoint`]. It remembers which [`Format`] the server
 /// took, so that later questions (a loop) ask the right way at once.
 #[derive(Debug)]
@@ -87,9 +90,15 @@ impl Client {
         self.endpoint.check_key()?;
         let url = self.endpoint.chat_url()?;
         loop {
-            let body = self
-                .format
-                .request(&self.endpoint.model, system, user, schema_name, schema);
+            let mut body =
+                self.format
+                    .request(&self.endpoint.model, system, user, schema_name, schema);
+            if !self.endpoint.is_official() {
+                // A small local model held to a schema can write a string without end; the
+                // official API bounds its answers itself (and its reasoning models refuse
+                // `max_tokens`).
+                body["max_tokens"] = MAX_TOKENS.into();
+            }
             let (answer, tries) = self.post_with_retries(&url, &body)?;
             let asked = Asked {
                 url: &url,

@@ -55,13 +55,19 @@ impl Endpoint {
     ///
     /// [`AdvisorError::MissingKey`] when there is no key and the host is the official API's.
     pub fn check_key(&self) -> Result<(), AdvisorError> {
-        let official = host(&self.base_url).is_some_and(|h| h.eq_ignore_ascii_case(OFFICIAL_HOST));
-        if official && self.key().is_none() {
+        if self.is_official() && self.key().is_none() {
             return Err(AdvisorError::MissingKey {
                 base_url: self.base_url.clone(),
             });
         }
         Ok(())
+    }
+}
+
+impl Endpoint {
+    /// Whether this is the official API (`api.openai.com`).
+    pub fn is_official(&self) -> bool {
+        host(&self.base_url).is_some_and(|h| h.eq_ignore_ascii_case(OFFICIAL_HOST))
     }
 }
 
@@ -105,6 +111,14 @@ mod tests {
         assert_eq!(host("http://[::1]:8080/v1"), Some("::1"));
         assert_eq!(host("api.openai.com/v1"), None);
         assert_eq!(host("ftp://x/v1"), None);
+    }
+
+    #[test]
+    fn only_the_official_host_is_the_official_api() {
+        assert!(endpoint("https://api.openai.com/v1", None).is_official());
+        assert!(endpoint("https://API.openai.com/v1/", None).is_official());
+        assert!(!endpoint("http://127.0.0.1:11434/v1", None).is_official());
+        assert!(!endpoint("https://api.openai.com.example/v1", None).is_official());
     }
 
     #[test]

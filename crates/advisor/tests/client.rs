@@ -82,7 +82,9 @@ fn a_good_answer_comes_from_a_strict_json_schema_request() {
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "advice", "strict": true, "schema": schema()}
-            }
+            },
+            // A server that is not the official API is told how long an answer may be.
+            "max_tokens": 512
         })
     );
 }
