@@ -308,6 +308,7 @@ fn an_answer_outside_the_schema_is_an_error_and_nothing_is_sent() {
         let server = ChatServer::start([Reply::content(content)]).unwrap();
         let (out, err) = ended(&room.advise(&server, None, &["--board", "A"]), 1);
         assert!(err.contains(why), "{why}: {err}");
+        assert_eq!(err.matches(why).count(), 1, "the cause said once: {err}");
         assert!(err.contains("OPENAI_MODEL"), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
         assert!(!out.contains("Proposed"), "{out}");

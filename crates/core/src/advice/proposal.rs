@@ -43,12 +43,14 @@ pub struct Proposal {
 /// An answer that is not a proposal.
 #[derive(Debug, Clone, Error)]
 pub enum AnswerError {
-    /// Not JSON at all.
+    /// Not JSON at all: what the parser said (in the message, so not also given as its
+    /// source).
     #[error("the model's answer is not JSON ({})", .0.cause())]
-    NotJson(#[source] JsonError),
-    /// JSON, but not the schema's object: a field missing, unknown or of the wrong type.
+    NotJson(JsonError),
+    /// JSON, but not the schema's object: a field missing, unknown or of the wrong type (in
+    /// the message, so not also given as its source).
     #[error("the model's answer breaks the advice schema: {}", .0.cause())]
-    Schema(#[source] JsonError),
+    Schema(JsonError),
 }
 
 impl Proposal {
