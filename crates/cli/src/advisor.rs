@@ -9,11 +9,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use hexaboard_advisor::{Client, Endpoint, Format};
 use hexaboard_core::advice::{Allowed, Prompt, PromptData, Proposal, Verdict};
-use hexaboard_core::control::LedCommand;
 use hexaboard_core::judge::Thresholds;
 use hexaboard_core::summary::BoardSummary;
 use hexaboard_core::text::{DateTime, Report, Text};
-use hexaboard_mqtt::settings::{AdvisorSettings, Secret, StoreLocation};
+use hexaboard_mqtt::settings::{Secret, StoreLocation};
 use hexaboard_store::advice::{
     AdviceEntry, AdviceFile, AdviceLog, PostgresAdviceLog, SqliteAdviceLog,
 };
@@ -33,7 +32,6 @@ pub(crate) struct Asked {
 /// The model, the rules of what it may propose, and the audit trail.
 pub(crate) struct Advisor {
     client: Client,
-    settings: AdvisorSettings,
     allowed: Allowed,
     log: Box<dyn AdviceLog>,
     text: Text,
@@ -60,7 +58,6 @@ impl Advisor {
         client.endpoint().check_key()?;
         Ok(Advisor {
             client,
-            settings,
             allowed,
             log,
             text: context.text(),
@@ -86,12 +83,13 @@ impl Advisor {
             allowed: self.allowed.boards(),
             lang: text.lang(),
         });
-        let (url, model) = (self.settings.base_url(), self.settings.model());
-        println!("{}", text.advice_asking(&summary.board, model, url));
+        let endpoint = self.client.endpoint();
+        let (url, model) = (endpoint.base_url.clone(), endpoint.model.clone());
+        println!("{}", text.advice_asking(&summary.board, &model, &url));
         let mut entry = AdviceEntry {
             at: now,
             board: summary.board.clone(),
-            model: model.to_owned(),
+            model,
             summary: prompt.data.clone(),
             answer: None,
             target: None,
@@ -201,10 +199,7 @@ impl Advisor {
         match verdict {
             Verdict::NoAction => println!("{}", text.advice_no_action(reason)),
             Verdict::Command { board, command } => {
-                let colour = match command {
-                    LedCommand::LedOn { color, .. } => text.colour(*color),
-                    LedCommand::LedOff => text.colour([0, 0, 0]),
-                };
+                let colour = text.colour(command.shown_colour());
                 let json = command.to_json();
                 println!("{}", text.advice_proposed(board, colour, &json, reason));
             }

@@ -67,6 +67,14 @@ impl LedCommand {
         }
     }
 
+    /// The colour the LED shows after this command: black when it is off.
+    pub fn shown_colour(&self) -> [u8; 3] {
+        match self {
+            LedCommand::LedOn { color, .. } => *color,
+            LedCommand::LedOff => [0, 0, 0],
+        }
+    }
+
     /// The command's JSON, as the firmware expects it.
     pub fn to_json(&self) -> String {
         // Serialising this enum cannot fail: no maps with non-string keys, no floats.
@@ -151,6 +159,15 @@ mod tests {
         );
         assert!(parse_color("1,2,3,4").is_err());
         assert!(parse_color("1,2,300").is_err());
+    }
+
+    #[test]
+    fn an_led_that_is_off_shows_black() {
+        assert_eq!(LedCommand::LedOff.shown_colour(), [0, 0, 0]);
+        assert_eq!(
+            LedCommand::on([0, 0, 255], 5).unwrap().shown_colour(),
+            [0, 0, 255]
+        );
     }
 
     #[test]

@@ -244,10 +244,7 @@ impl Control<'_> {
         let applied = match command {
             Some(command) => match led::publish(session, self.to, &command) {
                 Ok(()) => {
-                    let colour = match command {
-                        LedCommand::LedOn { color, .. } => color,
-                        LedCommand::LedOff => [0, 0, 0],
-                    };
+                    let colour = command.shown_colour();
                     self.colour = Some(colour);
                     let json = command.to_json();
                     println!("{}", self.text.led_command_sent(self.to, colour, &json));
