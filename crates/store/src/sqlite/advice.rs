@@ -4,8 +4,7 @@
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 
 use super::error::Location;
 use super::open::open_database;
@@ -20,10 +19,6 @@ const LAST_APPLIED: &str = "SELECT max(at) FROM advice WHERE applied = 1 AND tar
 const COLUMNS: &str = "SELECT at, board, model, summary, answer, target, command, refusal, \
      applied FROM advice";
 const ORDER: &str = "ORDER BY at DESC, id DESC LIMIT ?";
-
-/// `at` as the schema writes it (`values::received_at`), read back.
-const AT: &[time::format_description::FormatItem<'static>] =
-    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
 
 /// The advisor's audit trail in a SQLite database: see [`crate::advice`].
 #[derive(Debug)]
@@ -97,7 +92,7 @@ impl AdviceLog for SqliteAdviceLog {
             .map_err(|e| self.at.error(ACTION, e))?
             .flatten();
         newest
-            .map(|text| parse_at(&text, 0))
+            .map(|text| values::read_received_at(&text))
             .transpose()
             .map_err(|e| self.at.error(ACTION, e))
     }
@@ -133,7 +128,7 @@ impl AdviceLog for SqliteAdviceLog {
 /// A row of [`COLUMNS`] as an entry.
 fn entry(row: &Row<'_>) -> rusqlite::Result<AdviceEntry> {
     Ok(AdviceEntry {
-        at: parse_at(&row.get::<_, String>(0)?, 0)?,
+        at: values::read_received_at(&row.get::<_, String>(0)?)?,
         board: row.get(1)?,
         model: row.get(2)?,
         summary: row.get(3)?,
@@ -143,17 +138,4 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<AdviceEntry> {
         refusal: row.get(7)?,
         applied: row.get(8)?,
     })
-}
-
-/// The UTC text of column `column`, read back.
-fn parse_at(text: &str, column: usize) -> rusqlite::Result<OffsetDateTime> {
-    PrimitiveDateTime::parse(text, AT)
-        .map(PrimitiveDateTime::assume_utc)
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                column,
-                rusqlite::types::Type::Text,
-                Box::new(e),
-            )
-        })
 }

@@ -7,7 +7,7 @@ use hexaboard_core::number::Number;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, OpenFlags};
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::PrimitiveDateTime;
 
 use super::error::Location;
 use super::schema::{self, Found, SCHEMA_VERSION};
@@ -107,20 +107,8 @@ fn filter_on(column: &str, selection: &Selection, first: usize) -> (String, Vec<
     (clause, values)
 }
 
-const RECEIVED_AT: &[time::format_description::FormatItem<'static>] =
-    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
-
 const PERIOD_START: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-
-/// A receive time as the schema writes it (UTC text), read back.
-fn received_at(text: &str) -> rusqlite::Result<OffsetDateTime> {
-    PrimitiveDateTime::parse(text, RECEIVED_AT)
-        .map(PrimitiveDateTime::assume_utc)
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-        })
-}
 
 /// A number as stored (INTEGER or REAL, as sent), with its text.
 fn number(value: ValueRef<'_>) -> rusqlite::Result<Option<Number>> {
@@ -153,7 +141,7 @@ fn reading(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReading> {
         ))
     };
     Ok(StoredReading {
-        received_at: received_at(row.get_ref(0)?.as_str()?)?,
+        received_at: values::read_received_at(row.get_ref(0)?.as_str()?)?,
         board: row.get(1)?,
         temperature: required(2)?,
         humidity: required(3)?,
@@ -237,8 +225,8 @@ impl History for SqliteHistory {
                     Ok(Some(BoardHistory {
                         board: name.clone(),
                         readings: count,
-                        first: received_at(row.get_ref(1)?.as_str()?)?,
-                        last: received_at(row.get_ref(2)?.as_str()?)?,
+                        first: values::read_received_at(row.get_ref(1)?.as_str()?)?,
+                        last: values::read_received_at(row.get_ref(2)?.as_str()?)?,
                         newest: Vec::new(),
                     }))
                 })

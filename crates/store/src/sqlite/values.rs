@@ -5,11 +5,15 @@ use hexaboard_core::number::Number;
 use rusqlite::types::Value;
 use time::format_description::FormatItem;
 use time::macros::format_description;
-use time::{OffsetDateTime, UtcOffset};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// `received_at`: `YYYY-MM-DD HH:MM:SS.SSSSSS`, UTC.
 const RECEIVED_AT: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]");
+
+/// A `received_at` read back: any number of subsecond digits.
+const RECEIVED_AT_READ: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
 
 /// `board_time`: `YYYY-MM-DD HH:MM:SS`, UTC.
 const BOARD_TIME: &[FormatItem<'static>] =
@@ -27,6 +31,15 @@ pub(super) fn number(n: Number) -> Value {
 /// `at` as the schema's receive time, written into `text` (cleared first).
 pub(super) fn received_at(at: OffsetDateTime, text: &mut String) {
     utc_text(at, RECEIVED_AT, text);
+}
+
+/// A time [`received_at`] wrote (UTC text), read back.
+pub(super) fn read_received_at(text: &str) -> rusqlite::Result<OffsetDateTime> {
+    PrimitiveDateTime::parse(text, RECEIVED_AT_READ)
+        .map(PrimitiveDateTime::assume_utc)
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+        })
 }
 
 /// The board's `timestamp` interpreted ([`BoardTime::interpret`]) as the schema's UTC text,
